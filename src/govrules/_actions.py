@@ -1,0 +1,413 @@
+"""The actions the engine judges: one pydantic model per kind, a discriminated union on `kind`.
+
+An action is a proposed or recorded act: a kind, a jurisdiction, a date, an actor, and the facts the
+rules of that kind read. A fact that an action does not give is `None`: rules that need it say so in
+the decision instead of passing (see `_condition`, three-valued logic).
+
+The kind names, the role ids and the enumerated values below are the public contract: rule conditions
+are type-checked against them when a rulebook is loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, TypeAlias
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+Role: TypeAlias = Literal[
+    "head",  # 区长 / 市长
+    "executive_deputy",  # 常务副区长 / 常务副市长
+    "deputy",  # 副区长 / 副市长
+    "secretary_general",  # 秘书长 (hegang)
+    "deputy_secretary_general",  # 副秘书长 (hegang)
+    "party_group_member",  # 党组成员
+    "office_director",  # 政府办公室主任
+    "office_deputy_director",  # 办公室副主任 (xiangshan)
+    "researcher",  # 调研员 (xiangshan)
+    "urban_management_commissioner",  # 城管专员 (xiangshan)
+    "department_head",  # 部门主要负责人
+    "department_deputy",  # 部门分管负责同志
+    "township_head",  # 街道/镇/乡主要负责人; hegang: 县区政府主要负责人
+    "justice_bureau",  # 司法局 / 法制办
+    "staff",
+]
+
+# Who an approval, a notice or a report goes to, or who does a review: any role, or a body.
+Party: TypeAlias = Literal[
+    "head",
+    "executive_deputy",
+    "deputy",
+    "secretary_general",
+    "deputy_secretary_general",
+    "party_group_member",
+    "office_director",
+    "office_deputy_director",
+    "researcher",
+    "urban_management_commissioner",
+    "department_head",
+    "department_deputy",
+    "township_head",
+    "justice_bureau",
+    "staff",
+    "portfolio_deputy",  # 分管副区长/副市长: the deputy in charge of the actor's unit
+    "other_leaders",  # 政府其他领导同志
+    "government",  # 区政府 / 市政府 (as a body)
+    "government_office",  # 政府办公室
+    "executive_meeting",  # 政府常务会议
+    "plenary_meeting",  # 政府全体会议
+    "party_committee",  # 区委 / 市委
+    "party_group",  # 政府党组
+    "upper_government",  # 上级政府 (市政府 / 省政府)
+    "congress_standing_committee",  # 人大常委会
+    "related_departments",  # 有关部门 / 相关部门
+    "unit_principal",  # the actor's unit's principal (主要负责人)
+    "inspection_office",  # 督查室
+    "organization_department",  # 组织部门
+    "discipline_inspection",  # 纪检监察机关
+    "foreign_affairs_office",  # 外事部门
+]
+
+StepType: TypeAlias = Literal[
+    "approval",  # 批准 / 同意 / 审批
+    "notice",  # 报告 / 通报 / 告知 (before the act)
+    "review",  # 审核 / 审阅 / 审定
+    "legality_review",  # 合法性审查 / 审核
+    "signature",  # 签发 / 签字
+    "countersign",  # 会签
+    "consultation",  # 征求意见 / 协商
+    "entrustment",  # 委托 (acting for someone)
+    "request",  # 请示 / 申请 (filing the request itself)
+    "report",  # 报告 after the act (书面报告, 总结报告)
+    "report_back",  # 销假 / 返回后报告
+    "filing",  # 备案
+    "public_participation",  # 公众参与
+    "expert_argument",  # 专家论证
+    "risk_assessment",  # 风险评估
+    "stability_risk_assessment",  # 社会稳定风险评估
+    "fair_competition_review",  # 公平竞争审查
+    "enterprise_hearing",  # 听取企业意见
+    "collective_decision",  # 集体讨论决定
+    "minutes",  # 会议纪要
+    "external_procedure",  # a procedure kept outside the text (区委请假报备制度…)
+    "exception_grounds",  # the grounds recorded for departing from an in-principle norm
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Actor(_Model):
+    """Who acts: a canonical role, and optionally the unit and the portfolio (分管) they hold."""
+
+    role: Role
+    unit: str | None = None
+    name: str | None = None
+    in_charge_of: tuple[str, ...] = ()
+
+
+class Step(_Model):
+    """A step already done (or scheduled) that a rule may require: an approval, a notice, a review…"""
+
+    step: StepType
+    party: Party
+    on: dt.date | None = None
+    written: bool | None = None
+    rule: str | None = Field(None, description="The rule this step answers, for exception grounds.")
+    note: str | None = None
+
+
+Jurisdiction: TypeAlias = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+
+class _Action(_Model):
+    id: str | None = Field(None, max_length=200, description="The caller's id for this action.")
+    jurisdiction: Jurisdiction
+    date: dt.date = Field(description="The day of the act: departure, signing, meeting, reply…")
+    as_of: dt.date | None = Field(
+        None, description="The day the check stands; steps due before it and not done are late."
+    )
+    actor: Actor
+    steps: tuple[Step, ...] = ()
+
+
+# --- 1. leaving the jurisdiction -------------------------------------------------------------
+class LeaveJurisdiction(_Action):
+    """Leaving the district or city (离区, 离营, 离阜, 离开本市; 出国（境）)."""
+
+    kind: Literal["leave_jurisdiction"]
+    destination: Literal["in_province", "out_of_province", "abroad"] | None = None
+    purpose: Literal["official", "personal", "vacation", "study"] | None = None
+    return_date: dt.date | None = None
+    head_away: bool | None = Field(None, description="The head (区长/市长) is away at the same time.")
+    executive_deputy_away: bool | None = None
+    ab_partner_away: bool | None = Field(None, description="The actor's AB-role partner is away.")
+
+
+# --- 2. signing documents ----------------------------------------------------------------
+Issuer: TypeAlias = Literal["government", "government_office", "department", "joint"]
+DocType: TypeAlias = Literal[
+    "decision_order",  # 决定、命令
+    "normative",  # 行政规范性文件
+    "upward_request",  # 上行文：请示
+    "upward_report",  # 上行文：报告
+    "motion_to_congress",  # 提请人大及其常委会审议的议案
+    "personnel_appointment",  # 人事任免
+    "outbound_travel_approval",  # 出国（境）审批
+    "letter_to_government",  # 与其他政府的函
+    "routine",  # 日常工作 / 一般性公文
+    "meeting_minutes",  # 会议纪要
+    "briefing",  # 简报
+    "directive",  # 指示性公文
+    "reply",  # 批复
+    "notice",  # 通知
+    "plan",  # 规划 / 计划
+]
+
+
+class SignDocument(_Action):
+    """Signing or issuing (签发) a document."""
+
+    kind: Literal["sign_document"]
+    issuer: Issuer
+    doc_type: DocType
+    in_portfolio: bool | None = Field(None, description="The matter is in the signer's portfolio.")
+    head_away: bool | None = None
+    entrusted_by_head: bool | None = None
+    important: bool | None = Field(None, description="重要的 / 重大: left to judgement by the text.")
+    involves_departments: bool | None = Field(None, description="涉及多个部门.")
+
+
+# --- 3. submitting documents -------------------------------------------------------------
+class SubmitDocument(_Action):
+    """A department or township submitting a document to the government (报送公文)."""
+
+    kind: Literal["submit_document"]
+    genre: Literal["request", "report", "letter", "other"]
+    to_leader_personally: bool = False
+    matters: int = Field(1, ge=1, description="How many matters the document raises (一文一事).")
+    report_contains_request: bool = False
+    skips_level: bool = False
+    level_skip_approved: bool | None = None
+    addressees: int = Field(1, ge=1)
+    assigned_by_leader: bool | None = Field(None, description="领导同志交办事项.")
+    classification: Literal["none", "secret", "confidential", "top_secret"] = "none"
+    emergency: bool | None = None
+    foreign_affairs: bool | None = None
+    signed_by: Role | None = None
+    involves_other_departments: bool | None = None
+    consulted: bool | None = None
+    disagreements_listed: bool | None = None
+    reviewed_by_office: bool | None = None
+
+
+# --- 4. replying to a consultation -----------------------------------------------------------
+class ReplyToConsultation(_Action):
+    """A department's reply to a countersign or consultation request (会签 / 征求意见).
+
+    `date` is the day of the reply; leave `replied` false to ask what silence means by `as_of`.
+    """
+
+    kind: Literal["reply_to_consultation"]
+    requested_on: dt.date
+    replied: bool = True
+    category: Literal[
+        "land_planning", "project", "normative", "executive_meeting", "other"
+    ] = "other"
+    urgent: bool | None = None
+
+
+# --- 5. convening meetings -------------------------------------------------------------------
+MeetingType: TypeAlias = Literal[
+    "plenary",  # 全体会议
+    "executive",  # 常务会议
+    "head_office",  # 区长/市长办公会议
+    "topical",  # 专题会议
+    "head_regular",  # 区长工作例会
+    "special_coordination",  # 专项协调办公会议
+    "district_wide",  # 部门召开的全区性会议
+    "study",  # 学习会
+    "party_group",  # 党组会议
+]
+
+
+class ConveneMeeting(_Action):
+    """Convening or presiding over a meeting. The actor is the convener."""
+
+    kind: Literal["convene_meeting"]
+    meeting: MeetingType
+    presider: Role | None = None
+    entrusted_by_head: bool | None = None
+    members_total: int | None = Field(None, ge=0)
+    members_present: int | None = Field(None, ge=0)
+    topics_set_by: Party | None = None
+    legal_matters: bool | None = Field(None, description="议题涉及法律事务.")
+    legality_reviewed: bool | None = None
+    organizer_unit: str | None = None
+    same_unit_meetings_this_year: int | None = Field(
+        None, ge=0, description="District-wide meetings this unit already held this year."
+    )
+    minutes_issued_on: dt.date | None = None
+    within_budget: bool | None = None
+
+
+# --- 6. absence from a meeting ---------------------------------------------------------------
+class RequestMeetingAbsence(_Action):
+    """Asking leave from a government meeting (请假)."""
+
+    kind: Literal["request_meeting_absence"]
+    meeting: MeetingType
+    reason: Literal[
+        "upper_meeting",  # 参加省、市以及区委重要会议及活动
+        "official_trip",  # 因公出访或出差
+        "emergency",  # 处置重大突发事件
+        "health",  # 个人身体健康
+        "other",
+    ]
+    asked: Party | None = None
+    written: bool | None = None
+    substitute: Role | None = None
+    substitute_related_to_topic: bool | None = None
+    brings_deputies: bool | None = None
+
+
+# --- 7. major decisions ----------------------------------------------------------------------
+class MajorDecision(_Action):
+    """A major administrative decision (重大行政决策). Procedures done are recorded as steps."""
+
+    kind: Literal["major_decision"]
+    decided_at: MeetingType | None = None
+    affects_enterprises: bool | None = None
+    affects_stability: bool | None = None
+    affects_market: bool | None = Field(None, description="涉及市场主体经济活动 (公平竞争审查).")
+    government_contract: bool | None = None
+    public_interest: bool | None = Field(None, description="涉及群众切身利益.")
+
+
+# --- 8. normative documents ------------------------------------------------------------------
+class IssueNormativeDocument(_Action):
+    """Making an administrative normative document (行政规范性文件)."""
+
+    kind: Literal["issue_normative_document"]
+    issuer: Literal["government", "government_office", "department", "internal_unit", "joint"]
+    contains: tuple[
+        Literal["licence", "penalty", "enforcement", "fee", "duty_increase", "right_reduction"], ...
+    ] = ()
+    asked_government_first: bool | None = None
+    filed_on: dt.date | None = None
+    with_interpretation: bool | None = None
+
+
+# --- 9. speeches ----------------------------------------------------------------------------
+class PublishSpeech(_Action):
+    """Publishing a speech or an article (发表讲话或文章)."""
+
+    kind: Literal["publish_speech"]
+    on_behalf_of_government: bool
+    undecided_major_issue: bool | None = None
+
+
+# --- 10. greetings and inscriptions -----------------------------------------------------------
+class SendGreetingOrInscription(_Action):
+    """Congratulatory letters and telegrams, inscriptions, prefaces, books."""
+
+    kind: Literal["send_greeting_or_inscription"]
+    form: Literal["greeting_letter", "greeting_telegram", "inscription", "preface", "book"]
+    special_need: bool | None = None
+    personal_capacity: bool | None = Field(None, description="以个人名义.")
+
+
+# --- 11. events ---------------------------------------------------------------------------
+class AttendEvent(_Action):
+    """Ceremonies, ribbon-cuttings, festivals, scenic spots, receptions, gifts and banquets."""
+
+    kind: Literal["attend_event"]
+    event: Literal[
+        "ceremony",  # 庆典
+        "ribbon_cutting",  # 剪彩、奠基
+        "festival",  # 节会
+        "forum",  # 论坛
+        "scenic_spot",  # 风景名胜区
+        "reception",  # 公务接待
+        "banquet",  # 宴请
+        "gift",  # 送礼
+        "award",  # 评比表彰
+    ]
+    public_funds: bool | None = None
+    approved_by_party_committee: bool | None = None
+
+
+# --- 12. inspections -------------------------------------------------------------------------
+class ConductInspection(_Action):
+    """Supervision and inspection (督查). `date` is the day the item is assigned or started."""
+
+    kind: Literal["conduct_inspection"]
+    in_name_of: Literal["government", "government_office", "department"]
+    complexity: Literal["simple", "complex"] | None = None
+    completed_on: dt.date | None = None
+    in_annual_plan: bool | None = None
+
+
+# --- 13. duties to report --------------------------------------------------------------------
+class ReportMatter(_Action):
+    """A duty to report. `date` is the day of the event that triggers it; `reported_on` when done."""
+
+    kind: Literal["report_matter"]
+    matter: Literal[
+        "major_matter",  # 重大事项
+        "emergency",  # 重大突发事件
+        "outside_meeting",  # 参加省、市会议后
+        "upper_documents",  # 上级部门文件
+        "major_information",  # 重大信息
+        "return_from_trip",  # 出访 / 外出返回
+    ]
+    reported_on: dt.date | None = None
+    written: bool | None = None
+    to: Party | None = None
+
+
+# --- 14. briefings and directives ------------------------------------------------------------
+class IssueBriefing(_Action):
+    """Issuing a briefing (简报)."""
+
+    kind: Literal["issue_briefing"]
+    issuer: Literal["government", "government_office", "department", "internal_unit"]
+    briefing_kinds_held: int = Field(0, ge=0, description="Kinds of briefing the issuer already has.")
+
+
+class IssueDirective(_Action):
+    """A department issuing a directive document to townships (向镇街/县区发指令性公文)."""
+
+    kind: Literal["issue_directive"]
+    issuer: Literal["department", "internal_unit"]
+    to: Literal["townships", "departments"]
+    authorized_by_government: bool | None = None
+
+
+Action = Annotated[
+    LeaveJurisdiction
+    | SignDocument
+    | SubmitDocument
+    | ReplyToConsultation
+    | ConveneMeeting
+    | RequestMeetingAbsence
+    | MajorDecision
+    | IssueNormativeDocument
+    | PublishSpeech
+    | SendGreetingOrInscription
+    | AttendEvent
+    | ConductInspection
+    | ReportMatter
+    | IssueBriefing
+    | IssueDirective,
+    Field(discriminator="kind"),
+]
+
+ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
+
+# INVARIANT: every member of the union has a `kind` Literal with exactly one value.
+ACTION_MODELS: dict[str, type[_Action]] = {
+    model.model_fields["kind"].annotation.__args__[0]: model  # type: ignore[union-attr]
+    for model in _Action.__subclasses__()
+}
