@@ -1,0 +1,68 @@
+"""govrules: the work rules of Chinese local governments as a YAML rulebook, and an engine that
+judges proposed actions against it, citing the article each answer rests on.
+
+    >>> import govrules
+    >>> engine = govrules.load()
+    >>> decision = engine.evaluate({"kind": "leave_jurisdiction", "jurisdiction": "qinghemen",
+    ...                             "date": "2026-03-09", "actor": {"role": "deputy"}})
+    >>> decision.verdict in ("allowed", "conditional", "denied")
+    True
+"""
+
+from ._actions import (
+    Action,
+    Actor,
+    AttendEvent,
+    ConductInspection,
+    ConveneMeeting,
+    IssueBriefing,
+    IssueDirective,
+    IssueNormativeDocument,
+    LeaveJurisdiction,
+    MajorDecision,
+    PublishSpeech,
+    ReplyToConsultation,
+    ReportMatter,
+    RequestMeetingAbsence,
+    SendGreetingOrInscription,
+    SignDocument,
+    Step,
+    SubmitDocument,
+)
+from ._calendar import WorkCalendar
+from ._decision import Decision, Finding, Obligation, TraceEntry
+from ._engine import Engine, load, parse_action
+from ._errors import ActionError, Diagnostic, GovrulesError, RulebookError
+
+__all__ = [
+    "Action",
+    "ActionError",
+    "Actor",
+    "AttendEvent",
+    "ConductInspection",
+    "ConveneMeeting",
+    "Decision",
+    "Diagnostic",
+    "Engine",
+    "Finding",
+    "GovrulesError",
+    "IssueBriefing",
+    "IssueDirective",
+    "IssueNormativeDocument",
+    "LeaveJurisdiction",
+    "MajorDecision",
+    "Obligation",
+    "PublishSpeech",
+    "ReplyToConsultation",
+    "ReportMatter",
+    "RequestMeetingAbsence",
+    "RulebookError",
+    "SendGreetingOrInscription",
+    "SignDocument",
+    "Step",
+    "SubmitDocument",
+    "TraceEntry",
+    "WorkCalendar",
+    "load",
+    "parse_action",
+]

@@ -1,0 +1,75 @@
+"""The working-day calendar of the mainland: the only module that knows the holiday library.
+
+Statutory holidays and the weekend days made working days (调休) come from the `holidays` package's
+China calendar; month arithmetic comes from python-dateutil. A year whose official schedule the data
+does not hold yet (the State Council publishes it late in the year before) is *provisional*: dates
+in it are computed on weekends and fixed-date holidays alone, and decisions say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from functools import lru_cache
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+
+@lru_cache(maxsize=1)
+def _published_years() -> frozenset[int]:
+    # The years for which the data holds the State Council's own schedule (its 调休 days).
+    from holidays.countries.china import China
+
+    return frozenset(China.special_holidays)
+
+
+class WorkCalendar:
+    """Calendar days, working days and months, on the mainland-China schedule. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._years: set[int] = set()
+        self._cn = holidays.China()
+
+    def _ensure(self, year: int) -> None:
+        if year not in self._years:
+            with self._lock:
+                if year not in self._years:
+                    # The library fills a year on first look-up; do it once, under the lock.
+                    _ = dt.date(year, 1, 1) in self._cn
+                    self._years.add(year)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        self._ensure(day.year)
+        return bool(self._cn.is_working_day(day))
+
+    def is_provisional(self, day: dt.date) -> bool:
+        """True when `day`'s year has no published holiday schedule in the data."""
+        return day.year not in _published_years()
+
+    def add_working_days(self, day: dt.date, n: int) -> dt.date:
+        """The n-th working day after `day` (before it, for negative n); `day` itself not counted."""
+        step = 1 if n >= 0 else -1
+        left = abs(n)
+        while left:
+            day += dt.timedelta(days=step)
+            if self.is_working_day(day):
+                left -= 1
+        return day
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after `start` up to and including `end` (negative when end < start)."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        return sum(
+            self.is_working_day(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1)
+        )
+
+    def shift(self, day: dt.date, amount: int, unit: str) -> dt.date:
+        """`day` moved by `amount` calendar days, working days or months."""
+        if unit == "working":
+            return self.add_working_days(day, amount)
+        if unit == "months":
+            return day + relativedelta(months=amount)
+        return day + dt.timedelta(days=amount)

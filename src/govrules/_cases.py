@@ -1,0 +1,133 @@
+"""Rule tests written as data: `rulebook/tests/<jurisdiction>.yaml`, run by pytest and `govrules test`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ._compile import _pydantic_diagnostics
+from ._engine import Engine
+from ._errors import ActionError, Diagnostic
+from ._rulebook import Case, CaseFile
+from ._yaml import YamlError, load_document
+
+NOT_SATISFIED = ("violated", "pending", "undetermined", "obligation")
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    file: str
+    line: int
+    name: str
+    problems: tuple[str, ...]
+    fired: frozenset[str] = frozenset()
+    not_fired: frozenset[str] = frozenset()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def case_files(folders: Iterable[Path], jurisdictions: Iterable[str] = ()) -> list[Path]:
+    wanted = set(jurisdictions)
+    files = []
+    for folder in folders:
+        for f in sorted((folder / "tests").glob("*.yaml")):
+            if not wanted or f.stem in wanted:
+                files.append(f)
+    return files
+
+
+def load_cases(file: Path) -> tuple[list[tuple[int, Case]], list[Diagnostic]]:
+    try:
+        doc = load_document(str(file))
+    except YamlError as exc:
+        return [], [exc.diagnostic]
+    try:
+        cases = CaseFile.model_validate(doc.data).cases
+    except ValidationError as exc:
+        return [], _pydantic_diagnostics(doc, exc)
+    return [(doc.where(("cases", i))[0], c) for i, c in enumerate(cases)], []
+
+
+def run_case(engine: Engine, file: str, line: int, case: Case) -> CaseResult:
+    exp = case.expect
+    problems: list[str] = []
+    try:
+        decision = engine.evaluate(case.action)
+    except ActionError as exc:
+        if exp.error is not None and exp.error in str(exc):
+            return CaseResult(file, line, case.name, ())
+        return CaseResult(file, line, case.name, (f"action refused: {exc}",))
+    if exp.error is not None:
+        problems.append(f"expected an error containing `{exp.error}`, got {decision.verdict}")
+    if exp.verdict and decision.verdict != exp.verdict:
+        problems.append(f"verdict {decision.verdict}, expected {exp.verdict}")
+    fired = {f.rule for f in decision.findings if f.outcome in NOT_SATISFIED}
+    applied = {f.rule for f in decision.findings}
+    for rule in exp.fires:
+        if rule not in fired:
+            problems.append(f"rule {rule} did not fire")
+    for rule in exp.not_fires:
+        if rule in fired:
+            problems.append(f"rule {rule} fired")
+    cited = {f.article for f in decision.findings}
+    for art in exp.articles:
+        if art not in cited:
+            problems.append(f"article {art} not cited (cited: {sorted(cited)})")
+    for want in exp.obligations:
+        if not any(_matches(o.model_dump(), want) for o in decision.obligations):
+            problems.append(f"no obligation like {want}")
+    missing = {m for f in decision.findings for m in f.missing}
+    for fact in exp.missing:
+        if fact not in missing:
+            problems.append(f"fact `{fact}` not reported missing")
+    return CaseResult(file, line, case.name, tuple(problems), frozenset(fired),
+                      frozenset(exp.not_fires) if not problems else frozenset() | (applied - fired))
+
+
+def _matches(obligation: dict[str, object], want: dict[str, object]) -> bool:
+    for key, value in want.items():
+        got = obligation.get(key)
+        if key == "party":
+            parties = value if isinstance(value, list) else [value]
+            if not set(parties) <= set(got or ()):  # type: ignore[call-overload]
+                return False
+        elif isinstance(got, dt.date):
+            if str(got) != str(value):
+                return False
+        elif got != value:
+            return False
+    return True
+
+
+def run_all(engine: Engine, files: Iterable[Path]) -> Iterator[CaseResult | Diagnostic]:
+    for file in files:
+        cases, errors = load_cases(file)
+        yield from errors
+        for line, case in cases:
+            yield run_case(engine, str(file), line, case)
+
+
+def untested_rules(engine: Engine, results: Iterable[CaseResult], files: Iterable[Path]) -> list[str]:
+    """Rules lacking a firing case or a non-firing case among the case files' expectations."""
+    fires: set[str] = set()
+    not_fires: set[str] = set()
+    for file in files:
+        cases, _ = load_cases(file)
+        for _, case in cases:
+            fires.update(case.expect.fires)
+            not_fires.update(case.expect.not_fires)
+    jurisdictions = {Path(f).stem for f in files}
+    out = []
+    for rule in engine.rules():
+        if rule.jurisdiction not in jurisdictions:
+            continue
+        lacks = [w for w, s in (("firing", fires), ("non-firing", not_fires)) if rule.rule.id not in s]
+        if lacks:
+            out.append(f"{rule.rule.id}: no {' and no '.join(lacks)} case")
+    return out

@@ -1,0 +1,158 @@
+"""The typed models of a rulebook file, as written by rule authors (before compilation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ._actions import Party, Role, StepType
+
+Modality = Literal["must", "shall", "in_principle", "may"]
+RULE_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Message(_Model):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Due(_Model):
+    """A deadline counted from a date field of the action."""
+
+    days: int = Field(ge=0, le=3660)
+    unit: Literal["calendar", "working", "months"] = "calendar"
+    before: str | None = None
+    after: str | None = None
+
+    @model_validator(mode="after")
+    def _one_anchor(self) -> Due:
+        if (self.before is None) == (self.after is None):
+            raise ValueError("give exactly one of `before` or `after`")
+        return self
+
+    @property
+    def anchor(self) -> str:
+        return self.before or self.after  # type: ignore[return-value]
+
+
+class Require(_Model):
+    """A step that must be done: an approval, a notice, a review, a report…"""
+
+    step: StepType
+    party: Party | tuple[Party, ...]
+    written: bool | None = None
+    system: str | None = Field(None, description="The outside system an external article defers to.")
+    due: Due | None = None
+
+    @property
+    def parties(self) -> tuple[Party, ...]:
+        return self.party if isinstance(self.party, tuple) else (self.party,)
+
+
+class Effect(_Model):
+    """Exactly one of deny, permit or require."""
+
+    deny: Literal[True] | None = None
+    permit: Literal[True] | None = None
+    require: Require | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: object) -> object:
+        if value in ("deny", "permit"):
+            return {value: True}
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Effect:
+        given = [k for k in ("deny", "permit", "require") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("an effect is exactly one of `deny`, `permit` or `require`")
+        return self
+
+    @property
+    def name(self) -> str:
+        return "deny" if self.deny else "permit" if self.permit else "require"
+
+
+class Rule(_Model):
+    id: str = Field(pattern=RULE_ID)
+    kind: str
+    topic: str
+    modality: Modality
+    quote: str | None = None
+    when: str = "true"
+    effect: Effect
+    exception_to: tuple[str, ...] = ()
+    judgement: str | None = None
+    message: Message
+
+
+class Article(_Model):
+    number: int = Field(ge=1)
+    label: str
+    chapter: str
+    status: Literal["encoded", "principle", "external"]
+    note: str | None = None
+    text: str = Field(min_length=1)
+    rules: tuple[Rule, ...] = ()
+
+    @model_validator(mode="after")
+    def _status_fits(self) -> Article:
+        if self.status == "principle" and self.rules:
+            raise ValueError("a `principle` article has no rules: make it `encoded`")
+        if self.status == "principle" and not (self.note and self.note != "TODO"):
+            raise ValueError("a `principle` article needs a `note` saying why nothing applies")
+        if self.status in ("encoded", "external") and not self.rules:
+            raise ValueError(f"an `{self.status}` article needs at least one rule")
+        return self
+
+
+class RulebookFile(_Model):
+    """One jurisdiction's rules, one version: metadata and every article."""
+
+    jurisdiction: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    version: str
+    title_zh: str
+    title_en: str
+    short_zh: str
+    level: Literal["district", "city", "county", "province"]
+    province: str
+    document_number: str | None
+    issuing_body: str
+    adopted: dt.date | None = None
+    adopted_by: str | None = None
+    issued: dt.date
+    effective_from: dt.date
+    effective_until: dt.date | None = None
+    replaces: str | None = None
+    source: str
+    source_defects: tuple[str, ...] = ()
+    roles: dict[Role, str]
+    articles: tuple[Article, ...]
+
+
+class CaseExpect(_Model):
+    verdict: Literal["allowed", "conditional", "denied"] | None = None
+    error: str | None = Field(None, description="Expect the action to be refused; text in the message.")
+    fires: tuple[str, ...] = ()
+    not_fires: tuple[str, ...] = ()
+    articles: tuple[int, ...] = ()
+    obligations: tuple[dict[str, object], ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+class Case(_Model):
+    name: str
+    action: dict[str, object]
+    expect: CaseExpect
+
+
+class CaseFile(_Model):
+    cases: tuple[Case, ...]
