@@ -17,11 +17,13 @@ from dateutil.relativedelta import relativedelta
 
 
 @lru_cache(maxsize=1)
-def _published_years() -> frozenset[int]:
-    # The years for which the data holds the State Council's own schedule (its 调休 days).
-    from holidays.countries.china import China
+def _last_published_year() -> int:
+    # The last year for which the data holds the State Council's own schedule: its 调休 swaps.
+    # (Every year's notice since 2001 has had some, so the newest year with swaps is the newest
+    # schedule the data knows.)
+    from holidays.countries.china import ChinaStaticHolidays
 
-    return frozenset(China.special_holidays)
+    return max(ChinaStaticHolidays.special_public_holidays)
 
 
 class WorkCalendar:
@@ -46,7 +48,7 @@ class WorkCalendar:
 
     def is_provisional(self, day: dt.date) -> bool:
         """True when `day`'s year has no published holiday schedule in the data."""
-        return day.year not in _published_years()
+        return day.year > _last_published_year()
 
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
         """The n-th working day after `day` (before it, for negative n); `day` itself not counted."""

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from . import ActionError, Decision, Engine, RulebookError, load
-from ._cases import CaseResult, case_files, run_all, untested_rules
+from ._cases import case_files, run_all, untested_rules
 from ._compile import bundled_dir
 from ._errors import Diagnostic
 from ._yaml import YamlError, load_documents
@@ -182,7 +182,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         _text(items, out, args.lang)
     if any(i.decision is None for i in items):
         return EXIT_INPUT
-    return EXIT_DENIED if any(i.decision and i.decision.verdict == "denied" for i in items) else EXIT_OK
+    denied = any(i.decision and i.decision.verdict == "denied" for i in items)
+    return EXIT_DENIED if denied and not args.exit_zero else EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -196,20 +197,18 @@ def cmd_test(args: argparse.Namespace) -> int:
     folders = [Path(args.rulebook) if args.rulebook else bundled_dir(), *map(Path, args.rules or ())]
     files = case_files(folders, args.jurisdictions)
     passed = failed = 0
-    results: list[CaseResult] = []
     for r in run_all(engine, files):
         if isinstance(r, Diagnostic):
             print(r)
             failed += 1
         elif r.ok:
             passed += 1
-            results.append(r)
         else:
             failed += 1
             print(f"{r.file}:{r.line}: FAIL {r.name}")
             for p in r.problems:
                 print(f"    {p}")
-    gaps = untested_rules(engine, results, files)
+    gaps = untested_rules(engine, files)
     for g in gaps:
         print(f"untested: {g}")
     print(f"{passed} passed, {failed} failed")
@@ -225,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "junit"), default="text")
     check.add_argument("--lang", choices=("en", "zh"), default="en")
     check.add_argument("--trace", action="store_true", help="include how each rule was weighed")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when an action is denied (bad input still exits 2)")
     check.add_argument("--rules", action="append", help="overlay rule files or folders")
     check.add_argument("--rulebook", help="a rulebook folder instead of the bundled one")
     check.set_defaults(func=cmd_check)
