@@ -13,8 +13,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 from . import ActionError, Decision, Engine, RulebookError, load
 from ._cases import case_files, run_all, untested_rules
-from ._compile import bundled_dir
-from ._errors import Diagnostic
+from ._compile import article_zh, bundled_dir, source_text
+from ._errors import Diagnostic, did_you_mean
+from ._rulebook import Rule
+from ._sources import split
 from ._yaml import YamlError, load_documents
 
 EXIT_OK, EXIT_DENIED, EXIT_INPUT = 0, 1, 2
@@ -215,6 +217,96 @@ def cmd_test(args: argparse.Namespace) -> int:
     return EXIT_DENIED if failed or gaps else EXIT_OK
 
 
+def _effect(rule: Rule) -> str:
+    e = rule.effect
+    if e.require is None:
+        return e.name
+    r = e.require
+    due = ""
+    if r.due:
+        due = f", {r.due.days} {r.due.unit} days {'before' if r.due.before else 'after'} {r.due.anchor}"
+    system = f" under {r.system}" if r.system else ""
+    return f"require {r.step} ({'/'.join(r.parties)}){system}{due}"
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    gaps = 0
+    print(f"{'rulebook':<20} {'articles':>8} {'encoded':>8} {'principle':>9} {'external':>8} {'rules':>6}")
+    total = accounted = 0
+    for jur in engine.jurisdictions:
+        for v in engine.versions(jur):
+            arts = v.meta.articles
+            count = {s: sum(1 for a in arts if a.status == s) for s in ("encoded", "principle", "external")}
+            rules = sum(len(a.rules) for a in arts)
+            print(f"{v.key:<20} {len(arts):>8} {count['encoded']:>8} {count['principle']:>9} "
+                  f"{count['external']:>8} {rules:>6}")
+            source = source_text(v)
+            expected = split(source) if source else []
+            total += len(expected)
+            accounted += min(len(arts), len(expected))
+            for art in expected[len(arts):]:
+                gaps += 1
+                print(f"    missing: article {art['number']} ({art['label']})")
+            for art, src in zip(arts, expected, strict=False):
+                if art.label != src["label"]:
+                    gaps += 1
+                    print(f"    article {art.number}: label `{art.label}`, the source has `{src['label']}`")
+            for art in arts[len(expected):]:
+                gaps += 1
+                print(f"    article {art.number} is not in the source")
+    print(f"{accounted} of {total} articles accounted for, {gaps} gap(s)")
+    return EXIT_DENIED if gaps else EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    if args.topic not in engine.topics:
+        hint = did_you_mean(args.topic, engine.topics)
+        print(f"unknown topic `{args.topic}`" + (f"; {hint}" if hint else ""), file=sys.stderr)
+        print("topics: " + ", ".join(sorted(engine.topics)), file=sys.stderr)
+        return EXIT_INPUT
+    print(f"{args.topic}: {engine.topics[args.topic]['zh']} / {engine.topics[args.topic]['en']}")
+    for jur in engine.jurisdictions:
+        v = engine.versions(jur)[-1]
+        rules = [r for r in engine.rules() if r.jurisdiction == jur and r.rule.topic == args.topic]
+        print(f"\n{jur} 《{v.meta.short_zh}》")
+        if not rules:
+            print("    (the text is silent)")
+        for r in rules:
+            print(f"    {article_zh(r.article.number)}（{r.article.label}）[{r.rule.modality}] {r.rule.id}")
+            print(f"        when {r.rule.when} → {_effect(r.rule)}")
+            print(f"        {r.rule.message.zh if args.lang == 'zh' else r.rule.message.en}")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    versions = engine.versions(args.jurisdiction)
+    if not versions:
+        print(f"unknown jurisdiction `{args.jurisdiction}`", file=sys.stderr)
+        return EXIT_INPUT
+    for v in versions:
+        arts = [a for a in v.meta.articles if a.number == args.article]
+        if not arts:
+            print(f"{v.key}: no article {args.article} (it has {len(v.meta.articles)})", file=sys.stderr)
+            return EXIT_INPUT
+        a = arts[0]
+        print(f"《{v.meta.title_zh}》{article_zh(a.number)}（{a.label}）{a.chapter} — {a.status}")
+        print(a.text.strip())
+        if a.note:
+            print(f"note: {a.note}")
+        for r in a.rules:
+            print(f"\n  {r.id} [{r.kind}, {r.topic}, {r.modality}]")
+            if r.quote:
+                print(f"    「{r.quote}」")
+            print(f"    when {r.when} → {_effect(r)}")
+            if r.exception_to:
+                print(f"    exception to {', '.join(r.exception_to)}")
+            print(f"    {r.message.zh}\n    {r.message.en}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govrules", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -239,6 +331,22 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--rules", action="append", help="overlay rule folders (with tests/)")
     test.add_argument("--rulebook", help="a rulebook folder instead of the bundled one")
     test.set_defaults(func=cmd_test)
+
+    for name, func, text in (
+        ("coverage", cmd_coverage, "every article accounted for, per jurisdiction"),
+        ("compare", cmd_compare, "one provision side by side across the jurisdictions"),
+        ("show", cmd_show, "an article's text, status and rules"),
+    ):
+        p = sub.add_parser(name, help=text)
+        if name == "compare":
+            p.add_argument("topic")
+            p.add_argument("--lang", choices=("en", "zh"), default="zh")
+        if name == "show":
+            p.add_argument("jurisdiction")
+            p.add_argument("article", type=int)
+        p.add_argument("--rules", action="append", help="overlay rule files or folders")
+        p.add_argument("--rulebook", help="a rulebook folder instead of the bundled one")
+        p.set_defaults(func=func)
     return parser
 
 

@@ -99,6 +99,11 @@ def _topics(paths: Sequence[Path]) -> dict[str, Any]:
     return topics
 
 
+def source_text(version: Version) -> str | None:
+    """The source text a version's articles are quoted from."""
+    return _source_text(Path(version.file).parent, version.meta.source)
+
+
 def _source_text(folder: Path, name: str) -> str | None:
     for base in (folder / "sources", bundled_dir() / "sources"):
         f = base / name
