@@ -6,9 +6,11 @@ The passes, in order (each later pass relies on what the earlier ones establishe
 2. model      documents → typed `RulebookFile`s (unknown fields, wrong types, mapped to lines)
 3. citations  articles numbered 1…N in order; each text found in the shipped source; each quote
               found in its article (needs 2: the typed articles)
-4. names      rule ids unique; kinds, topics, roles, exception targets and due anchors known
-              (needs 2; must precede 5 so that a condition is compiled against a known kind)
-5. conditions parse, type-check against the kind's action model, compile into closures
+4. names      rule and check ids unique; kinds, event types, topics, exception targets and due
+              anchors known (needs 2; must precede 5 so that a condition is compiled against a
+              known kind or event type)
+5. conditions parse, type-check against the kind's action model (or the check's event model),
+              compile into closures
 6. versions   one jurisdiction's versions do not overlap in time
 7. index      (jurisdiction, version) → kind → rules, exceptions linked to what they defeat
 
@@ -32,7 +34,8 @@ from ._actions import ACTION_MODELS
 from ._calendar import WorkCalendar
 from ._condition import DATE, Checked, ConditionError, compile_condition, type_of
 from ._errors import Diagnostic, RulebookError, did_you_mean
-from ._rulebook import Article, Rule, RulebookFile
+from ._events import EVENT_MODELS
+from ._rulebook import Article, AuditCheck, Rule, RulebookFile
 from ._yaml import Document, YamlError, load_document
 
 BUNDLED = "rulebook"
@@ -55,6 +58,16 @@ class CompiledRule:
 
 
 @dataclass(frozen=True, eq=False)
+class CompiledAudit:
+    check: AuditCheck
+    jurisdiction: str
+    article: Article
+    citation_zh: str
+    trigger: Checked
+    expect: Checked | None
+
+
+@dataclass(frozen=True, eq=False)
 class Version:
     """One jurisdiction's rules in force over a span of dates."""
 
@@ -62,6 +75,7 @@ class Version:
     file: str
     by_kind: dict[str, tuple[CompiledRule, ...]]
     effective_until: dt.date | None
+    audits: tuple[CompiledAudit, ...] = ()
 
     @property
     def key(self) -> str:
@@ -222,10 +236,11 @@ class _Build:
                     self.errors.append(doc.diagnostic((*here, "text"), "E203",
                                        f"the text of article {art.number} is not found in {book.source}",
                                        hint="quote the source exactly; only whitespace may differ"))
-                for j, rule in enumerate(art.rules):
-                    if rule.quote and _squash(rule.quote) not in _squash(art.text):
-                        self.errors.append(doc.diagnostic((*here, "rules", j, "quote"), "E204",
-                                           f"quote not found in article {art.number}", rule=rule.id))
+                for key, items in (("rules", art.rules), ("audits", art.audits)):
+                    for j, item in enumerate(items):
+                        if item.quote and _squash(item.quote) not in _squash(art.text):
+                            self.errors.append(doc.diagnostic((*here, key, j, "quote"), "E204",
+                                               f"quote not found in article {art.number}", rule=item.id))
 
     # 4. names
     def names(self, books: Sequence[tuple[Document, RulebookFile]], topics: dict[str, Any]) -> None:
@@ -268,6 +283,59 @@ class _Build:
                             dates = [f for f in fields if type_of(fields[f].annotation).base == "date"]
                             err("effect", "E307", f"due date anchor `{anchor}` is not a date field of "
                                 f"`{rule.kind}`", did_you_mean(anchor, dates) or f"one of {', '.join(dates)}")
+
+    def audit_names(self, books: Sequence[tuple[Document, RulebookFile]], topics: dict[str, Any]) -> None:
+        seen = {r.id for _, b in books for a in b.articles for r in a.rules}
+        for doc, book in books:
+            for i, art in enumerate(book.articles):
+                for j, chk in enumerate(art.audits):
+                    at = ("articles", i, "audits", j)
+
+                    def err(key: str, code: str, msg: str, hint: str | None = None,
+                            at: tuple[Any, ...] = at, chk: AuditCheck = chk) -> None:
+                        self.errors.append(doc.diagnostic((*at, key), code, msg, rule=chk.id, hint=hint))
+
+                    if chk.id in seen:
+                        err("id", "E301", f"id `{chk.id}` used twice")
+                    seen.add(chk.id)
+                    if not chk.id.startswith(book.jurisdiction + "."):
+                        err("id", "E302", f"check id must start with `{book.jurisdiction}.`")
+                    if chk.topic not in topics:
+                        err("topic", "E304", f"unknown topic `{chk.topic}`", did_you_mean(chk.topic, topics))
+                    for key, pattern in (("trigger", chk.trigger), ("expect", chk.expect)):
+                        if pattern is not None and pattern.event not in EVENT_MODELS:
+                            err(key, "E308", f"unknown event type `{pattern.event}`",
+                                did_you_mean(pattern.event, EVENT_MODELS))
+                    if chk.limit and chk.trigger.event in EVENT_MODELS:
+                        fields = EVENT_MODELS[chk.trigger.event].model_fields
+                        for name in chk.limit.per:
+                            if name not in fields:
+                                err("limit", "E309", f"`{name}` is not a field of `{chk.trigger.event}`",
+                                    did_you_mean(name, fields))
+
+    def audit_conditions(self, books: Sequence[tuple[Document, RulebookFile]]) -> dict[str, CompiledAudit]:
+        compiled: dict[str, CompiledAudit] = {}
+        for doc, book in books:
+            for i, art in enumerate(book.articles):
+                citation = f"依据《{book.short_zh}》{article_zh(art.number)}"
+                for j, chk in enumerate(art.audits):
+                    checked: list[Checked | None] = []
+                    for key, pattern in (("trigger", chk.trigger), ("expect", chk.expect)):
+                        if pattern is None:
+                            checked.append(None)
+                            continue
+                        try:
+                            checked.append(compile_condition(pattern.when, EVENT_MODELS[pattern.event],
+                                                             self.calendar.working_days_between))
+                        except ConditionError as exc:
+                            line, col = doc.where(("articles", i, "audits", j, key, "when"))
+                            self.errors.append(Diagnostic(doc.file, line, col + exc.offset, exc.code,
+                                                          f"in `when`: {exc.message}", rule=chk.id,
+                                                          hint=exc.hint))
+                    trigger, expect = checked
+                    if trigger is not None and (chk.expect is None or expect is not None):
+                        compiled[chk.id] = CompiledAudit(chk, book.jurisdiction, art, citation, trigger, expect)
+        return compiled
 
     # 5. conditions
     def conditions(self, books: Sequence[tuple[Document, RulebookFile]]) -> dict[str, CompiledRule]:
@@ -317,7 +385,7 @@ class _Build:
 
     # 7. index
     def index(self, books: Sequence[tuple[Document, RulebookFile]], compiled: dict[str, CompiledRule],
-              until: dict[int, dt.date | None]) -> dict[str, list[Version]]:
+              audits: dict[str, CompiledAudit], until: dict[int, dt.date | None]) -> dict[str, list[Version]]:
         for c in compiled.values():
             for target in c.rule.exception_to:
                 compiled[target].exceptions.append(c)
@@ -327,7 +395,8 @@ class _Build:
             for art in book.articles:
                 for rule in art.rules:
                     by_kind.setdefault(rule.kind, []).append(compiled[rule.id])
-            version = Version(book, doc.file, {k: tuple(v) for k, v in by_kind.items()}, until[n])
+            checks = tuple(audits[c.id] for art in book.articles for c in art.audits)
+            version = Version(book, doc.file, {k: tuple(v) for k, v in by_kind.items()}, until[n], checks)
             index.setdefault(book.jurisdiction, []).append(version)
         for versions in index.values():
             versions.sort(key=lambda v: v.meta.effective_from)
@@ -349,8 +418,10 @@ def build(files: Sequence[Path], calendar: WorkCalendar) -> tuple[dict[str, list
     b.fail_if_errors()
     b.citations(books)
     b.names(books, topics)
+    b.audit_names(books, topics)
     b.fail_if_errors()
     compiled = b.conditions(books)
+    audits = b.audit_conditions(books)
     until = b.versions(books)
     b.fail_if_errors()
-    return b.index(books, compiled, until), topics
+    return b.index(books, compiled, audits, until), topics

@@ -98,7 +98,8 @@ def _explain(exc: ValidationError) -> str:
         where = ".".join(loc) or "action"
         msg = "unknown field" if err["type"] == "extra_forbidden" else err["msg"]
         if err["type"] == "union_tag_invalid":
-            msg = f"unknown kind `{err.get('input', {}).get('kind') if isinstance(err.get('input'), dict) else ''}`"
+            ctx = err.get("ctx", {})
+            msg = f"unknown {str(ctx.get('discriminator', '')).strip(chr(39))} `{ctx.get('tag')}`"
         if err["type"] == "missing":
             msg = "missing"
         parts.append(f"{where}: {msg}")
@@ -134,6 +135,10 @@ class _Judgement:
                     defeated_by.append(exc.rule.id)
                 elif value is None:
                     unknown_exceptions.append(exc)
+                if value is not True and self.trace is not None:
+                    self.trace.append(TraceEntry(rule=exc.rule.id, condition=exc.rule.when,
+                                                 value=_VALUE[value], exception_to=(rule.rule.id,),
+                                                 facts=_facts(exc, act)))
         outcome = None
         if holds is False:
             pass
@@ -144,7 +149,8 @@ class _Judgement:
                     exc_outcome = self.apply(exc)
                     if self.trace is not None:
                         self.trace.append(TraceEntry(rule=exc.rule.id, condition=exc.rule.when,
-                                                     value="true", outcome=exc_outcome))
+                                                     value="true", outcome=exc_outcome,
+                                                     exception_to=(rule.rule.id,), facts=_facts(exc, act)))
         elif holds is None or unknown_exceptions:
             missing = rule.condition.missing(act) if holds is None else []
             for exc in unknown_exceptions:
@@ -155,7 +161,7 @@ class _Judgement:
         if self.trace is not None:
             self.trace.append(
                 TraceEntry(rule=rule.rule.id, condition=rule.rule.when, value=_VALUE[holds],
-                           defeated_by=tuple(defeated_by), outcome=outcome)
+                           defeated_by=tuple(defeated_by), outcome=outcome, facts=_facts(rule, act))
             )
 
     def apply(self, rule: CompiledRule) -> str:
@@ -235,6 +241,11 @@ class _Judgement:
             provisional=self.provisional, silent=silent,
             trace=tuple(self.trace) if self.trace is not None else None,
         )
+
+
+def _facts(rule: CompiledRule, act: Action) -> dict[str, Any]:
+    """The action's value of each field the rule's condition reads, for the trace."""
+    return {".".join(path): get(act) for path, get in rule.condition.getters.items()}
 
 
 def _matching(steps: tuple[Step, ...], step: str, parties: tuple[str, ...] | None,

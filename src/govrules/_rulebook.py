@@ -94,6 +94,76 @@ class Rule(_Model):
     message: Message
 
 
+class Span(_Model):
+    """A length of time: calendar days, working days or months."""
+
+    days: int = Field(ge=0, le=3660)
+    unit: Literal["calendar", "working", "months"] = "calendar"
+
+
+class EventPattern(_Model):
+    event: str
+    when: str = "true"
+
+
+class Expect(EventPattern):
+    """The event a check expects: after the trigger (`within`) or before it (`ahead`)."""
+
+    within: Span | None = None
+    ahead: Span | None = None
+
+    @model_validator(mode="after")
+    def _one_span(self) -> Expect:
+        if (self.within is None) == (self.ahead is None):
+            raise ValueError("give exactly one of `within` (a follow-up) or `ahead` (a lead time)")
+        return self
+
+
+class Limit(_Model):
+    """At most `count` triggers per group (`per`: fields of the trigger event) per period."""
+
+    count: Literal[1] = 1
+    per: tuple[str, ...] = ()
+    period: Literal["year"] = "year"
+
+
+class Frequency(_Model):
+    """At least one trigger in every complete period, from the log's first to the audit date."""
+
+    at_least: Literal[1] = 1
+    period: Literal["week", "month", "quarter", "year"]
+
+
+class AuditCheck(_Model):
+    """A duty that only shows over time, checked over a log of events (`govrules audit`).
+
+    - `expect` with `within`: every trigger is followed by the expected event (its `ref` naming the
+      trigger) by the deadline; none by the audit date is a breach, or consent when `silence` is
+      `consent` (逾期不回复视为无不同意见).
+    - `expect` with `ahead`: every trigger is preceded by the event its `ref` names, at least that
+      long before ("提前3天（不含出行当日）": `{days: 3}`).
+    - `limit`: at most one trigger per group and year (每个部门每年1次全区性会议).
+    - `frequency`: at least one trigger per period (常务会议原则上每月召开一次).
+    """
+
+    id: str = Field(pattern=RULE_ID)
+    topic: str
+    modality: Modality
+    quote: str | None = None
+    trigger: EventPattern
+    expect: Expect | None = None
+    limit: Limit | None = None
+    frequency: Frequency | None = None
+    silence: Literal["breach", "consent"] = "breach"
+    message: Message
+
+    @model_validator(mode="after")
+    def _one_check(self) -> AuditCheck:
+        if sum(x is not None for x in (self.expect, self.limit, self.frequency)) != 1:
+            raise ValueError("a check has exactly one of `expect`, `limit` or `frequency`")
+        return self
+
+
 class Article(_Model):
     number: int = Field(ge=1)
     label: str
@@ -102,14 +172,15 @@ class Article(_Model):
     note: str | None = None
     text: str = Field(min_length=1)
     rules: tuple[Rule, ...] = ()
+    audits: tuple[AuditCheck, ...] = ()
 
     @model_validator(mode="after")
     def _status_fits(self) -> Article:
-        if self.status == "principle" and self.rules:
+        if self.status == "principle" and (self.rules or self.audits):
             raise ValueError("a `principle` article has no rules: make it `encoded`")
         if self.status == "principle" and not (self.note and self.note != "TODO"):
             raise ValueError("a `principle` article needs a `note` saying why nothing applies")
-        if self.status in ("encoded", "external") and not self.rules:
+        if self.status in ("encoded", "external") and not (self.rules or self.audits):
             raise ValueError(f"an `{self.status}` article needs at least one rule")
         return self
 

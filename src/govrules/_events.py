@@ -1,0 +1,168 @@
+"""The events of a government's records, as `govrules audit` reads them: one model per type, a
+discriminated union on `type`. Every event has an id, a jurisdiction, a date and an actor; an event
+that answers or follows another names it in `ref` (minutes → the meeting, a reply → the request)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, TypeAdapter
+
+from ._actions import Actor, Jurisdiction, MeetingType, _Model
+
+
+class _Event(_Model):
+    id: str = Field(min_length=1, max_length=200)
+    jurisdiction: Jurisdiction
+    date: dt.date
+    actor: Actor
+    note: str | None = None
+
+
+class _Answer(_Event):
+    ref: str = Field(min_length=1, max_length=200, description="The id of the event this answers.")
+
+
+class MeetingHeld(_Event):
+    """A meeting held. District-wide meetings name the department that ran them."""
+
+    type: Literal["meeting_held"]
+    meeting: MeetingType
+    organizer_unit: str | None = None
+    members_present: int | None = Field(None, ge=0)
+    members_total: int | None = Field(None, ge=0)
+
+
+class MinutesIssued(_Answer):
+    """Minutes of a meeting (`ref`) issued."""
+
+    type: Literal["minutes_issued"]
+
+
+class DecidedDocumentSent(_Answer):
+    """A document decided at a meeting (`ref`) sent to the government office."""
+
+    type: Literal["decided_document_sent"]
+
+
+class DecidedDocumentIssued(_Answer):
+    """A document decided at a meeting (`ref`) issued."""
+
+    type: Literal["decided_document_issued"]
+
+
+class LeaveRequested(_Event):
+    """A request to leave the jurisdiction filed (请假)."""
+
+    type: Literal["leave_requested"]
+    departure: dt.date | None = None
+    destination: Literal["in_province", "out_of_province", "abroad"] | None = None
+
+
+class Departed(_Answer):
+    """A departure under a leave request (`ref`)."""
+
+    type: Literal["departed"]
+
+
+class Returned(_Answer):
+    """A return from a departure under a leave request (`ref`)."""
+
+    type: Literal["returned"]
+
+
+class LeaveClosed(_Answer):
+    """Leave closed after the return (销假), or the report after return, for a request (`ref`)."""
+
+    type: Literal["leave_closed"]
+    written: bool | None = None
+
+
+class CountersignRequested(_Event):
+    """A countersign or consultation request sent to a department (会签 / 征求意见)."""
+
+    type: Literal["countersign_requested"]
+    category: Literal["land_planning", "project", "normative", "executive_meeting", "other"] = "other"
+    to_unit: str | None = None
+
+
+class CountersignReplied(_Answer):
+    """A reply to a countersign request (`ref`)."""
+
+    type: Literal["countersign_replied"]
+
+
+class DocumentSubmitted(_Event):
+    """A document submitted to the government."""
+
+    type: Literal["document_submitted"]
+    genre: Literal["request", "report", "letter", "other"] = "other"
+
+
+class DocumentSigned(_Answer):
+    """A submitted document (`ref`) signed."""
+
+    type: Literal["document_signed"]
+
+
+class InspectionAssigned(_Event):
+    """An inspection item (督办事项) assigned."""
+
+    type: Literal["inspection_assigned"]
+    complexity: Literal["simple", "complex"]
+
+
+class InspectionCompleted(_Answer):
+    """An inspection item (`ref`) completed."""
+
+    type: Literal["inspection_completed"]
+
+
+class OutsideMeetingAttended(_Event):
+    """Attendance at a provincial or city meeting (全省全市性会议, 省政府专题会议)."""
+
+    type: Literal["outside_meeting_attended"]
+    level: Literal["provincial", "city"]
+
+
+class OutsideMeetingReported(_Answer):
+    """The written report after an outside meeting (`ref`)."""
+
+    type: Literal["outside_meeting_reported"]
+    written: bool | None = None
+
+
+Event = Annotated[
+    MeetingHeld
+    | MinutesIssued
+    | DecidedDocumentSent
+    | DecidedDocumentIssued
+    | LeaveRequested
+    | Departed
+    | Returned
+    | LeaveClosed
+    | CountersignRequested
+    | CountersignReplied
+    | DocumentSubmitted
+    | DocumentSigned
+    | InspectionAssigned
+    | InspectionCompleted
+    | OutsideMeetingAttended
+    | OutsideMeetingReported,
+    Field(discriminator="type"),
+]
+
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+
+def _models(cls: type[_Event]) -> list[type[_Event]]:
+    return [m for sub in cls.__subclasses__() for m in (sub, *_models(sub))]
+
+
+# INVARIANT: every concrete event model has a `type` Literal with exactly one value.
+EVENT_MODELS: dict[str, type[_Event]] = {
+    m.model_fields["type"].annotation.__args__[0]: m  # type: ignore[union-attr]
+    for m in _models(_Event)
+    if "type" in m.model_fields
+}
