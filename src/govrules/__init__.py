@@ -29,27 +29,33 @@ from ._actions import (
     Step,
     SubmitDocument,
 )
+from ._audit import AuditFinding, AuditReport, LogProblem, audit, audit_file
 from ._calendar import WorkCalendar
 from ._decision import Decision, Finding, Obligation, TraceEntry
 from ._engine import Engine, load, parse_action
 from ._errors import ActionError, Diagnostic, GovrulesError, RulebookError
+from ._events import Event
 
 __all__ = [
     "Action",
     "ActionError",
     "Actor",
     "AttendEvent",
+    "AuditFinding",
+    "AuditReport",
     "ConductInspection",
     "ConveneMeeting",
     "Decision",
     "Diagnostic",
     "Engine",
+    "Event",
     "Finding",
     "GovrulesError",
     "IssueBriefing",
     "IssueDirective",
     "IssueNormativeDocument",
     "LeaveJurisdiction",
+    "LogProblem",
     "MajorDecision",
     "Obligation",
     "PublishSpeech",
@@ -63,6 +69,8 @@ __all__ = [
     "SubmitDocument",
     "TraceEntry",
     "WorkCalendar",
+    "audit",
+    "audit_file",
     "load",
     "parse_action",
 ]

@@ -25,7 +25,7 @@ from ._compile import CompiledAudit
 from ._durable import Definition, run_network
 from ._engine import Engine, _explain
 from ._errors import ActionError
-from ._events import EVENT_ADAPTER, Event
+from ._events import EVENT_ADAPTER, EVENT_MODELS, Event
 from ._yaml import YamlError, load_documents
 
 FindingKind = Literal["late", "missing", "consent", "excess", "gap"]
@@ -174,7 +174,11 @@ def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]], 
         try:
             event = data if isinstance(data, BaseModel) else EVENT_ADAPTER.validate_python(data)
         except ValidationError as exc:
-            problems.append(LogProblem(line=line, message=_explain(exc)))
+            problems.append(LogProblem(line=line, message=_explain(exc, EVENT_MODELS)))
+            continue
+        if event.date > as_of:
+            problems.append(LogProblem(line=line, event=event.id,
+                                       message=f"dated {event.date}, after the audit date {as_of}: not audited"))
             continue
         if event.id in seen:
             problems.append(LogProblem(line=line, event=event.id, message=f"duplicate event id `{event.id}`"))
@@ -260,7 +264,7 @@ def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]], 
 def _report(matches: list[tuple[str, dict[str, dict[str, Any]]]], checks: list[_Check],
             dues: dict[tuple[int, str], dt.date], lines: dict[str, int | None],
             problems: list[LogProblem], as_of: dt.date, count: int) -> AuditReport:
-    found: dict[tuple[str, str], AuditFinding] = {}
+    found: dict[tuple[str, str], tuple[tuple[Any, ...], AuditFinding]] = {}
     for rule, m in matches:
         name, _, n_text = rule.partition("_")
         if name == "ref":
@@ -300,9 +304,11 @@ def _report(matches: list[tuple[str, dict[str, dict[str, Any]]]], checks: list[_
             on=on, due=due, breach=kind != "consent" and chk.modality in ("must", "shall"),
             message_zh=chk.message.zh, message_en=chk.message.en, citation_zh=c.audit.citation_zh,
         )
-        previous = found.get((chk.id, key))
-        if previous is None or (finding.on, finding.events) < (previous.on, previous.events):
-            found[(chk.id, key)] = finding
-    findings = sorted(found.values(), key=lambda f: (f.on, f.jurisdiction, f.check, f.events))
+        # A trigger answered late twice, or a third meeting in a year, matches more than once:
+        # keep the earliest answer, and name the year's first meeting.
+        rank = (finding.on, m["a"]["s"] if "a" in m else 0, finding.events)
+        if (chk.id, key) not in found or rank < found[(chk.id, key)][0]:
+            found[(chk.id, key)] = (rank, finding)
+    findings = sorted((f for _, f in found.values()), key=lambda f: (f.on, f.jurisdiction, f.check, f.events))
     problems.sort(key=lambda p: (p.line or 0, p.event or "", p.message))
     return AuditReport(as_of=as_of, events=count, findings=tuple(findings), problems=tuple(problems))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from ._actions import ACTION_ADAPTER, Action, Step
+from ._actions import ACTION_ADAPTER, ACTION_MODELS, Action, Step
 from ._calendar import WorkCalendar
 from ._compile import CompiledRule, Version, build, bundled_dir, rulebook_files
 from ._decision import Decision, Finding, Obligation, TraceEntry
@@ -88,20 +88,22 @@ def parse_action(action: Action | Mapping[str, Any]) -> Action:
         raise ActionError(_explain(exc)) from None
 
 
-def _explain(exc: ValidationError) -> str:
+def _explain(exc: ValidationError, tags: Collection[str] = ACTION_MODELS) -> str:
+    """One line naming each bad field (at most five), from a union model's validation error."""
     parts = []
     for err in exc.errors(include_url=False)[:5]:
         loc = [str(p) for p in err["loc"]]
-        # Drop the union tag pydantic puts in the path (`leave_jurisdiction.actor.role`).
-        if len(loc) > 1 and loc[0].islower() and "_" in loc[0] or loc[:1] == ["function-after"]:
+        if loc[:1] and loc[0] in tags:  # pydantic puts the union's tag first: drop it
             loc = loc[1:]
-        where = ".".join(loc) or "action"
-        msg = "unknown field" if err["type"] == "extra_forbidden" else err["msg"]
-        if err["type"] == "union_tag_invalid":
-            ctx = err.get("ctx", {})
-            msg = f"unknown {str(ctx.get('discriminator', '')).strip(chr(39))} `{ctx.get('tag')}`"
-        if err["type"] == "missing":
+        where, msg = ".".join(loc) or "action", err["msg"]
+        ctx = err.get("ctx", {})
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif err["type"] == "missing":
             msg = "missing"
+        elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            where = str(ctx.get("discriminator", "kind")).strip("'")
+            msg = f"unknown {where} `{ctx['tag']}`" if "tag" in ctx else "missing"
         parts.append(f"{where}: {msg}")
     more = len(exc.errors()) - len(parts)
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")

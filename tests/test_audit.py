@@ -1,0 +1,198 @@
+"""The audit on durable-rules: exact findings on a planted log, isolation between runs and threads,
+and a differential test against a plain reference implementation kept here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import govrules
+from govrules._audit import AuditReport, _period, audit, audit_file
+
+AUD = Path(__file__).parent / "fixtures" / "audit"
+A = {"role": "head"}
+
+
+@pytest.fixture(scope="module")
+def aud() -> govrules.Engine:
+    return govrules.load(AUD)
+
+
+def ev(type_: str, id_: str, day: str, **facts: Any) -> dict[str, Any]:
+    return {"type": type_, "id": id_, "jurisdiction": "aud", "date": day, "actor": A, **facts}
+
+
+PLANTED = [
+    ev("meeting_held", "m1", "2026-03-02", meeting="topical"),
+    ev("minutes_issued", "n1", "2026-03-06", ref="m1"),  # a day late
+    ev("meeting_held", "m2", "2026-03-02", meeting="topical"),  # never minuted
+    ev("meeting_held", "m3", "2026-03-03", meeting="topical"),
+    ev("minutes_issued", "n3", "2026-03-05", ref="m3"),  # in time
+    ev("countersign_requested", "c1", "2026-03-06"),  # silence: consent on 3/10
+    ev("countersign_requested", "c2", "2026-03-06"),
+    ev("countersign_replied", "c2r", "2026-03-09", ref="c2"),
+    ev("leave_requested", "l1", "2026-03-06"),
+    ev("departed", "d1", "2026-03-08", ref="l1"),  # filed 2 days ahead, 3 needed
+    ev("meeting_held", "w1", "2026-03-02", meeting="district_wide", organizer_unit="财政局"),
+    ev("meeting_held", "w2", "2026-05-02", meeting="district_wide", organizer_unit="财政局"),  # second
+    ev("meeting_held", "w4", "2026-06-02", meeting="district_wide", organizer_unit="教育局"),
+    ev("meeting_held", "x1", "2026-03-12", meeting="executive"),
+    ev("meeting_held", "x2", "2026-05-12", meeting="executive"),  # none in April
+    ev("minutes_issued", "bad", "2026-03-12", ref="zzz"),  # refers to nothing
+]
+
+
+def summary(r: AuditReport) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    return [(str(f.on), f.check, f.kind, f.events) for f in r.findings]
+
+
+def test_planted_log_yields_exactly_the_planted_findings(aud: govrules.Engine) -> None:
+    r = audit(aud, PLANTED, as_of=dt.date(2026, 6, 30))
+    assert summary(r) == [
+        ("2026-03-06", "aud.minutes_in_3_days", "late", ("m1", "n1")),
+        ("2026-03-06", "aud.minutes_in_3_days", "missing", ("m2",)),
+        ("2026-03-08", "aud.leave_3_days_ahead", "late", ("d1", "l1")),
+        ("2026-03-10", "aud.countersign_2_working_days", "consent", ("c1",)),
+        ("2026-04-30", "aud.executive_monthly", "gap", ()),
+        ("2026-05-02", "aud.one_district_wide_meeting", "excess", ("w2", "w1")),
+    ]
+    assert [p.message for p in r.problems] == ["refers to unknown event `zzz`"]
+    assert {f.check: f.breach for f in r.findings} == {
+        "aud.minutes_in_3_days": True, "aud.leave_3_days_ahead": False,  # in principle (一般)
+        "aud.countersign_2_working_days": False, "aud.executive_monthly": False,
+        "aud.one_district_wide_meeting": True,
+    }
+    assert r.findings[0].citation_zh == "依据《清河门区人民政府工作规则》第一条"
+
+
+def test_as_of_drives_time(aud: govrules.Engine) -> None:
+    early = audit(aud, PLANTED, as_of=dt.date(2026, 3, 5))
+    assert ("aud.minutes_in_3_days", "missing") not in {(f.check, f.kind) for f in early.findings}
+
+
+def test_bad_events_are_reported_with_their_line(aud: govrules.Engine, tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text('{"type": "meeting_held", "id": "a", "jurisdiction": "aud", "date": "2026-03-02", '
+                   '"actor": {"role": "head"}, "meeting": "topical", "colour": 1}\n'
+                   '{"type": "meeting_hold", "id": "b"}\n{oops\n', encoding="utf-8")
+    r = audit_file(aud, str(log), as_of=dt.date(2026, 6, 30))
+    assert [(p.line, p.message.split(":")[0]) for p in r.problems] == [
+        (1, "colour"), (2, "type"), (3, "invalid JSON")]
+
+
+# --- the reference implementation: the same checks, plain Python ------------------------------
+def reference(engine: govrules.Engine, events: list[dict[str, Any]], as_of: dt.date) -> list[tuple[str, ...]]:
+    cal = govrules.WorkCalendar()
+    parsed = sorted((govrules._events.EVENT_ADAPTER.validate_python(e) for e in events),
+                    key=lambda e: (e.date, e.id))
+    parsed = [e for e in parsed if e.date <= as_of]  # later events are not audited
+    by_id = {e.id: e for e in parsed}
+    out = []
+    for version in engine.versions("aud"):
+        for a in version.audits:
+            chk = a.check
+            triggers = [e for e in parsed if e.type == chk.trigger.event and a.trigger.fn(e)]
+            if chk.expect is not None:
+                span = chk.expect.within or chk.expect.ahead
+                for t in triggers:
+                    if chk.expect.within:
+                        due = cal.shift(t.date, span.days, span.unit)
+                        answers = [e for e in parsed if e.type == chk.expect.event and
+                                   getattr(e, "ref", None) == t.id and a.expect.fn(e)]
+                        if answers:
+                            first = min(answers, key=lambda e: (e.date, e.id))
+                            if first.date > due:
+                                out.append((str(first.date), chk.id, "late", t.id, first.id))
+                        elif as_of > due:
+                            kind = "consent" if chk.silence == "consent" else "missing"
+                            on = due if kind == "consent" else due + dt.timedelta(days=1)
+                            out.append((str(on), chk.id, kind, t.id))
+                    else:
+                        due = cal.shift(t.date, -span.days, span.unit)
+                        needed = by_id.get(getattr(t, "ref", None) or "")
+                        if needed is None or needed.type != chk.expect.event:
+                            out.append((str(t.date), chk.id, "missing", t.id))
+                        elif needed.date > due:
+                            out.append((str(t.date), chk.id, "late", t.id, needed.id))
+            elif chk.limit is not None:
+                groups: dict[tuple[str, ...], list[Any]] = {}
+                for t in triggers:
+                    key = (*(str(getattr(t, f)) for f in chk.limit.per), str(t.date.year))
+                    groups.setdefault(key, []).append(t)
+                for ts in groups.values():
+                    for t in ts[1:]:
+                        out.append((str(t.date), chk.id, "excess", t.id, ts[0].id))
+            else:
+                days = [e.date for e in parsed if e.jurisdiction == "aud"]
+                if not days:
+                    continue
+                held = {_period(t.date, chk.frequency.period)[0] for t in triggers}
+                begin, end = _period(days[0], chk.frequency.period)
+                while end < as_of:
+                    if begin not in held:
+                        out.append((str(end), chk.id, "gap"))
+                    begin, end = _period(end + dt.timedelta(days=1), chk.frequency.period)
+    return sorted(out)
+
+
+def durable(r: AuditReport) -> list[tuple[str, ...]]:
+    return sorted((str(f.on), f.check, f.kind, *f.events) for f in r.findings)
+
+
+def random_log(rng: random.Random, n: int) -> list[dict[str, Any]]:
+    start = dt.date(2026, 1, 1)
+    log: list[dict[str, Any]] = []
+    for i in range(n):
+        day = start + dt.timedelta(days=rng.randrange(150))
+        kind = rng.choice(["meeting", "countersign", "leave", "district"])
+        if kind == "meeting":
+            log.append(ev("meeting_held", f"m{i}", str(day), meeting=rng.choice(["topical", "executive"])))
+            for j in range(rng.choice([0, 1, 1, 2])):
+                log.append(ev("minutes_issued", f"n{i}_{j}", str(day + dt.timedelta(days=rng.randrange(7))),
+                              ref=f"m{i}"))
+        elif kind == "countersign":
+            log.append(ev("countersign_requested", f"c{i}", str(day)))
+            if rng.random() < 0.6:
+                log.append(ev("countersign_replied", f"r{i}", str(day + dt.timedelta(days=rng.randrange(8))),
+                              ref=f"c{i}"))
+        elif kind == "leave":
+            filed = day - dt.timedelta(days=rng.randrange(6))
+            if rng.random() < 0.85:
+                log.append(ev("leave_requested", f"l{i}", str(filed)))
+            log.append(ev("departed", f"d{i}", str(day), ref=f"l{i}"))
+        else:
+            log.append(ev("meeting_held", f"w{i}", str(day), meeting="district_wide",
+                          organizer_unit=rng.choice(["财政局", "教育局", "民政局"])))
+    return log
+
+
+def test_durable_rules_agrees_with_the_reference_on_2000_random_logs(aud: govrules.Engine) -> None:
+    for seed in range(2000):
+        check_against_reference(aud, seed)
+
+
+def check_against_reference(aud: govrules.Engine, seed: int) -> None:
+    rng = random.Random(seed)
+    log = random_log(rng, rng.randrange(1, 40))
+    as_of = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(30, 200))
+    r = audit(aud, log, as_of=as_of)
+    assert durable(r) == reference(aud, log, as_of), f"seed {seed}"
+    # a departure whose leave was never filed refers to an unknown event: reported, not dropped
+    kept = [e for e in log if e["date"] <= str(as_of)]
+    later = {e["id"] for e in log if e["date"] > str(as_of)}
+    unknown = {e["id"] for e in kept if "ref" in e and e["ref"] not in {x["id"] for x in kept}}
+    assert {p.event for p in r.problems} == later | unknown, f"seed {seed}"
+
+
+def test_runs_are_isolated_across_threads(aud: govrules.Engine) -> None:
+    logs = [random_log(random.Random(s), 80) for s in range(8)]
+    as_of = dt.date(2026, 7, 1)
+    serial = [audit(aud, log, as_of=as_of) for log in logs]
+    with ThreadPoolExecutor(4) as pool:
+        parallel = list(pool.map(lambda log: audit(aud, log, as_of=as_of), logs))
+    assert parallel == serial
