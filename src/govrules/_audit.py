@@ -133,9 +133,10 @@ def _rules(checks: list[_Check]) -> Definition:
             rules[f"missing_{n}"] = {"all": [{"a": {w: 1}}, {"z": past_due},
                                              {"m_2$not": {"$and": [{x: 1}, join]}}]}
         elif chk.limit is not None:
-            g = f"g{n}"
-            rules[f"excess_{n}"] = {"all": [{"a": {w: 1}}, {"b": {"$and": [
-                {w: 1}, {g: {"a": g}}, {"$gt": {"s": {"a": "s"}}}]}}]}
+            # Each later trigger of a group meets the group's first (k == 0): linear, not pairwise.
+            g, k = f"g{n}", f"k{n}"
+            rules[f"excess_{n}"] = {"all": [{"a": {"$and": [{w: 1}, {k: 0}]}}, {"b": {"$and": [
+                {w: 1}, {g: {"a": g}}, {"$gt": {k: 0}}]}}]}
         else:
             p = f"p{n}"
             rules[f"gap_{n}"] = {"all": [{"q": {"$and": [{"t": "$period"}, {"n": n}]}}, asof,
@@ -204,6 +205,7 @@ def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]], 
     facts: list[dict[str, Any]] = []
     dues: dict[tuple[int, str], dt.date] = {}
     first_day: dict[str, dt.date] = {}
+    rank: dict[tuple[int, str], int] = {}  # triggers seen so far per check and group
     for s, (event, line) in enumerate(log):
         fact: dict[str, Any] = {"id": event.id, "t": event.type, "d": event.date.toordinal(), "s": s}
         ref = getattr(event, "ref", None)
@@ -233,8 +235,9 @@ def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]], 
                         dues[(c.n, event.id)] = due
                         fact[f"u{c.n}"] = due.toordinal()
                     elif chk.limit is not None:
-                        key = [str(getattr(event, f)) for f in chk.limit.per]
-                        fact[f"g{c.n}"] = "|".join([*key, str(event.date.year)])
+                        key = "|".join([*(str(getattr(event, f)) for f in chk.limit.per), str(event.date.year)])
+                        fact[f"g{c.n}"] = key
+                        fact[f"k{c.n}"] = rank[(c.n, key)] = rank.get((c.n, key), -1) + 1
                     elif chk.frequency is not None:
                         fact[f"p{c.n}"] = _period(event.date, chk.frequency.period)[0].isoformat()
         for c in by_jur.get(event.jurisdiction, ()):
