@@ -31,7 +31,7 @@ def test_broken_rulebook_is_refused_at_its_line(path: Path) -> None:
 
 @pytest.mark.parametrize("path", BROKEN[:3], ids=[p.stem for p in BROKEN[:3]])
 def test_validate_prints_file_line_and_fails(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, line = expected(path)
+    _, line = expected(path)
     assert main(["validate", str(path)]) == 2
     assert f"{path}:{line}:" in capsys.readouterr().err
 

@@ -66,6 +66,12 @@ Party: TypeAlias = Literal[
     "organization_department",  # 组织部门
     "discipline_inspection",  # 纪检监察机关
     "foreign_affairs_office",  # 外事部门
+    "public",  # 公众 / 社会各方面 (public participation, hearings)
+    "experts",  # 专家 / 研究、咨询机构 (expert argument)
+    "presider",  # 会议主持人: whoever presides over the meeting in question
+    "legal_unit",  # the actor's unit's own legal office (部门法制（法治）机构)
+    "enterprises",  # 企业和行业协会商会 (hearing enterprises)
+    "unit_leadership",  # the actor's unit's leadership as a body (部门集体讨论决定)
 ]
 
 StepType: TypeAlias = Literal[
@@ -91,6 +97,7 @@ StepType: TypeAlias = Literal[
     "minutes",  # 会议纪要
     "external_procedure",  # a procedure kept outside the text (区委请假报备制度…)
     "exception_grounds",  # the grounds recorded for departing from an in-principle norm
+    "publication",  # 公布 / 向社会公开
 ]
 
 
@@ -143,10 +150,33 @@ class LeaveJurisdiction(_Action):
     head_away: bool | None = Field(None, description="The head (区长/市长) is away at the same time.")
     executive_deputy_away: bool | None = None
     ab_partner_away: bool | None = Field(None, description="The actor's AB-role partner is away.")
+    request_contents: (
+        tuple[
+            Literal[
+                "traveller",  # 外出人员
+                "reason",  # 事由
+                "times",  # 出发及返回时间
+                "place",  # 地点
+                "contact",  # 联系方式
+                "acting_person",  # 外出期间主持工作的同志
+                "supporting_documents",  # 外出事由的相关文件
+            ],
+            ...,
+        ]
+        | None
+    ) = Field(None, description="What the leave request states (请假报告内容).")
+    itinerary_changed: bool | None = Field(None, description="行程有变: the trip changed while away.")
+    attends_upper_meeting: bool | None = Field(
+        None, description="The trip is to attend an upper-level meeting or activity (参加上级的会议、活动)."
+    )
+    leaves_city: bool | None = Field(
+        None, description="离市: a district official's trip also leaves the city the district belongs to."
+    )
+    leads_delegation: bool | None = Field(None, description="率团出访: the traveller leads a delegation.")
 
 
 # --- 2. signing documents ----------------------------------------------------------------
-Issuer: TypeAlias = Literal["government", "government_office", "department", "joint"]
+Issuer: TypeAlias = Literal["government", "government_office", "department", "joint", "township"]
 DocType: TypeAlias = Literal[
     "decision_order",  # 决定、命令
     "normative",  # 行政规范性文件
@@ -163,6 +193,7 @@ DocType: TypeAlias = Literal[
     "reply",  # 批复
     "notice",  # 通知
     "plan",  # 规划 / 计划
+    "routine_approval",  # 例行批准手续
 ]
 
 
@@ -177,6 +208,62 @@ class SignDocument(_Action):
     entrusted_by_head: bool | None = None
     important: bool | None = Field(None, description="重要的 / 重大: left to judgement by the text.")
     involves_departments: bool | None = Field(None, description="涉及多个部门.")
+    recipient: (
+        Literal[
+            "party_committee",  # 市委 / 区委
+            "congress",  # 人大及其常委会
+            "upper_government",  # 上级政府 (省政府 / 市政府)
+            "upper_government_leader",  # 上级政府领导同志 (e.g. reporting on matters they assigned)
+            "upper_government_department",  # 上级政府有关部门
+            "other_government",  # 其他政府
+            "lower_level",  # 下级政府、部门
+            "government",  # 本级政府 (a department or township writing to the 区政府/市政府)
+        ]
+        | None
+    ) = Field(None, description="To whom the document goes.")
+    department_matter: bool | None = Field(
+        None, description="属部门职权范围内事务: the department could issue it itself."
+    )
+    restates_law: bool | None = Field(None, description="法律、行政法规已作出明确规定的事项.")
+    lacks_substance: bool | None = Field(None, description="没有实质内容、可发可不发.")
+    minutes_of: (
+        Literal[
+            "plenary", "executive", "head_office", "topical", "head_regular",
+            "special_coordination", "district_wide", "study", "party_group",
+        ]
+        | None
+    ) = Field(None, description="For meeting minutes: the meeting they record.")
+    signer_presided: bool | None = Field(
+        None, description="The signer presided over the meeting recorded."
+    )
+    decided_at: (
+        Literal[
+            "plenary", "executive", "head_office", "topical", "head_regular",
+            "special_coordination", "district_wide", "study", "party_group",
+        ]
+        | None
+    ) = Field(None, description="The meeting that decided the matter the document issues.")
+    subject: Role | None = Field(
+        None, description="Whose case the document decides (whose trip abroad…)."
+    )
+    several_portfolios: bool | None = Field(None, description="涉及多位领导同志分管范围.")
+    legal_matters: bool | None = Field(
+        None, description="涉及部门职责协调、权益处置或其他法律事务 (e.g. in meeting minutes)."
+    )
+    on_behalf_of_government: bool | None = Field(
+        None, description="The office's document speaks for the government (代表政府颁布政策、部署工作、回复意见)."
+    )
+    entrusted: bool | None = Field(
+        None, description="The signer signs on entrustment (委托) by the one competent to sign."
+    )
+    urgent: bool | None = Field(None, description="紧急事项.")
+    wide_scope: bool | None = Field(None, description="涉及面广: left to judgement by the text.")
+    government_approved: bool | None = Field(
+        None, description="A department's document the government (a leader) approved (报经政府同意)."
+    )
+    states_government_consent: bool | None = Field(
+        None, description="The text states “经区政府同意” or the like."
+    )
 
 
 # --- 3. submitting documents -------------------------------------------------------------
@@ -200,6 +287,21 @@ class SubmitDocument(_Action):
     consulted: bool | None = None
     disagreements_listed: bool | None = None
     reviewed_by_office: bool | None = None
+    disagreement: bool | None = Field(
+        None, description="The departments concerned disagree (有分歧)."
+    )
+    important: bool | None = Field(None, description="重大事项 / 重要: left to judgement by the text.")
+    direct_delivery_required: bool | None = Field(
+        None, description="必须直接报送: the classified item must go to the leader directly."
+    )
+    unresolved_disagreement: bool | None = Field(
+        None, description="部门之间有分歧, 协商后仍不能取得一致意见."
+    )
+    party_committee_draft: bool | None = Field(
+        None,
+        description="A draft for a party-committee meeting or a joint party-government document, mainly on "
+        "government duties and drafted by a government department (拟提请区委审议或联合发文的文件稿).",
+    )
 
 
 # --- 4. replying to a consultation -----------------------------------------------------------
@@ -216,6 +318,12 @@ class ReplyToConsultation(_Action):
         "land_planning", "project", "normative", "executive_meeting", "other"
     ] = "other"
     urgent: bool | None = None
+    lead_deadline: dt.date | None = Field(
+        None, description="A deadline the lead unit set (另有时限要求)."
+    )
+    agreed_deadline: dt.date | None = Field(
+        None, description="A later deadline agreed with the lead unit."
+    )
 
 
 # --- 5. convening meetings -------------------------------------------------------------------
@@ -250,6 +358,41 @@ class ConveneMeeting(_Action):
     )
     minutes_issued_on: dt.date | None = None
     within_budget: bool | None = None
+    in_portfolio: bool | None = Field(
+        None, description="The matter is in the convener's portfolio (按照分工)."
+    )
+    issues_documents: bool | None = Field(
+        None, description="The meeting decided documents to be issued."
+    )
+    documents_issued_on: dt.date | None = None
+    meetings_this_year: int | None = Field(
+        None, ge=0, description="Meetings of this type the government already held this year."
+    )
+    deputies_involved: int | None = Field(None, ge=0, description="涉及几位副区长/副市长.")
+    convener_ranks_first: bool | None = Field(
+        None, description="The convener ranks first among the deputies involved (排名靠前)."
+    )
+    in_name_of: Literal["government", "government_office", "department"] | None = Field(
+        None, description="In whose name the meeting is called."
+    )
+    department_matter: bool | None = Field(None, description="应由部门召开的会议.")
+    invites_lower_government_heads: bool | None = Field(
+        None, description="邀请县区政府 / 镇街负责人出席."
+    )
+    meetings_this_month: int | None = Field(
+        None, ge=0, description="Meetings of this type already held this calendar month."
+    )
+    legality_review_failed: bool | None = Field(
+        None, description="The legality review found the topic materials unlawful (经审核不合法)."
+    )
+    leader_attends: bool | None = Field(
+        None, description="A government leader (政府分管领导同志) attends the meeting."
+    )
+    hosts_upper_meeting: bool | None = Field(
+        None,
+        description="A provincial or city-wide meeting held locally at a department's arrangement "
+        "(在本地召开的全省全市性会议).",
+    )
 
 
 # --- 6. absence from a meeting ---------------------------------------------------------------
@@ -270,6 +413,7 @@ class RequestMeetingAbsence(_Action):
     substitute: Role | None = None
     substitute_related_to_topic: bool | None = None
     brings_deputies: bool | None = None
+    special_reason: bool | None = Field(None, description="特殊原因: left to judgement by the text.")
 
 
 # --- 7. major decisions ----------------------------------------------------------------------
@@ -283,6 +427,11 @@ class MajorDecision(_Action):
     affects_market: bool | None = Field(None, description="涉及市场主体经济活动 (公平竞争审查).")
     government_contract: bool | None = None
     public_interest: bool | None = Field(None, description="涉及群众切身利益.")
+    involves_departments: bool | None = Field(None, description="涉及相关部门 (other departments' remit).")
+    involves_lower_governments: bool | None = Field(
+        None, description="涉及县区 / 镇街 (the lower-level governments concerned)."
+    )
+    confidential: bool | None = Field(None, description="依法需要保密 (not to be published).")
 
 
 # --- 8. normative documents ------------------------------------------------------------------
@@ -297,6 +446,20 @@ class IssueNormativeDocument(_Action):
     asked_government_first: bool | None = None
     filed_on: dt.date | None = None
     with_interpretation: bool | None = None
+    involves_departments: bool | None = Field(
+        None, description="涉及两个以上部门职权范围的事项."
+    )
+    confidential: bool | None = Field(None, description="依法需要保密 (not to be published).")
+    government_approved: bool | None = Field(
+        None, description="A department's document issued after the government approved it."
+    )
+    important: bool | None = Field(None, description="重要的 / 重大: left to judgement by the text.")
+    with_opinion_response_plan: bool | None = Field(
+        None, description="Submitted with a plan for handling public opinion (舆情应对方案)."
+    )
+    public_interest: bool | None = Field(
+        None, description="涉及公众权益、社会关注度高或重要涉外事项: left to judgement by the text."
+    )
 
 
 # --- 9. speeches ----------------------------------------------------------------------------
@@ -306,6 +469,9 @@ class PublishSpeech(_Action):
     kind: Literal["publish_speech"]
     on_behalf_of_government: bool
     undecided_major_issue: bool | None = None
+    contradicts_decision: bool | None = Field(
+        None, description="与政府决定相违背的言论 (before the decision is remade)."
+    )
 
 
 # --- 10. greetings and inscriptions -----------------------------------------------------------
@@ -316,6 +482,10 @@ class SendGreetingOrInscription(_Action):
     form: Literal["greeting_letter", "greeting_telegram", "inscription", "preface", "book"]
     special_need: bool | None = None
     personal_capacity: bool | None = Field(None, description="以个人名义.")
+    published: bool | None = Field(None, description="公开发表.")
+    for_lower_level: bool | None = Field(
+        None, description="For a department's or a grassroots unit's meeting or event (为部门和基层的会议活动)."
+    )
 
 
 # --- 11. events ---------------------------------------------------------------------------
@@ -333,9 +503,23 @@ class AttendEvent(_Action):
         "banquet",  # 宴请
         "gift",  # 送礼
         "award",  # 评比表彰
+        "department_meeting",  # 部门的工作会议
     ]
     public_funds: bool | None = None
     approved_by_party_committee: bool | None = None
+    organized_by: Literal["government", "department", "enterprise", "upper_level", "other"] | None = Field(
+        None, description="Who organizes the event (由部门和企事业单位组织的…); enterprise covers 企事业单位."
+    )
+    accepting: bool | None = Field(
+        None, description="Receiving a gift or banquet offered by others (接受送礼和宴请), not giving one."
+    )
+    within_rules: bool | None = Field(
+        None, description="按规定: the act keeps to the applicable rules (not 违反规定)."
+    )
+    work_need: bool | None = Field(None, description="工作需要: the visit is needed for the work.")
+    own_department: bool | None = Field(
+        None, description="The leader also heads the department holding the meeting (兼任部门负责同志)."
+    )
 
 
 # --- 12. inspections -------------------------------------------------------------------------
@@ -347,6 +531,17 @@ class ConductInspection(_Action):
     complexity: Literal["simple", "complex"] | None = None
     completed_on: dt.date | None = None
     in_annual_plan: bool | None = None
+    urgent_important: bool | None = Field(
+        None, description="重要紧急工作事项: its deadline is the one the inspection notice sets."
+    )
+    on_site: bool | None = Field(None, description="实地督查.")
+    all_townships: bool | None = Field(None, description="覆盖全部镇街 (全覆盖).")
+    cross_department: bool | None = Field(None, description="跨部门督查.")
+    approved: bool | None = Field(None, description="The inspection was approved (经批准).")
+    notice_to_townships: bool | None = Field(None, description="向镇街及其办公室下发督查通知.")
+    unified_deployment: bool | None = Field(
+        None, description="Deployed as a whole by the party committee and the government (统一部署要求)."
+    )
 
 
 # --- 13. duties to report --------------------------------------------------------------------
@@ -361,10 +556,14 @@ class ReportMatter(_Action):
         "upper_documents",  # 上级部门文件
         "major_information",  # 重大信息
         "return_from_trip",  # 出访 / 外出返回
+        "data_to_upper_departments",  # 向上级部门上报重要数据、报表、工作事项
+        "task_completed",  # 交办事项办理完毕 (批示件、会议议定事项)
+        "supervision_findings",  # 监督中发现的问题的整改情况
     ]
     reported_on: dt.date | None = None
     written: bool | None = None
     to: Party | None = None
+    important: bool | None = Field(None, description="重要事项 / 重大情况: left to judgement by the text.")
 
 
 # --- 14. briefings and directives ------------------------------------------------------------
@@ -372,17 +571,22 @@ class IssueBriefing(_Action):
     """Issuing a briefing (简报)."""
 
     kind: Literal["issue_briefing"]
-    issuer: Literal["government", "government_office", "department", "internal_unit"]
+    issuer: Literal["government", "government_office", "department", "internal_unit", "coordination_body"]
     briefing_kinds_held: int = Field(0, ge=0, description="Kinds of briefing the issuer already has.")
+    lacks_substance: bool | None = Field(None, description="没有实质内容、可发可不发.")
+    to_leader_personally: bool | None = Field(
+        None, description="Sent straight to a leader in person (直接报送领导同志本人)."
+    )
 
 
 class IssueDirective(_Action):
     """A department issuing a directive document to townships (向镇街/县区发指令性公文)."""
 
     kind: Literal["issue_directive"]
-    issuer: Literal["department", "internal_unit"]
+    issuer: Literal["department", "internal_unit", "coordination_body"]
     to: Literal["townships", "departments"]
     authorized_by_government: bool | None = None
+    required_by_law: bool | None = Field(None, description="法律法规明确规定: the law itself provides for it.")
 
 
 Action = Annotated[

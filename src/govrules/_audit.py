@@ -173,7 +173,7 @@ def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]], 
             problems.append(LogProblem(line=line, message=error))
             continue
         try:
-            event = data if isinstance(data, BaseModel) else EVENT_ADAPTER.validate_python(data)
+            event: Event = EVENT_ADAPTER.validate_python(data.model_dump() if isinstance(data, BaseModel) else data)
         except ValidationError as exc:
             problems.append(LogProblem(line=line, message=_explain(exc, EVENT_MODELS)))
             continue
@@ -242,9 +242,9 @@ def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]], 
                         fact[f"p{c.n}"] = _period(event.date, chk.frequency.period)[0].isoformat()
         for c in by_jur.get(event.jurisdiction, ()):
             exp = c.audit.check.expect
-            if exp is not None and event.type == exp.event and c.audit.expect is not None:
-                if c.audit.expect.fn(event) is True:
-                    fact[f"x{c.n}"] = 1
+            expected = c.audit.expect
+            if exp is not None and event.type == exp.event and expected is not None and expected.fn(event) is True:
+                fact[f"x{c.n}"] = 1
         facts.append(fact)
 
     periods: list[dict[str, Any]] = []

@@ -12,8 +12,8 @@ import datetime as dt
 import threading
 from functools import lru_cache
 
-import holidays
 from dateutil.relativedelta import relativedelta
+from holidays.countries.china import China
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +32,7 @@ class WorkCalendar:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._years: set[int] = set()
-        self._cn = holidays.China()
+        self._cn = China()  # type: ignore[no-untyped-call]
 
     def _ensure(self, year: int) -> None:
         if year not in self._years:

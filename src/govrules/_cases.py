@@ -16,7 +16,6 @@ from ._rulebook import Case, CaseFile
 from ._yaml import YamlError, load_document
 
 
-
 @dataclass(frozen=True)
 class CaseResult:
     file: str

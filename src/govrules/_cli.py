@@ -1,4 +1,5 @@
-"""The `govrules` command: check actions, validate a rulebook, run rule tests, show articles."""
+"""The `govrules` command: check and explain actions, validate a rulebook, run rule tests, show
+articles, and write the JSON Schemas and the reference page."""
 
 from __future__ import annotations
 
@@ -7,20 +8,26 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from . import ActionError, Decision, Engine, RulebookError, load
 from ._cases import case_files, run_all, untested_rules
 from ._compile import article_zh, bundled_dir, source_text
 from ._errors import Diagnostic, did_you_mean
+from ._explain import explain
+from ._reference import reference
 from ._rulebook import Rule
+from ._schema import KINDS, dumps, generate
 from ._sources import split
 from ._yaml import YamlError, load_documents
 
 EXIT_OK, EXIT_DENIED, EXIT_INPUT = 0, 1, 2
 JSON_SHAPE_VERSION = 1
+NOT_AN_ACTION = "an action is a mapping with `kind`, `jurisdiction`, `date` and `actor`"
 
 
 @dataclass
@@ -69,10 +76,9 @@ def read_actions(path: str) -> Iterator[Item]:
     try:
         for doc in load_documents(path, raw):
             data = doc.data
+            base: tuple[str, ...] = ()
             if isinstance(data, dict) and set(data) == {"actions"}:
                 data, base = data["actions"], ("actions",)
-            else:
-                base = ()
             if isinstance(data, list):
                 for i, d in enumerate(data):
                     yield Item(path, doc.where((*base, i))[0], d)
@@ -86,7 +92,7 @@ def read_actions(path: str) -> Iterator[Item]:
 def _judge(engine: Engine, item: Item, trace: bool) -> Item:
     if item.error is None:
         if not isinstance(item.data, dict):
-            item.error = "an action is a mapping with `kind`, `jurisdiction`, `date` and `actor`"
+            item.error = NOT_AN_ACTION
         else:
             try:
                 item.decision = engine.evaluate(item.data, trace=trace)
@@ -104,7 +110,8 @@ def _text(items: list[Item], out: TextIO, lang: str) -> None:
             continue
         d = it.decision
         name = d.action_id or d.kind
-        out.write(f"{where}: {d.verdict.upper()} {name} ({d.jurisdiction}, {d.date}, {d.rulebook})\n")
+        out.write(f"{where}: {d.verdict.upper()} {name} "
+                  f"({d.jurisdiction}, {d.date}, {d.rulebook})\n")
         if d.silent:
             out.write(f"    《{d.document}》 has no provision on `{d.kind}`\n")
         for f in d.findings:
@@ -126,8 +133,8 @@ def _text(items: list[Item], out: TextIO, lang: str) -> None:
     counts = {v: sum(1 for i in items if i.decision and i.decision.verdict == v)
               for v in ("allowed", "conditional", "denied")}
     errors = sum(1 for i in items if i.decision is None)
-    out.write(f"{len(items)} actions: {counts['allowed']} allowed, {counts['conditional']} conditional, "
-              f"{counts['denied']} denied, {errors} errors\n")
+    out.write(f"{len(items)} actions: {counts['allowed']} allowed, "
+              f"{counts['conditional']} conditional, {counts['denied']} denied, {errors} errors\n")
 
 
 def _json(items: list[Item], out: TextIO) -> None:
@@ -139,7 +146,8 @@ def _json(items: list[Item], out: TextIO) -> None:
         else:
             entry["error"] = it.error
         results.append(entry)
-    json.dump({"version": JSON_SHAPE_VERSION, "results": results}, out, ensure_ascii=False, indent=2)
+    shape = {"version": JSON_SHAPE_VERSION, "results": results}
+    json.dump(shape, out, ensure_ascii=False, indent=2)
     out.write("\n")
 
 
@@ -157,14 +165,91 @@ def _junit(items: list[Item], out: TextIO) -> None:
             out.write(f"<error message={quoteattr(it.error or '')}/>")
         elif d.verdict == "denied":
             lines = [f"{f.citation_zh} {f.rule}: {f.message_zh} / {f.message_en}"
-                     for f in d.findings if f.outcome == "violated" and f.modality in ("must", "shall")]
+                     for f in d.findings
+                     if f.outcome == "violated" and f.modality in ("must", "shall")]
             out.write(f"<failure message={quoteattr(lines[0] if lines else 'denied')}>"
                       f"{escape(chr(10).join(lines))}</failure>")
         elif d.verdict == "conditional":
-            notes = [f"{o.step} {','.join(o.party)} {o.due or ''} [{o.rule}]" for o in d.obligations]
+            notes = [f"{o.step} {','.join(o.party)} {o.due or ''} [{o.rule}]"
+                     for o in d.obligations]
             out.write(f"<system-out>{escape('conditional: ' + '; '.join(notes))}</system-out>")
         out.write("</testcase>\n")
     out.write("</testsuite></testsuites>\n")
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _sarif(items: list[Item], out: TextIO, lang: str) -> None:
+    """SARIF 2.1.0: a result per finding that denies or holds an action back, at its line."""
+    rules: dict[str, int] = {}
+    descriptors: list[dict[str, Any]] = []
+    results: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
+    for it in items:
+        where = _location(it)
+        if it.decision is None:
+            notes.append({"level": "error", "message": {"text": it.error or "unusable input"},
+                          "locations": [where]})
+            continue
+        d = it.decision
+        for f in d.findings:
+            denies = f.outcome == "violated" and f.modality in ("must", "shall")
+            holds_back = f.outcome in ("pending", "undetermined") or (
+                f.outcome == "violated" and f.modality == "in_principle")
+            if not (denies or holds_back):
+                continue
+            if f.rule not in rules:
+                rules[f.rule] = len(descriptors)
+                descriptors.append({
+                    "id": f.rule,
+                    "shortDescription": {"text": f.message_en},
+                    "fullDescription": {"text": f"{f.citation_zh}（{f.label}）：{f.message_zh}"},
+                    "properties": {"jurisdiction": f.jurisdiction, "article": f.article,
+                                   "topic": f.topic, "modality": f.modality},
+                })
+            detail: list[str] = [f.outcome]
+            if f.missing:
+                detail.append(f"missing: {', '.join(f.missing)}")
+            if f.due:
+                detail.append(f"due {f.due}")
+            if f.comply_by:
+                detail.append(f"would have complied by {f.comply_by}")
+            message = f.message_zh if lang == "zh" else f.message_en
+            results.append({
+                "ruleId": f.rule,
+                "ruleIndex": rules[f.rule],
+                "level": "error" if denies else "warning",
+                "message": {"text": f"{f.citation_zh}（{f.label}）：{message} "
+                                    f"[{d.action_id or d.kind}: {'; '.join(detail)}]"},
+                "locations": [where],
+                "properties": {"action": d.action_id, "verdict": d.verdict, "rulebook": d.rulebook},
+            })
+    try:
+        tool_version = version("govrules")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree
+        tool_version = "0"
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "govrules", "version": tool_version, "rules": descriptors}},
+            "invocations": [{"executionSuccessful": not notes,
+                             "toolExecutionNotifications": notes}],
+            "results": results,
+        }],
+    }
+    json.dump(log, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _location(it: Item) -> dict[str, Any]:
+    p = Path(it.file)
+    uri = p.as_uri() if p.is_absolute() else quote(p.as_posix())
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+    if it.line >= 1:
+        physical["region"] = {"startLine": it.line}
+    return {"physicalLocation": physical}
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -180,6 +265,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         _json(items, out)
     elif args.format == "junit":
         _junit(items, out)
+    elif args.format == "sarif":
+        _sarif(items, out, args.lang)
     else:
         _text(items, out, args.lang)
     if any(i.decision is None for i in items):
@@ -188,15 +275,54 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_DENIED if denied and not args.exit_zero else EXIT_OK
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    code = EXIT_OK
+    for path in args.files:
+        for it in read_actions(path):
+            text = None
+            if it.error is None and not isinstance(it.data, dict):
+                it.error = NOT_AN_ACTION
+            if it.error is None:
+                try:
+                    text = explain(engine, it.data, args.lang)
+                except ActionError as exc:
+                    it.error = str(exc)
+            if text is None:
+                code = EXIT_INPUT
+                print(f"{it.file}:{it.line}: error: {it.error}\n")
+            else:
+                print(f"{it.file}:{it.line}: {it.data.get('id') or it.data.get('kind')}\n{text}")
+    return code
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    _write(dumps(generate(args.kind)), args.output)
+    return EXIT_OK
+
+
+def cmd_reference(args: argparse.Namespace) -> int:
+    _write(reference(), args.output)
+    return EXIT_OK
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    load(args.path)
+    load(args.path, extra=args.rules or ())
     print(f"ok: {args.path or bundled_dir()}")
     return EXIT_OK
 
 
 def cmd_test(args: argparse.Namespace) -> int:
     engine = _engine(args)
-    folders = [Path(args.rulebook) if args.rulebook else bundled_dir(), *map(Path, args.rules or ())]
+    base = Path(args.rulebook) if args.rulebook else bundled_dir()
+    folders = [base, *map(Path, args.rules or ())]
     files = case_files(folders, args.jurisdictions)
     passed = failed = 0
     for r in run_all(engine, files):
@@ -224,7 +350,8 @@ def _effect(rule: Rule) -> str:
     r = e.require
     due = ""
     if r.due:
-        due = f", {r.due.days} {r.due.unit} days {'before' if r.due.before else 'after'} {r.due.anchor}"
+        side = "before" if r.due.before else "after"
+        due = f", {r.due.days} {r.due.unit} days {side} {r.due.anchor}"
     system = f" under {r.system}" if r.system else ""
     return f"require {r.step} ({'/'.join(r.parties)}){system}{due}"
 
@@ -232,12 +359,14 @@ def _effect(rule: Rule) -> str:
 def cmd_coverage(args: argparse.Namespace) -> int:
     engine = _engine(args)
     gaps = 0
-    print(f"{'rulebook':<20} {'articles':>8} {'encoded':>8} {'principle':>9} {'external':>8} {'rules':>6}")
+    print(f"{'rulebook':<20} {'articles':>8} {'encoded':>8} {'principle':>9} {'external':>8} "
+          f"{'rules':>6}")
     total = accounted = 0
     for jur in engine.jurisdictions:
         for v in engine.versions(jur):
             arts = v.meta.articles
-            count = {s: sum(1 for a in arts if a.status == s) for s in ("encoded", "principle", "external")}
+            count = {s: sum(1 for a in arts if a.status == s)
+                     for s in ("encoded", "principle", "external")}
             rules = sum(len(a.rules) for a in arts)
             print(f"{v.key:<20} {len(arts):>8} {count['encoded']:>8} {count['principle']:>9} "
                   f"{count['external']:>8} {rules:>6}")
@@ -245,13 +374,14 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             expected = split(source) if source else []
             total += len(expected)
             accounted += min(len(arts), len(expected))
-            for art in expected[len(arts):]:
+            for lost in expected[len(arts):]:
                 gaps += 1
-                print(f"    missing: article {art['number']} ({art['label']})")
+                print(f"    missing: article {lost['number']} ({lost['label']})")
             for art, src in zip(arts, expected, strict=False):
                 if art.label != src["label"]:
                     gaps += 1
-                    print(f"    article {art.number}: label `{art.label}`, the source has `{src['label']}`")
+                    print(f"    article {art.number}: label `{art.label}`, "
+                          f"the source has `{src['label']}`")
             for art in arts[len(expected):]:
                 gaps += 1
                 print(f"    article {art.number} is not in the source")
@@ -274,7 +404,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         if not rules:
             print("    (the text is silent)")
         for r in rules:
-            print(f"    {article_zh(r.article.number)}（{r.article.label}）[{r.rule.modality}] {r.rule.id}")
+            where = f"{article_zh(r.article.number)}（{r.article.label}）"
+            print(f"    {where}[{r.rule.modality}] {r.rule.id}")
             print(f"        when {r.rule.when} → {_effect(r.rule)}")
             print(f"        {r.rule.message.zh if args.lang == 'zh' else r.rule.message.en}")
     return EXIT_OK
@@ -289,7 +420,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     for v in versions:
         arts = [a for a in v.meta.articles if a.number == args.article]
         if not arts:
-            print(f"{v.key}: no article {args.article} (it has {len(v.meta.articles)})", file=sys.stderr)
+            print(f"{v.key}: no article {args.article} (it has {len(v.meta.articles)})",
+                  file=sys.stderr)
             return EXIT_INPUT
         a = arts[0]
         print(f"《{v.meta.title_zh}》{article_zh(a.number)}（{a.label}）{a.chapter} — {a.status}")
@@ -313,7 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="judge actions from YAML, JSON or JSON Lines files")
     check.add_argument("files", nargs="+", help="action files (- for standard input, read as YAML)")
-    check.add_argument("--format", choices=("text", "json", "junit"), default="text")
+    check.add_argument("--format", choices=("text", "json", "junit", "sarif"), default="text")
     check.add_argument("--lang", choices=("en", "zh"), default="en")
     check.add_argument("--trace", action="store_true", help="include how each rule was weighed")
     check.add_argument("--exit-zero", action="store_true",
@@ -324,7 +456,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check a rulebook and report every error")
     validate.add_argument("path", nargs="?", help="a rulebook folder or file (default: bundled)")
+    validate.add_argument("--rules", action="append", help="overlay rule files or folders")
     validate.set_defaults(func=cmd_validate)
+
+    explain_ = sub.add_parser("explain", help="why each action got its verdict: rules weighed, "
+                              "facts read, articles quoted, dates computed")
+    explain_.add_argument("files", nargs="+", help="action files (- for standard input)")
+    explain_.add_argument("--lang", choices=("zh", "en"), default="zh")
+    explain_.add_argument("--rules", action="append", help="overlay rule files or folders")
+    explain_.add_argument("--rulebook", help="a rulebook folder instead of the bundled one")
+    explain_.set_defaults(func=cmd_explain)
+
+    schema = sub.add_parser("schema", help="the JSON Schema of rulebook, action or rule test files")
+    schema.add_argument("kind", choices=KINDS)
+    schema.add_argument("-o", "--output", help="write to this file instead of standard output")
+    schema.set_defaults(func=cmd_schema)
+
+    ref = sub.add_parser("reference", help="the reference page (docs/reference.md) in Markdown")
+    ref.add_argument("-o", "--output", help="write to this file instead of standard output")
+    ref.set_defaults(func=cmd_reference)
 
     test = sub.add_parser("test", help="run the rule tests written as data")
     test.add_argument("jurisdictions", nargs="*")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -53,7 +53,6 @@ class CompiledRule:
     article: Article
     citation_zh: str
     condition: Checked
-    anchor: Callable[[Any], dt.date | None] | None
     exceptions: list[CompiledRule] = field(default_factory=list)  # filled once, in pass 7
 
 
@@ -172,7 +171,8 @@ _UNION_TAGS = {"Due", "Require", "tuple[...]", "literal['deny']"}
 
 def _model_at(loc: tuple[Any, ...]) -> list[str] | None:
     """The field names of the rulebook model at `loc`, for "did you mean"."""
-    from ._rulebook import Article as A, Due, Effect, Message, Require
+    from ._rulebook import Article as A
+    from ._rulebook import Due, Effect, Message, Require
 
     model: Any = RulebookFile
     for part in loc:
@@ -236,7 +236,9 @@ class _Build:
                     self.errors.append(doc.diagnostic((*here, "text"), "E203",
                                        f"the text of article {art.number} is not found in {book.source}",
                                        hint="quote the source exactly; only whitespace may differ"))
-                for key, items in (("rules", art.rules), ("audits", art.audits)):
+                quoted: tuple[tuple[str, Sequence[Rule | AuditCheck]], ...] = (
+                    ("rules", art.rules), ("audits", art.audits))
+                for key, items in quoted:
                     for j, item in enumerate(items):
                         if item.quote and _squash(item.quote) not in _squash(art.text):
                             self.errors.append(doc.diagnostic((*here, key, j, "quote"), "E204",
@@ -252,7 +254,7 @@ class _Build:
                     at = ("articles", i, "rules", j)
 
                     def err(key: str, code: str, msg: str, hint: str | None = None,
-                            at: tuple[Any, ...] = at, rule: Rule = rule) -> None:
+                            at: tuple[Any, ...] = at, rule: Rule = rule, doc: Document = doc) -> None:
                         self.errors.append(doc.diagnostic((*at, key), code, msg, rule=rule.id, hint=hint))
 
                     key = f"{rule.id}"
@@ -292,7 +294,7 @@ class _Build:
                     at = ("articles", i, "audits", j)
 
                     def err(key: str, code: str, msg: str, hint: str | None = None,
-                            at: tuple[Any, ...] = at, chk: AuditCheck = chk) -> None:
+                            at: tuple[Any, ...] = at, chk: AuditCheck = chk, doc: Document = doc) -> None:
                         self.errors.append(doc.diagnostic((*at, key), code, msg, rule=chk.id, hint=hint))
 
                     if chk.id in seen:
@@ -352,14 +354,7 @@ class _Build:
                         self.errors.append(Diagnostic(doc.file, line, col + exc.offset, exc.code,
                                                       f"in `when`: {exc.message}", rule=rule.id, hint=exc.hint))
                         continue
-                    anchor = None
-                    if rule.effect.require and rule.effect.require.due:
-                        name = rule.effect.require.due.anchor
-
-                        def anchor(a: Any, name: str = name) -> dt.date | None:
-                            return getattr(a, name)  # type: ignore[no-any-return]
-
-                    compiled[rule.id] = CompiledRule(rule, book.jurisdiction, art, citation, checked, anchor)
+                    compiled[rule.id] = CompiledRule(rule, book.jurisdiction, art, citation, checked)
         return compiled
 
     # 6. versions
@@ -371,7 +366,7 @@ class _Build:
             by_jur.setdefault(book.jurisdiction, []).append(n)
         for ns in by_jur.values():
             ns.sort(key=lambda n: books[n][1].effective_from)
-            for a, b in zip(ns, ns[1:] + [None], strict=True):
+            for a, b in zip(ns, [*ns[1:], None], strict=True):
                 doc, book = books[a]
                 nxt = books[b][1] if b is not None else None
                 end = book.effective_until

@@ -11,6 +11,7 @@ touches an unknown is unknown.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 import types
 import typing
@@ -26,7 +27,8 @@ Value = Any
 Compiled = Callable[[Any], Value]
 
 MAX_LENGTH = 2000
-MAX_DEPTH = 50
+MAX_DEPTH = 50  # parentheses, `not`, lists and calls within one another
+MAX_CHAIN = 100  # operands in one chain of `and`, `or`, `+`, `*`…: each is a level of the tree
 
 
 class ConditionError(Exception):
@@ -153,17 +155,27 @@ class _Parser:
         if self.depth > MAX_DEPTH:
             raise ConditionError("C004", "condition nested too deep", offset)
 
+    def _chain(self, length: int, offset: int) -> None:
+        if length > MAX_CHAIN:
+            raise ConditionError("C004", f"more than {MAX_CHAIN} operands in one chain", offset)
+
     def or_(self) -> Node:
         node = self.and_()
+        length = 1
         while self.peek().text == "or" and self.peek().kind == "kw":
             tok = self.take()
+            length += 1
+            self._chain(length, tok.offset)
             node = Binary(tok.offset, "or", node, self.and_())
         return node
 
     def and_(self) -> Node:
         node = self.not_()
+        length = 1
         while self.peek().text == "and" and self.peek().kind == "kw":
             tok = self.take()
+            length += 1
+            self._chain(length, tok.offset)
             node = Binary(tok.offset, "and", node, self.not_())
         return node
 
@@ -194,15 +206,21 @@ class _Parser:
 
     def sum_(self) -> Node:
         node = self.product()
+        length = 1
         while self.peek().kind == "op" and self.peek().text in ("+", "-"):
             tok = self.take()
+            length += 1
+            self._chain(length, tok.offset)
             node = Binary(tok.offset, tok.text, node, self.product())
         return node
 
     def product(self) -> Node:
         node = self.atom()
+        length = 1
         while self.peek().kind == "op" and self.peek().text == "*":
             tok = self.take()
+            length += 1
+            self._chain(length, tok.offset)
             node = Binary(tok.offset, "*", node, self.atom())
         return node
 
@@ -226,11 +244,12 @@ class _Parser:
             return node
         if tok.kind == "op" and tok.text == "(":
             self._nest(tok.offset)
-            node = self.or_()
+            inner = self.or_()
             self.expect(")")
             self.depth -= 1
-            return node
+            return inner
         if tok.kind == "op" and tok.text == "[":
+            self._nest(tok.offset)
             items: list[Node] = []
             if self.peek().text != "]":
                 items.append(self.sum_())
@@ -238,10 +257,11 @@ class _Parser:
                     self.take()
                     items.append(self.sum_())
             self.expect("]")
+            self.depth -= 1
             return ListLit(tok.offset, tuple(items))
         if tok.kind == "name":
             if self.peek().text == "(" and self.peek().kind == "op":
-                self.take()
+                self._nest(self.take().offset)
                 args: list[Node] = []
                 if self.peek().text != ")":
                     args.append(self.or_())
@@ -249,6 +269,7 @@ class _Parser:
                         self.take()
                         args.append(self.or_())
                 self.expect(")")
+                self.depth -= 1
                 return Call(tok.offset, tok.text, tuple(args))
             names = [tok.text]
             while self.peek().text == "." and self.peek().kind == "op":
@@ -473,17 +494,16 @@ class _Compiler:
         if op in ("+", "-", "*"):
             _need(lt, "int", node.left, f"`{op}`")
             _need(rt, "int", node.right, f"`{op}`")
-            fn = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y}[op]
+            fn: Callable[[Any, Any], Any] = {"+": operator.add, "-": operator.sub, "*": operator.mul}[op]
             return INT, lambda a: None if (x := lf(a)) is None or (y := rf(a)) is None else fn(x, y)
         # comparisons
-        if op in ("<", "<=", ">", ">="):
-            if _base(lt) not in ("int", "date", "any"):
-                raise ConditionError("C021", f"`{op}` compares numbers or dates, not {lt}", node.offset)
+        if op in ("<", "<=", ">", ">=") and _base(lt) not in ("int", "date", "any"):
+            raise ConditionError("C021", f"`{op}` compares numbers or dates, not {lt}", node.offset)
         _compatible(lt, rt, node.right)
         _compatible(rt, lt, node.left)
-        cmp = {
-            "==": lambda x, y: x == y, "!=": lambda x, y: x != y, "<": lambda x, y: x < y,
-            "<=": lambda x, y: x <= y, ">": lambda x, y: x > y, ">=": lambda x, y: x >= y,
+        cmp: Callable[[Any, Any], Any] = {
+            "==": operator.eq, "!=": operator.ne, "<": operator.lt,
+            "<=": operator.le, ">": operator.gt, ">=": operator.ge,
         }[op]
         return BOOL, lambda a: None if (x := lf(a)) is None or (y := rf(a)) is None else cmp(x, y)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -65,6 +65,8 @@ class TraceEntry(_Out):
     value: Literal["true", "false", "unknown"]
     defeated_by: tuple[str, ...] = ()
     outcome: str | None = None
+    exception_to: tuple[str, ...] = ()  # for an exception: the rules it was weighed against
+    facts: dict[str, Any] = {}  # the action's value of each field the condition reads (None: not given)
 
 
 class Decision(_Out):

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import durable_rules_engine as _dre
+import durable_rules_engine as _dre  # type: ignore[import-not-found]
 
 _LOCK = threading.Lock()
 _NAMES = itertools.count()

@@ -14,6 +14,7 @@ from ._calendar import WorkCalendar
 from ._compile import CompiledRule, Version, build, bundled_dir, rulebook_files
 from ._decision import Decision, Finding, Obligation, TraceEntry
 from ._errors import ActionError
+from ._rulebook import Require
 
 _VALUE = {True: "true", False: "false", None: "unknown"}
 _BINDING = ("must", "shall")
@@ -80,8 +81,10 @@ class Engine:
 
 def parse_action(action: Action | Mapping[str, Any]) -> Action:
     """A typed action from a model or a plain mapping. Raises ActionError naming the bad field."""
+    if isinstance(action, tuple(ACTION_MODELS.values())):
+        return action  # type: ignore[return-value]
     if not isinstance(action, Mapping):
-        return action
+        raise ActionError(f"an action is a mapping or an action model, not {type(action).__name__}")
     try:
         return ACTION_ADAPTER.validate_python(action)
     except ValidationError as exc:
@@ -153,6 +156,8 @@ class _Judgement:
                         self.trace.append(TraceEntry(rule=exc.rule.id, condition=exc.rule.when,
                                                      value="true", outcome=exc_outcome,
                                                      exception_to=(rule.rule.id,), facts=_facts(exc, act)))
+        elif self.met(rule):
+            outcome = self.find(rule, "satisfied")
         elif holds is None or unknown_exceptions:
             missing = rule.condition.missing(act) if holds is None else []
             for exc in unknown_exceptions:
@@ -174,30 +179,22 @@ class _Judgement:
             return self.violated(rule)
         req = effect.require
         assert req is not None
-        act = self.act
-        due = None
-        if req.due:
-            assert rule.anchor is not None
-            anchor = rule.anchor(act)
-            if anchor is None:
-                return self.find(rule, "undetermined", missing=(req.due.anchor,))
-            sign = -1 if req.due.before else 1
-            due = self.calendar.shift(anchor, sign * req.due.days, req.due.unit)
-            if req.due.unit == "working" and (
-                self.calendar.is_provisional(anchor) or self.calendar.is_provisional(due)
-            ):
-                self.provisional = True
-        follow_up = bool(req.due and req.due.after and due and due > act.date)
-        deadline = due if due is not None else act.date
-        done = _matching(act.steps, req.step, req.parties)
+        timing = self.timing(req)
+        if timing is None:
+            assert req.due is not None
+            return self.find(rule, "undetermined", missing=(req.due.anchor,))
+        due, deadline, after = timing
+        done = _matching(self.act.steps, req.step, req.parties)
         if done is not None:
             if req.written and done.written is False:
                 return self.violated(rule, due=due)
-            if done.on is not None and done.on > deadline:
+            if deadline is not None and done.on is not None and done.on > deadline:
                 return self.violated(rule, due=due, comply_by=deadline)
             return self.find(rule, "satisfied", due=due)
-        if act.as_of is not None and act.as_of > deadline:
+        as_of = self.act.as_of
+        if deadline is not None and as_of is not None and as_of > deadline:
             return self.violated(rule, due=due, comply_by=deadline)
+        follow_up = after and (due is None or due > self.act.date)
         self.obligations.append(
             Obligation(rule=rule.rule.id, article=rule.article.number, step=req.step, party=req.parties,
                        due=due, written=req.written, system=req.system, follow_up=follow_up,
@@ -205,6 +202,40 @@ class _Judgement:
                                         and self.calendar.is_provisional(due)))
         )
         return self.find(rule, "obligation" if follow_up else "pending", due=due)
+
+    def timing(self, req: Require) -> tuple[dt.date | None, dt.date | None, bool] | None:
+        """(due date, the last day the step may be done, whether it follows the act), or None when
+        the date the deadline counts from is not given. A step before the act with no deadline of
+        its own is due by the act's day; one after the act with none has no last day."""
+        due = None
+        if req.due:
+            anchor: dt.date | None = getattr(self.act, req.due.anchor)
+            if anchor is None:
+                return None
+            sign = -1 if req.due.before else 1
+            try:
+                due = self.calendar.shift(anchor, sign * req.due.days, req.due.unit)
+            except (OverflowError, ValueError):
+                raise ActionError(f"{req.due.anchor} {anchor}: a deadline counted from it falls outside "
+                                  "the calendar", path=req.due.anchor) from None
+            if req.due.unit == "working" and (
+                self.calendar.is_provisional(anchor) or self.calendar.is_provisional(due)
+            ):
+                self.provisional = True
+        after = req.timing == "after" or bool(req.due and req.due.after)
+        return due, due if due is not None else (None if after else self.act.date), after
+
+    def met(self, rule: CompiledRule) -> bool:
+        """The rule's required step is done, in form and in time: whatever the unknowns, it holds."""
+        req = rule.rule.effect.require
+        if req is None:
+            return False
+        done = _matching(self.act.steps, req.step, req.parties)
+        timing = self.timing(req)
+        if done is None or timing is None or (req.written and done.written is False):
+            return False
+        deadline = timing[1]
+        return deadline is None or (done.on is not None and done.on <= deadline)
 
     def violated(self, rule: CompiledRule, due: dt.date | None = None, comply_by: dt.date | None = None) -> str:
         if rule.rule.modality == "in_principle":
@@ -219,7 +250,7 @@ class _Judgement:
         r = rule.rule
         self.findings.append(
             Finding(rule=r.id, jurisdiction=rule.jurisdiction, article=rule.article.number,
-                    label=rule.article.label, topic=r.topic, modality=r.modality, outcome=outcome,  # type: ignore[arg-type]
+                    label=rule.article.label, topic=r.topic, modality=r.modality, outcome=outcome,
                     message_zh=r.message.zh, message_en=r.message.en, citation_zh=rule.citation_zh,
                     quote=r.quote, exception_to=r.exception_to, **extra)
         )
@@ -238,7 +269,7 @@ class _Judgement:
         act = self.act
         return Decision(
             action_id=act.id, kind=act.kind, jurisdiction=act.jurisdiction, date=act.date,
-            rulebook=version.key, document=version.meta.title_zh, verdict=verdict,  # type: ignore[arg-type]
+            rulebook=version.key, document=version.meta.title_zh, verdict=verdict,
             findings=tuple(self.findings), obligations=tuple(self.obligations),
             provisional=self.provisional, silent=silent,
             trace=tuple(self.trace) if self.trace is not None else None,

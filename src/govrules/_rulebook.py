@@ -49,6 +49,9 @@ class Require(_Model):
     written: bool | None = None
     system: str | None = Field(None, description="The outside system an external article defers to.")
     due: Due | None = None
+    timing: Literal["before", "after"] = Field(
+        "before", description="Before the act (the default), or a duty that follows it (`after`)."
+    )
 
     @property
     def parties(self) -> tuple[Party, ...]:
