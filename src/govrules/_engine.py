@@ -156,7 +156,7 @@ class _Judgement:
                         self.trace.append(TraceEntry(rule=exc.rule.id, condition=exc.rule.when,
                                                      value="true", outcome=exc_outcome,
                                                      exception_to=(rule.rule.id,), facts=_facts(exc, act)))
-        elif self.met(rule):
+        elif (holds is None or unknown_exceptions) and self.met(rule):
             outcome = self.find(rule, "satisfied")
         elif holds is None or unknown_exceptions:
             missing = rule.condition.missing(act) if holds is None else []
@@ -249,10 +249,11 @@ class _Judgement:
     def find(self, rule: CompiledRule, outcome: str, **extra: Any) -> str:
         r = rule.rule
         self.findings.append(
-            Finding(rule=r.id, jurisdiction=rule.jurisdiction, article=rule.article.number,
-                    label=rule.article.label, topic=r.topic, modality=r.modality, outcome=outcome,
-                    message_zh=r.message.zh, message_en=r.message.en, citation_zh=rule.citation_zh,
-                    quote=r.quote, exception_to=r.exception_to, **extra)
+            Finding(
+                rule=r.id, jurisdiction=rule.jurisdiction, article=rule.article.number,
+                label=rule.article.label, topic=r.topic, modality=r.modality, outcome=outcome,
+                message_zh=r.message.zh, message_en=r.message.en, citation_zh=rule.citation_zh,
+                quote=r.quote, exception_to=r.exception_to, **extra)
         )
         return outcome
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._actions import Party, Role, StepType
 
@@ -53,9 +53,14 @@ class Require(_Model):
         "before", description="Before the act (the default), or a duty that follows it (`after`)."
     )
 
+    @field_validator("party", mode="after")
+    @classmethod
+    def _as_tuple(cls, value: Party | tuple[Party, ...]) -> tuple[Party, ...]:
+        return value if isinstance(value, tuple) else (value,)
+
     @property
     def parties(self) -> tuple[Party, ...]:
-        return self.party if isinstance(self.party, tuple) else (self.party,)
+        return self.party  # type: ignore[return-value]  # a tuple once validated
 
 
 class Effect(_Model):
