@@ -196,3 +196,26 @@ def test_runs_are_isolated_across_threads(aud: govrules.Engine) -> None:
     with ThreadPoolExecutor(4) as pool:
         parallel = list(pool.map(lambda log: audit(aud, log, as_of=as_of), logs))
     assert parallel == serial
+
+
+def test_command_line_exit_codes_and_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from govrules._cli import main
+
+    log = tmp_path / "log.jsonl"
+    clean = [e for e in PLANTED if e["id"] != "bad"]
+    log.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in clean) + "\n", encoding="utf-8")
+    args = ["audit", str(log), "--as-of", "2026-06-30", "--rulebook", str(AUD)]
+    assert main(args) == 1  # breaches
+    out = capsys.readouterr().out
+    assert "BREACH late (due 2026-03-05) m1, n1" in out
+    assert main([*args, "--format", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["version"] == 1 and len(doc["findings"]) == 6
+    quiet = tmp_path / "quiet.jsonl"
+    quiet.write_text(json.dumps(ev("meeting_held", "x", "2026-03-02", meeting="executive")) + "\n", encoding="utf-8")
+    assert main(["audit", str(quiet), "--as-of", "2026-03-30", "--rulebook", str(AUD)]) == 0
+    capsys.readouterr()
+    log.write_text(log.read_text(encoding="utf-8") + "{broken\n", encoding="utf-8")
+    assert main(args) == 2  # unusable input wins

@@ -154,20 +154,21 @@ def _period(day: dt.date, period: str) -> tuple[dt.date, dt.date]:
     return start, start + relativedelta(months=months) - dt.timedelta(days=1)
 
 
-def audit(engine: Engine, events: Iterable[Event | Mapping[str, Any]], *, as_of: dt.date) -> AuditReport:
-    """Audit a log of events as it stands on `as_of`. Deterministic; safe to call from many threads."""
+def audit(engine: Engine, events: Iterable[Event | Mapping[str, Any]], *, as_of: dt.date | None = None) -> AuditReport:
+    """Audit a log of events as it stands on `as_of` (default: the day of its last event).
+    Deterministic; safe to call from many threads."""
     return _audit(engine, ((None, e, None) for e in events), as_of)
 
 
-def audit_file(engine: Engine, path: str, *, as_of: dt.date) -> AuditReport:
+def audit_file(engine: Engine, path: str, *, as_of: dt.date | None = None) -> AuditReport:
     """Audit the events of a JSON Lines or YAML file (problems name their line)."""
     return _audit(engine, read_events(path), as_of)
 
 
-def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]], as_of: dt.date) -> AuditReport:
+def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
+           as_of: dt.date | None) -> AuditReport:
     problems: list[LogProblem] = []
-    log: list[tuple[Event, int | None]] = []
-    seen: set[str] = set()
+    parsed: list[tuple[Event, int | None]] = []
     for line, data, error in items:
         if error is not None:
             problems.append(LogProblem(line=line, message=error))
@@ -175,8 +176,14 @@ def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]], 
         try:
             event: Event = EVENT_ADAPTER.validate_python(data.model_dump() if isinstance(data, BaseModel) else data)
         except ValidationError as exc:
-            problems.append(LogProblem(line=line, message=_explain(exc, EVENT_MODELS)))
+            problems.append(LogProblem(line=line, message=_explain(exc, EVENT_MODELS, "event")))
             continue
+        parsed.append((event, line))
+    if as_of is None:
+        as_of = max((e.date for e, _ in parsed), default=dt.date.min)
+    log: list[tuple[Event, int | None]] = []
+    seen: set[str] = set()
+    for event, line in parsed:
         if event.date > as_of:
             problems.append(LogProblem(line=line, event=event.id,
                                        message=f"dated {event.date}, after the audit date {as_of}: not audited"))

@@ -4,6 +4,7 @@ articles, and write the JSON Schemas and the reference page."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -15,6 +16,7 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from . import ActionError, Decision, Engine, RulebookError, load
+from ._audit import AuditFinding, AuditReport, audit_file
 from ._cases import case_files, run_all, untested_rules
 from ._compile import article_zh, bundled_dir, source_text
 from ._errors import Diagnostic, did_you_mean
@@ -439,6 +441,55 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    report = audit_file(engine, args.log, as_of=as_of)
+    out = sys.stdout
+    if args.format == "json":
+        json.dump({"version": JSON_SHAPE_VERSION, **report.model_dump(mode="json")}, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif args.format == "junit":
+        _audit_junit(report, args.log, out)
+    else:
+        for p in report.problems:
+            where = f"{args.log}:{p.line}" if p.line else args.log
+            out.write(f"{where}: problem{f' ({p.event})' if p.event else ''}: {p.message}\n")
+        for f in report.findings:
+            msg = f.message_zh if args.lang == "zh" else f.message_en
+            due = f" (due {f.due})" if f.due else ""
+            tag = "BREACH" if f.breach else "note"
+            out.write(f"{f.on} {tag} {f.kind}{due} {', '.join(f.events)} — {f.citation_zh}（{f.label}）"
+                      f"{f.check}: {msg}\n")
+        out.write(f"{report.events} events as of {report.as_of}: {len(report.breaches)} breaches, "
+                  f"{len(report.findings) - len(report.breaches)} other findings, {len(report.problems)} problems\n")
+    if report.problems:
+        return EXIT_INPUT
+    return EXIT_DENIED if report.breaches else EXIT_OK
+
+
+def _audit_junit(report: AuditReport, log: str, out: TextIO) -> None:
+    """One test case per check that found something, failing on breaches; one per problem, erroring."""
+    by_check: dict[str, list[AuditFinding]] = {}
+    for f in report.findings:
+        by_check.setdefault(f.check, []).append(f)
+    failures = sum(1 for fs in by_check.values() if any(f.breach for f in fs))
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(f'<testsuites><testsuite name="govrules audit" tests="{len(by_check) + len(report.problems)}" '
+              f'failures="{failures}" errors="{len(report.problems)}">\n')
+    for check, fs in sorted(by_check.items()):
+        lines = [f"{f.on} {f.kind} {','.join(f.events)}: {f.citation_zh} {f.message_zh}" for f in fs]
+        out.write(f"  <testcase classname={quoteattr(log)} name={quoteattr(check)}>")
+        tag = "failure" if any(f.breach for f in fs) else "system-out"
+        attr = f" message={quoteattr(lines[0])}" if tag == "failure" else ""
+        out.write(f"<{tag}{attr}>{escape(chr(10).join(lines))}</{tag}></testcase>\n")
+    for p in report.problems:
+        name = f"{log}:{p.line or 0}"
+        out.write(f"  <testcase classname={quoteattr(log)} name={quoteattr(name)}>"
+                  f"<error message={quoteattr(p.message)}/></testcase>\n")
+    out.write("</testsuite></testsuites>\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govrules", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -475,6 +526,15 @@ def build_parser() -> argparse.ArgumentParser:
     ref = sub.add_parser("reference", help="the reference page (docs/reference.md) in Markdown")
     ref.add_argument("-o", "--output", help="write to this file instead of standard output")
     ref.set_defaults(func=cmd_reference)
+
+    aud = sub.add_parser("audit", help="check a log of events over time (durable-rules)")
+    aud.add_argument("log", help="events, JSON Lines or YAML")
+    aud.add_argument("--as-of", help="the day the audit stands (default: the last event's date)")
+    aud.add_argument("--format", choices=("text", "json", "junit"), default="text")
+    aud.add_argument("--lang", choices=("en", "zh"), default="en")
+    aud.add_argument("--rules", action="append", help="overlay rule files or folders")
+    aud.add_argument("--rulebook", help="a rulebook folder instead of the bundled one")
+    aud.set_defaults(func=cmd_audit)
 
     test = sub.add_parser("test", help="run the rule tests written as data")
     test.add_argument("jurisdictions", nargs="*")

@@ -91,14 +91,14 @@ def parse_action(action: Action | Mapping[str, Any]) -> Action:
         raise ActionError(_explain(exc)) from None
 
 
-def _explain(exc: ValidationError, tags: Collection[str] = ACTION_MODELS) -> str:
+def _explain(exc: ValidationError, tags: Collection[str] = ACTION_MODELS, noun: str = "action") -> str:
     """One line naming each bad field (at most five), from a union model's validation error."""
     parts = []
     for err in exc.errors(include_url=False)[:5]:
         loc = [str(p) for p in err["loc"]]
         if loc[:1] and loc[0] in tags:  # pydantic puts the union's tag first: drop it
             loc = loc[1:]
-        where, msg = ".".join(loc) or "action", err["msg"]
+        where, msg = ".".join(loc) or noun, err["msg"]
         ctx = err.get("ctx", {})
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
