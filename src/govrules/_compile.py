@@ -3,16 +3,19 @@
 The passes, in order (each later pass relies on what the earlier ones established):
 
 1. read       YAML → documents with positions (safe loader, duplicate keys, size and alias bounds)
-2. model      documents → typed `RulebookFile`s (unknown fields, wrong types, mapped to lines)
-3. citations  articles numbered 1…N in order; each text found in the shipped source; each quote
-              found in its article (needs 2: the typed articles)
-4. names      rule and check ids unique; kinds, event types, topics, exception targets and due
+2. model      documents → typed `RulebookFile`s and `OverlayFile`s (unknown fields, wrong types,
+              mapped to lines)
+3. sites      every rule and check with the article it cites; an overlay's rules attached to the
+              articles of the rulebook it extends (which must exist)
+4. citations  articles numbered 1…N in order; each text found in the shipped source; each quote
+              found in its article (needs 3: the article of each rule)
+5. names      rule and check ids unique; kinds, event types, topics, exception targets and due
               anchors known (needs 2; must precede 5 so that a condition is compiled against a
               known kind or event type)
-5. conditions parse, type-check against the kind's action model (or the check's event model),
+6. conditions parse, type-check against the kind's action model (or the check's event model),
               compile into closures
-6. versions   one jurisdiction's versions do not overlap in time
-7. index      (jurisdiction, version) → kind → rules, exceptions linked to what they defeat
+7. versions   one jurisdiction's versions do not overlap in time
+8. index      (jurisdiction, version) → kind → rules, exceptions linked to what they defeat
 
 Every pass collects all its errors; loading stops after the first pass that found any, so that
 later passes never see half-checked input, and reports them all, sorted by position.
@@ -28,14 +31,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ._actions import ACTION_MODELS
 from ._calendar import WorkCalendar
 from ._condition import DATE, Checked, ConditionError, compile_condition, type_of
 from ._errors import Diagnostic, RulebookError, did_you_mean
 from ._events import EVENT_MODELS
-from ._rulebook import Article, AuditCheck, Rule, RulebookFile
+from ._rulebook import Article, AuditCheck, OverlayAudit, OverlayFile, OverlayRule, Rule, RulebookFile
 from ._yaml import Document, YamlError, load_document
 
 BUNDLED = "rulebook"
@@ -148,44 +151,67 @@ def article_zh(n: int) -> str:
     return f"第{text}条"
 
 
-def _pydantic_diagnostics(doc: Document, exc: ValidationError, prefix: tuple[Any, ...] = ()) -> list[Diagnostic]:
+def _pydantic_diagnostics(doc: Document, exc: ValidationError, *, overlay: bool = False) -> list[Diagnostic]:
     out = []
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
-        path = prefix + loc
         field_name = ".".join(str(p) for p in loc) or "(document)"
         msg = err["msg"]
         hint = None
         if err["type"] == "extra_forbidden":
             msg = f"unknown field `{loc[-1]}`"
-            parent = _model_at(loc[:-1])
-            hint = did_you_mean(str(loc[-1]), parent) if parent else None
+            parent = _model_at(OverlayFile if overlay else RulebookFile, loc[:-1])
+            hint = did_you_mean(str(loc[-1]), parent.model_fields) if parent else None
         elif err["type"] == "missing":
             msg = f"missing field `{loc[-1]}`"
-        out.append(doc.diagnostic(path, "E100", f"{field_name}: {msg}", hint=hint))
+        out.append(doc.diagnostic(loc, "E100", f"{field_name}: {msg}", hint=hint))
     return out
 
 
 _UNION_TAGS = {"Due", "Require", "tuple[...]", "literal['deny']"}
 
 
-def _model_at(loc: tuple[Any, ...]) -> list[str] | None:
-    """The field names of the rulebook model at `loc`, for "did you mean"."""
-    from ._rulebook import Article as A
-    from ._rulebook import Due, Effect, Message, Require
-
-    model: Any = RulebookFile
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model found at `loc` below `model`, for "did you mean"."""
     for part in loc:
         if isinstance(part, int):
             continue
-        nxt = {
-            ("RulebookFile", "articles"): A, ("Article", "rules"): Rule, ("Rule", "effect"): Effect,
-            ("Rule", "message"): Message, ("Effect", "require"): Require, ("Require", "due"): Due,
-        }.get((model.__name__, part))
-        if nxt is None:
+        field_info = model.model_fields.get(str(part))
+        if field_info is None:
             return None
-        model = nxt
-    return list(model.model_fields)
+        nested = _nested_model(field_info.annotation)
+        if nested is None:
+            return None
+        model = nested
+    return model
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass(frozen=True, eq=False)
+class Site:
+    """Where a rule or a check stands: its file and path, and the article (of the base rulebook)
+    it cites. An overlay's rules stand in the overlay file but cite the base rulebook's articles."""
+
+    doc: Document
+    path: tuple[str | int, ...]
+    book: RulebookFile
+    article: Article
+    item: Rule | AuditCheck
+
+    def error(self, key: str, code: str, message: str, hint: str | None = None) -> Diagnostic:
+        return self.doc.diagnostic((*self.path, key), code, message, rule=self.item.id, hint=hint)
+
+
+Books = Sequence[tuple[Document, RulebookFile]]
 
 
 class _Build:
@@ -210,17 +236,51 @@ class _Build:
         return docs
 
     # 2. model
-    def model(self, docs: Sequence[Document]) -> list[tuple[Document, RulebookFile]]:
-        out = []
+    def model(self, docs: Sequence[Document]) -> tuple[list[tuple[Document, RulebookFile]],
+                                                       list[tuple[Document, OverlayFile]]]:
+        books, overlays = [], []
         for doc in docs:
+            is_overlay = isinstance(doc.data, dict) and "extends" in doc.data
             try:
-                out.append((doc, RulebookFile.model_validate(doc.data)))
+                if is_overlay:
+                    overlays.append((doc, OverlayFile.model_validate(doc.data)))
+                else:
+                    books.append((doc, RulebookFile.model_validate(doc.data)))
             except ValidationError as exc:
-                self.errors += _pydantic_diagnostics(doc, exc)
-        return out
+                self.errors += _pydantic_diagnostics(doc, exc, overlay=is_overlay)
+        return books, overlays
 
-    # 3. citations
-    def citations(self, books: Sequence[tuple[Document, RulebookFile]]) -> None:
+    # 3. sites: every rule and check with the article it cites (an overlay's, in its base)
+    def sites(self, books: Books, overlays: Sequence[tuple[Document, OverlayFile]]) -> list[Site]:
+        found = []
+        for doc, book in books:
+            for i, art in enumerate(book.articles):
+                found += [Site(doc, ("articles", i, "rules", j), book, art, r) for j, r in enumerate(art.rules)]
+                found += [Site(doc, ("articles", i, "audits", j), book, art, c) for j, c in enumerate(art.audits)]
+        by_key = {(b.jurisdiction, b.version): b for _, b in books}
+        for doc, ov in overlays:
+            base = by_key.get((ov.extends, ov.version))
+            if base is None:
+                known = [f"{j}@{v}" for j, v in by_key]
+                self.errors.append(doc.diagnostic(("extends",), "E501", f"no rulebook `{ov.extends}@{ov.version}` "
+                                                  "to extend", hint=did_you_mean(f"{ov.extends}@{ov.version}", known)))
+                continue
+            articles = {a.number: a for a in base.articles}
+            supplied: tuple[tuple[str, Sequence[OverlayRule | OverlayAudit]], ...] = (
+                ("rules", ov.rules), ("audits", ov.audits))
+            for key, items in supplied:
+                for j, item in enumerate(items):
+                    cited = articles.get(item.article)
+                    if cited is None:
+                        self.errors.append(doc.diagnostic((key, j, "article"), "E502",
+                                           f"article {item.article} does not exist in {ov.extends}@{ov.version} "
+                                           f"(it has {len(base.articles)})", rule=item.id))
+                        continue
+                    found.append(Site(doc, (key, j), base, cited, item))
+        return found
+
+    # 4. citations
+    def citations(self, books: Books, sites: Sequence[Site]) -> None:
         for doc, book in books:
             source = _source_text(Path(doc.file).parent, book.source)
             if source is None:
@@ -236,129 +296,100 @@ class _Build:
                     self.errors.append(doc.diagnostic((*here, "text"), "E203",
                                        f"the text of article {art.number} is not found in {book.source}",
                                        hint="quote the source exactly; only whitespace may differ"))
-                quoted: tuple[tuple[str, Sequence[Rule | AuditCheck]], ...] = (
-                    ("rules", art.rules), ("audits", art.audits))
-                for key, items in quoted:
-                    for j, item in enumerate(items):
-                        if item.quote and _squash(item.quote) not in _squash(art.text):
-                            self.errors.append(doc.diagnostic((*here, key, j, "quote"), "E204",
-                                               f"quote not found in article {art.number}", rule=item.id))
+        for site in sites:
+            quote = site.item.quote
+            if quote and _squash(quote) not in _squash(site.article.text):
+                self.errors.append(site.error("quote", "E204", f"quote not found in article {site.article.number}"))
 
-    # 4. names
-    def names(self, books: Sequence[tuple[Document, RulebookFile]], topics: dict[str, Any]) -> None:
+    # 5. names
+    def names(self, sites: Sequence[Site], topics: dict[str, Any]) -> None:
         seen: dict[str, str] = {}
-        for doc, book in books:
-            ids = {r.id: r for a in book.articles for r in a.rules}
-            for i, art in enumerate(book.articles):
-                for j, rule in enumerate(art.rules):
-                    at = ("articles", i, "rules", j)
+        rules: dict[tuple[str, str], dict[str, Rule]] = {}
+        for site in sites:
+            if isinstance(site.item, Rule):
+                rules.setdefault((site.book.jurisdiction, site.book.version), {})[site.item.id] = site.item
+        for site in sites:
+            item, jur = site.item, site.book.jurisdiction
+            if item.id in seen:
+                where = "" if seen[item.id] == site.doc.file else f" (also in {seen[item.id]})"
+                self.errors.append(site.error("id", "E301", f"id `{item.id}` used twice{where}"))
+            seen[item.id] = site.doc.file
+            if not item.id.startswith(jur + "."):
+                self.errors.append(site.error("id", "E302", f"id must start with `{jur}.`"))
+            if item.topic not in topics:
+                self.errors.append(site.error("topic", "E304", f"unknown topic `{item.topic}`",
+                                              did_you_mean(item.topic, topics)))
+            if isinstance(item, Rule):
+                self.rule_names(site, item, rules[(jur, site.book.version)])
+            else:
+                self.check_names(site, item)
 
-                    def err(key: str, code: str, msg: str, hint: str | None = None,
-                            at: tuple[Any, ...] = at, rule: Rule = rule, doc: Document = doc) -> None:
-                        self.errors.append(doc.diagnostic((*at, key), code, msg, rule=rule.id, hint=hint))
+    def rule_names(self, site: Site, rule: Rule, ids: dict[str, Rule]) -> None:
+        if rule.kind not in ACTION_MODELS:
+            self.errors.append(site.error("kind", "E303", f"unknown kind `{rule.kind}`",
+                                          did_you_mean(rule.kind, ACTION_MODELS)))
+            return
+        for target in rule.exception_to:
+            other = ids.get(target)
+            if other is None:
+                self.errors.append(site.error("exception_to", "E305", f"exception to unknown rule `{target}`",
+                                              did_you_mean(target, ids)))
+            elif other.kind != rule.kind:
+                self.errors.append(site.error("exception_to", "E306",
+                                              f"exception to `{target}`, a rule of another kind"))
+        req = rule.effect.require
+        if req and req.due:
+            fields = ACTION_MODELS[rule.kind].model_fields
+            anchor = req.due.anchor
+            if anchor not in fields or type_of(fields[anchor].annotation).base != DATE.base:
+                dates = [f for f in fields if type_of(fields[f].annotation).base == "date"]
+                self.errors.append(site.error("effect", "E307", f"due date anchor `{anchor}` is not a date "
+                                              f"field of `{rule.kind}`",
+                                              did_you_mean(anchor, dates) or f"one of {', '.join(dates)}"))
 
-                    key = f"{rule.id}"
-                    if key in seen and seen[key] != f"{doc.file}":
-                        err("id", "E301", f"rule id `{rule.id}` also used in {seen[key]}")
-                    elif key in seen:
-                        err("id", "E301", f"rule id `{rule.id}` used twice")
-                    seen[key] = doc.file
-                    if not rule.id.startswith(book.jurisdiction + "."):
-                        err("id", "E302", f"rule id must start with `{book.jurisdiction}.`")
-                    if rule.kind not in ACTION_MODELS:
-                        err("kind", "E303", f"unknown kind `{rule.kind}`", did_you_mean(rule.kind, ACTION_MODELS))
-                        continue
-                    if rule.topic not in topics:
-                        err("topic", "E304", f"unknown topic `{rule.topic}`", did_you_mean(rule.topic, topics))
-                    for target in rule.exception_to:
-                        other = ids.get(target)
-                        if other is None:
-                            err("exception_to", "E305", f"exception to unknown rule `{target}`",
-                                did_you_mean(target, ids))
-                        elif other.kind != rule.kind:
-                            err("exception_to", "E306", f"exception to `{target}`, a rule of another kind")
-                    req = rule.effect.require
-                    if req and req.due:
-                        fields = ACTION_MODELS[rule.kind].model_fields
-                        anchor = req.due.anchor
-                        if anchor not in fields or type_of(fields[anchor].annotation).base != DATE.base:
-                            dates = [f for f in fields if type_of(fields[f].annotation).base == "date"]
-                            err("effect", "E307", f"due date anchor `{anchor}` is not a date field of "
-                                f"`{rule.kind}`", did_you_mean(anchor, dates) or f"one of {', '.join(dates)}")
+    def check_names(self, site: Site, chk: AuditCheck) -> None:
+        for key, pattern in (("trigger", chk.trigger), ("expect", chk.expect)):
+            if pattern is not None and pattern.event not in EVENT_MODELS:
+                self.errors.append(site.error(key, "E308", f"unknown event type `{pattern.event}`",
+                                              did_you_mean(pattern.event, EVENT_MODELS)))
+        if chk.limit and chk.trigger.event in EVENT_MODELS:
+            fields = EVENT_MODELS[chk.trigger.event].model_fields
+            for name in chk.limit.per:
+                if name not in fields:
+                    self.errors.append(site.error("limit", "E309", f"`{name}` is not a field of "
+                                                  f"`{chk.trigger.event}`", did_you_mean(name, fields)))
 
-    def audit_names(self, books: Sequence[tuple[Document, RulebookFile]], topics: dict[str, Any]) -> None:
-        seen = {r.id for _, b in books for a in b.articles for r in a.rules}
-        for doc, book in books:
-            for i, art in enumerate(book.articles):
-                for j, chk in enumerate(art.audits):
-                    at = ("articles", i, "audits", j)
+    # 6. conditions
+    def conditions(self, sites: Sequence[Site]) -> tuple[dict[str, CompiledRule], dict[str, CompiledAudit]]:
+        rules: dict[str, CompiledRule] = {}
+        audits: dict[str, CompiledAudit] = {}
+        for site in sites:
+            citation = f"依据《{site.book.short_zh}》{article_zh(site.article.number)}"
+            item = site.item
+            if isinstance(item, Rule):
+                checked = self.condition(site, ("when",), item.when, ACTION_MODELS[item.kind])
+                if checked is not None:
+                    rules[item.id] = CompiledRule(item, site.book.jurisdiction, site.article, citation, checked)
+                continue
+            trigger = self.condition(site, ("trigger", "when"), item.trigger.when, EVENT_MODELS[item.trigger.event])
+            expect = None
+            if item.expect is not None:
+                expect = self.condition(site, ("expect", "when"), item.expect.when, EVENT_MODELS[item.expect.event])
+            if trigger is not None and (item.expect is None or expect is not None):
+                audits[item.id] = CompiledAudit(item, site.book.jurisdiction, site.article, citation, trigger, expect)
+        return rules, audits
 
-                    def err(key: str, code: str, msg: str, hint: str | None = None,
-                            at: tuple[Any, ...] = at, chk: AuditCheck = chk, doc: Document = doc) -> None:
-                        self.errors.append(doc.diagnostic((*at, key), code, msg, rule=chk.id, hint=hint))
+    def condition(self, site: Site, key: tuple[str, ...], text: str, model: type[BaseModel]) -> Checked | None:
+        try:
+            return compile_condition(text, model, self.calendar.working_days_between)
+        except ConditionError as exc:
+            line, col = site.doc.where((*site.path, *key))
+            self.errors.append(Diagnostic(site.doc.file, line, col + exc.offset, exc.code,
+                                          f"in `when`: {exc.message}", rule=site.item.id, hint=exc.hint))
+            return None
 
-                    if chk.id in seen:
-                        err("id", "E301", f"id `{chk.id}` used twice")
-                    seen.add(chk.id)
-                    if not chk.id.startswith(book.jurisdiction + "."):
-                        err("id", "E302", f"check id must start with `{book.jurisdiction}.`")
-                    if chk.topic not in topics:
-                        err("topic", "E304", f"unknown topic `{chk.topic}`", did_you_mean(chk.topic, topics))
-                    for key, pattern in (("trigger", chk.trigger), ("expect", chk.expect)):
-                        if pattern is not None and pattern.event not in EVENT_MODELS:
-                            err(key, "E308", f"unknown event type `{pattern.event}`",
-                                did_you_mean(pattern.event, EVENT_MODELS))
-                    if chk.limit and chk.trigger.event in EVENT_MODELS:
-                        fields = EVENT_MODELS[chk.trigger.event].model_fields
-                        for name in chk.limit.per:
-                            if name not in fields:
-                                err("limit", "E309", f"`{name}` is not a field of `{chk.trigger.event}`",
-                                    did_you_mean(name, fields))
-
-    def audit_conditions(self, books: Sequence[tuple[Document, RulebookFile]]) -> dict[str, CompiledAudit]:
-        compiled: dict[str, CompiledAudit] = {}
-        for doc, book in books:
-            for i, art in enumerate(book.articles):
-                citation = f"依据《{book.short_zh}》{article_zh(art.number)}"
-                for j, chk in enumerate(art.audits):
-                    checked: list[Checked | None] = []
-                    for key, pattern in (("trigger", chk.trigger), ("expect", chk.expect)):
-                        if pattern is None:
-                            checked.append(None)
-                            continue
-                        try:
-                            checked.append(compile_condition(pattern.when, EVENT_MODELS[pattern.event],
-                                                             self.calendar.working_days_between))
-                        except ConditionError as exc:
-                            line, col = doc.where(("articles", i, "audits", j, key, "when"))
-                            self.errors.append(Diagnostic(doc.file, line, col + exc.offset, exc.code,
-                                                          f"in `when`: {exc.message}", rule=chk.id,
-                                                          hint=exc.hint))
-                    trigger, expect = checked
-                    if trigger is not None and (chk.expect is None or expect is not None):
-                        compiled[chk.id] = CompiledAudit(chk, book.jurisdiction, art, citation, trigger, expect)
-        return compiled
-
-    # 5. conditions
-    def conditions(self, books: Sequence[tuple[Document, RulebookFile]]) -> dict[str, CompiledRule]:
-        compiled: dict[str, CompiledRule] = {}
-        for doc, book in books:
-            for i, art in enumerate(book.articles):
-                citation = f"依据《{book.short_zh}》{article_zh(art.number)}"
-                for j, rule in enumerate(art.rules):
-                    model = ACTION_MODELS[rule.kind]
-                    try:
-                        checked = compile_condition(rule.when, model, self.calendar.working_days_between)
-                    except ConditionError as exc:
-                        line, col = doc.where(("articles", i, "rules", j, "when"))
-                        self.errors.append(Diagnostic(doc.file, line, col + exc.offset, exc.code,
-                                                      f"in `when`: {exc.message}", rule=rule.id, hint=exc.hint))
-                        continue
-                    compiled[rule.id] = CompiledRule(rule, book.jurisdiction, art, citation, checked)
-        return compiled
-
-    # 6. versions
-    def versions(self, books: Sequence[tuple[Document, RulebookFile]]) -> dict[int, dt.date | None]:
+    # 7. versions
+    def versions(self, books: Books) -> dict[int, dt.date | None]:
         """The last day in force of each book (by index): its own, or the day before the next."""
         until: dict[int, dt.date | None] = {}
         by_jur: dict[str, list[int]] = {}
@@ -378,20 +409,25 @@ class _Build:
                 until[a] = end
         return until
 
-    # 7. index
-    def index(self, books: Sequence[tuple[Document, RulebookFile]], compiled: dict[str, CompiledRule],
+    # 8. index
+    def index(self, books: Books, sites: Sequence[Site], rules: dict[str, CompiledRule],
               audits: dict[str, CompiledAudit], until: dict[int, dt.date | None]) -> dict[str, list[Version]]:
-        for c in compiled.values():
+        for c in rules.values():
             for target in c.rule.exception_to:
-                compiled[target].exceptions.append(c)
+                rules[target].exceptions.append(c)
+        by_book: dict[int, list[Site]] = {}
+        for site in sites:
+            by_book.setdefault(id(site.book), []).append(site)
         index: dict[str, list[Version]] = {}
         for n, (doc, book) in enumerate(books):
             by_kind: dict[str, list[CompiledRule]] = {}
-            for art in book.articles:
-                for rule in art.rules:
-                    by_kind.setdefault(rule.kind, []).append(compiled[rule.id])
-            checks = tuple(audits[c.id] for art in book.articles for c in art.audits)
-            version = Version(book, doc.file, {k: tuple(v) for k, v in by_kind.items()}, until[n], checks)
+            checks = []
+            for site in by_book.get(id(book), ()):
+                if isinstance(site.item, Rule):
+                    by_kind.setdefault(site.item.kind, []).append(rules[site.item.id])
+                else:
+                    checks.append(audits[site.item.id])
+            version = Version(book, doc.file, {k: tuple(v) for k, v in by_kind.items()}, until[n], tuple(checks))
             index.setdefault(book.jurisdiction, []).append(version)
         for versions in index.values():
             versions.sort(key=lambda v: v.meta.effective_from)
@@ -409,14 +445,13 @@ def build(files: Sequence[Path], calendar: WorkCalendar) -> tuple[dict[str, list
         raise RulebookError([exc.diagnostic]) from None
     docs = b.read(files)
     b.fail_if_errors()
-    books = b.model(docs)
+    books, overlays = b.model(docs)
     b.fail_if_errors()
-    b.citations(books)
-    b.names(books, topics)
-    b.audit_names(books, topics)
+    sites = b.sites(books, overlays)
+    b.citations(books, sites)
+    b.names(sites, topics)
     b.fail_if_errors()
-    compiled = b.conditions(books)
-    audits = b.audit_conditions(books)
+    rules, audits = b.conditions(sites)
     until = b.versions(books)
     b.fail_if_errors()
-    return b.index(books, compiled, audits, until), topics
+    return b.index(books, sites, rules, audits, until), topics

@@ -32,6 +32,10 @@ class MeetingHeld(_Event):
     organizer_unit: str | None = None
     members_present: int | None = Field(None, ge=0)
     members_total: int | None = Field(None, ge=0)
+    needs_minutes: bool | None = Field(None, description="The meeting is to have minutes (需要形成会议纪要的).")
+    decided_documents: bool | None = Field(
+        None, description="The meeting decided documents to be issued (讨论通过决定印发的文件)."
+    )
 
 
 class MinutesIssued(_Answer):
@@ -70,10 +74,14 @@ class Returned(_Answer):
     """A return from a departure under a leave request (`ref`)."""
 
     type: Literal["returned"]
+    upper_meeting: bool | None = Field(
+        None, description="The trip was to a meeting or activity of the upper level (参加上级的会议、活动)."
+    )
 
 
 class LeaveClosed(_Answer):
-    """Leave closed after the return (销假), or the report after return, for a request (`ref`)."""
+    """Leave closed after a return (`ref`: the `returned` event) (销假), or, `written`, the written report
+    after the return from an upper-level meeting (返回后要形成书面报告)."""
 
     type: Literal["leave_closed"]
     written: bool | None = None
@@ -85,6 +93,9 @@ class CountersignRequested(_Event):
     type: Literal["countersign_requested"]
     category: Literal["land_planning", "project", "normative", "executive_meeting", "other"] = "other"
     to_unit: str | None = None
+    own_deadline: dt.date | None = Field(
+        None, description="A reply deadline the requesting department set itself (除主办部门另有时限要求外)."
+    )
 
 
 class CountersignReplied(_Answer):

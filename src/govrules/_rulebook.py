@@ -217,6 +217,28 @@ class RulebookFile(_Model):
     articles: tuple[Article, ...]
 
 
+class OverlayRule(Rule):
+    """A rule supplied on top of a bundled rulebook, citing one of its articles."""
+
+    article: int = Field(ge=1)
+
+
+class OverlayAudit(AuditCheck):
+    article: int = Field(ge=1)
+
+
+class OverlayFile(_Model):
+    """Supplementary rules for a loaded rulebook (`govrules.load(extra=[...])`, `--rules DIR`).
+
+    A new jurisdiction, or a later version of one, is a full `RulebookFile` instead."""
+
+    extends: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="The jurisdiction whose rules this supplements.")
+    version: str = Field(description="The version of that jurisdiction's rules it supplements.")
+    title: str | None = None
+    rules: tuple[OverlayRule, ...] = ()
+    audits: tuple[OverlayAudit, ...] = ()
+
+
 class CaseExpect(_Model):
     verdict: Literal["allowed", "conditional", "denied"] | None = None
     error: str | None = Field(None, description="Expect the action to be refused; text in the message.")

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ._actions import ACTION_ADAPTER, ACTION_MODELS
-from ._rulebook import CaseFile, RulebookFile
+from ._rulebook import CaseFile, OverlayFile, RulebookFile
 
-KINDS = ("rulebook", "actions", "cases")
+KINDS = ("rulebook", "overlay", "actions", "cases")
 REGENERATE = "govrules schema {kind} -o src/govrules/schema/{kind}.schema.json"
 
 # Draft-07 is what editors' YAML support (yaml-language-server) validates with; pydantic's output
@@ -36,6 +36,10 @@ def generate(kind: str) -> dict[str, Any]:
         schema = RulebookFile.model_json_schema()
         _rulebook_checks(schema["$defs"])
         title = "govrules rulebook file"
+    elif kind == "overlay":
+        schema = OverlayFile.model_json_schema()
+        _rulebook_checks(schema["$defs"], rule="OverlayRule")
+        title = "govrules overlay: supplementary rules on a loaded rulebook"
     elif kind == "cases":
         schema = CaseFile.model_json_schema()
         title = "govrules rule tests (rulebook/tests/*.yaml)"
@@ -65,10 +69,10 @@ def generate(kind: str) -> dict[str, Any]:
     return {"$schema": DIALECT, "title": title, **{k: v for k, v in schema.items() if k != "title"}}
 
 
-def _rulebook_checks(defs: dict[str, Any]) -> None:
+def _rulebook_checks(defs: dict[str, Any], rule: str = "Rule") -> None:
     """Say in the schema what the rulebook models check in code, so that an editor flags it too."""
     # A rule's `kind` is one of the action kinds (checked at load as E303).
-    defs["Rule"]["properties"]["kind"]["enum"] = sorted(ACTION_MODELS)
+    defs[rule]["properties"]["kind"]["enum"] = sorted(ACTION_MODELS)
     # `effect` is exactly one of deny, permit or require, and may be written `effect: deny`.
     effect = defs["Effect"]
     effect.update(minProperties=1, maxProperties=1)
