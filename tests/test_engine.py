@@ -30,13 +30,13 @@ def test_pending_notice_makes_it_conditional_with_a_due_date(mini: govrules.Engi
 
 
 def test_notice_in_time_is_satisfied_and_allowed(mini: govrules.Engine) -> None:
-    d = mini.evaluate(DEPUTY | {"steps": [{"step": "notice", "party": "head", "on": "2026-03-06"}]})
+    d = mini.evaluate(DEPUTY | {"steps": [{"step": "notice", "party": "head", "date": "2026-03-06"}]})
     assert d.verdict == "allowed"
     assert outcomes(d) == {"mini.leave.deputy_tells_head": "satisfied"}
 
 
 def test_late_notice_is_denied_with_the_day_that_would_have_complied(mini: govrules.Engine) -> None:
-    d = mini.evaluate(DEPUTY | {"steps": [{"step": "notice", "party": "head", "on": "2026-03-07"}]})
+    d = mini.evaluate(DEPUTY | {"steps": [{"step": "notice", "party": "head", "date": "2026-03-07"}]})
     assert d.verdict == "denied"
     assert d.findings[0].comply_by == dt.date(2026, 3, 6)
 

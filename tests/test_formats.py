@@ -20,7 +20,7 @@ SCHEMAS = Path(__file__).parent / "schemas"
 BASE = "kind: leave_jurisdiction, jurisdiction: mini, date: 2026-03-09, actor: {role: deputy}"
 ACTIONS = f"""# one allowed, one denied, one conditional, one unusable
 - {{id: told, {BASE}, destination: in_province, head_away: false,
-   steps: [{{step: notice, party: head, on: 2026-03-05}}]}}
+   steps: [{{step: notice, party: head, date: 2026-03-05}}]}}
 - {{id: late, {BASE}, destination: in_province, head_away: false, as_of: 2026-03-08}}
 - {{id: abroad, {BASE}, destination: abroad, head_away: false}}
 - {{id: "bad <&'>", {BASE}, destination: moon, head_away: false}}

@@ -119,7 +119,7 @@ class Step(_Model):
 
     step: StepType
     party: Party
-    on: dt.date | None = None
+    date: dt.date | None = Field(None, description="The day the step was done.")
     written: bool | None = None
     rule: str | None = Field(None, description="The rule this step answers, for exception grounds.")
     note: str | None = None

@@ -188,7 +188,7 @@ class _Judgement:
         if done is not None:
             if req.written and done.written is False:
                 return self.violated(rule, due=due)
-            if deadline is not None and done.on is not None and done.on > deadline:
+            if deadline is not None and done.date is not None and done.date > deadline:
                 return self.violated(rule, due=due, comply_by=deadline)
             return self.find(rule, "satisfied", due=due)
         as_of = self.act.as_of
@@ -235,7 +235,7 @@ class _Judgement:
         if done is None or timing is None or (req.written and done.written is False):
             return False
         deadline = timing[1]
-        return deadline is None or (done.on is not None and done.on <= deadline)
+        return deadline is None or (done.date is not None and done.date <= deadline)
 
     def violated(self, rule: CompiledRule, due: dt.date | None = None, comply_by: dt.date | None = None) -> str:
         if rule.rule.modality == "in_principle":
@@ -290,7 +290,7 @@ def _matching(steps: tuple[Step, ...], step: str, parties: tuple[str, ...] | Non
     ]
     if not found:
         return None
-    return min(found, key=lambda s: s.on or dt.date.max)
+    return min(found, key=lambda s: s.date or dt.date.max)
 
 
 def load(path: str | Path | None = None, *, extra: Iterable[str | Path] = ()) -> Engine:

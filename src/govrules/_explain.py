@@ -212,7 +212,7 @@ class _Explanation:
         done = [
             self.sep.join(
                 [self.step(s.step, (s.party,))]
-                + ([self.date(s.on)] if s.on else [])
+                + ([self.date(s.date)] if s.date else [])
                 + ([t["written"]] if s.written else [])
             )
             for s in self.act.steps
