@@ -15,14 +15,16 @@ request = govrules.LeaveJurisdiction(
     destination="out_of_province",
     purpose="official",
     return_date=dt.date(2026, 3, 12),
+    leaves_city=True,
+    leads_delegation=False,
 )
 
 decision = engine.evaluate(request)
 print(f"{decision.verdict}: {decision.document}")
 for finding in decision.findings:
-    print(f"  {finding.citation_zh}（{finding.label}）{finding.message_zh}")
+    print(f"  [{finding.outcome}] {finding.citation_zh}（{finding.label}）{finding.message_zh}")
 for todo in decision.obligations:
-    print(f"  to do: {todo.step} → {', '.join(todo.party)}, due {todo.due or 'before the act'}")
+    print(f"  to do: {todo.step} → {', '.join(todo.party)}, by {todo.due or decision.date}")
 
 try:
     engine.evaluate({"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2020-01-06",
