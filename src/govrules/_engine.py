@@ -28,6 +28,9 @@ class Engine:
         self._versions = versions
         self._topics = topics
         self._calendar = calendar
+        # Immutable findings and obligations without dates, by what makes them: a cache of values,
+        # not state (dict reads and writes are atomic under the GIL; a race makes one twice).
+        self._shared: dict[Any, Any] = {}
 
     # --- what is loaded -----------------------------------------------------------------------
     @property
@@ -73,7 +76,7 @@ class Engine:
         act = parse_action(action)
         version = self.version_for(act.jurisdiction, act.date)
         rules = version.by_kind.get(act.kind, ())
-        judge = _Judgement(act, self._calendar, trace)
+        judge = _Judgement(act, self._calendar, trace, self._shared)
         for rule in rules:
             judge.weigh(rule)
         return judge.decision(version, silent=not rules)
@@ -115,9 +118,10 @@ def _explain(exc: ValidationError, tags: Collection[str] = ACTION_MODELS, noun: 
 class _Judgement:
     """The weighing of one action's rules, gathered into a decision."""
 
-    def __init__(self, act: Action, calendar: WorkCalendar, trace: bool) -> None:
+    def __init__(self, act: Action, calendar: WorkCalendar, trace: bool, shared: dict[Any, Any]) -> None:
         self.act = act
         self.calendar = calendar
+        self.shared = shared
         self.findings: list[Finding] = []
         self.obligations: list[Obligation] = []
         self.trace: list[TraceEntry] | None = [] if trace else None
@@ -195,12 +199,16 @@ class _Judgement:
         if deadline is not None and as_of is not None and as_of > deadline:
             return self.violated(rule, due=due, comply_by=deadline)
         follow_up = after and (due is None or due > self.act.date)
-        self.obligations.append(
-            Obligation(rule=rule.rule.id, article=rule.article.number, step=req.step, party=req.parties,
-                       due=due, written=req.written, system=req.system, follow_up=follow_up,
-                       provisional=bool(due and req.due and req.due.unit == "working"
-                                        and self.calendar.is_provisional(due)))
-        )
+        key = ("obligation", rule.rule.id, follow_up) if due is None else None
+        obligation = self.shared.get(key) if key else None
+        if obligation is None:
+            obligation = Obligation(
+                rule=rule.rule.id, article=rule.article.number, step=req.step, party=req.parties, due=due,
+                written=req.written, system=req.system, follow_up=follow_up,
+                provisional=bool(due and req.due and req.due.unit == "working" and self.calendar.is_provisional(due)))
+            if key:
+                self.shared[key] = obligation
+        self.obligations.append(obligation)
         return self.find(rule, "obligation" if follow_up else "pending", due=due)
 
     def timing(self, req: Require) -> tuple[dt.date | None, dt.date | None, bool] | None:
@@ -247,14 +255,21 @@ class _Judgement:
         return self.find(rule, "violated", due=due, comply_by=comply_by)
 
     def find(self, rule: CompiledRule, outcome: str, **extra: Any) -> str:
-        r = rule.rule
-        self.findings.append(
-            Finding(
+        # A finding without dates is the same whichever action it is found for: it is made once
+        # per engine and shared (findings are immutable). Dated ones are made each time.
+        dated = extra.get("due") is not None or extra.get("comply_by") is not None
+        key = None if dated else (rule.rule.id, outcome, extra.get("missing"))
+        finding = self.shared.get(key) if key else None
+        if finding is None:
+            r = rule.rule
+            finding = Finding(
                 rule=r.id, jurisdiction=rule.jurisdiction, article=rule.article.number,
                 label=rule.article.label, topic=r.topic, modality=r.modality, outcome=outcome,
                 message_zh=r.message.zh, message_en=r.message.en, citation_zh=rule.citation_zh,
                 quote=r.quote, exception_to=r.exception_to, **extra)
-        )
+            if key:
+                self.shared[key] = finding
+        self.findings.append(finding)
         return outcome
 
     def decision(self, version: Version, *, silent: bool) -> Decision:
