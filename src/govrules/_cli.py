@@ -7,7 +7,9 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -49,6 +51,9 @@ def read_actions(path: str) -> Iterator[Item]:
     if path != "-" and not p.is_file():
         yield Item(path, 0, error="no such file" if not p.exists() else "not a file")
         return
+    if p.suffix in (".jsonl", ".ndjson"):
+        yield from _read_lines(path)  # streamed: a file of a million actions is never held whole
+        return
     try:
         raw = sys.stdin.buffer.read() if path == "-" else p.read_bytes()
     except OSError as exc:
@@ -56,15 +61,6 @@ def read_actions(path: str) -> Iterator[Item]:
         return
     if not raw.strip():
         yield Item(path, 0, error="empty file: no actions")
-        return
-    if p.suffix in (".jsonl", ".ndjson"):
-        for n, line in enumerate(raw.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                yield Item(path, n, json.loads(line))
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                yield Item(path, n, error=f"invalid JSON: {exc}")
         return
     if p.suffix == ".json":
         try:
@@ -91,6 +87,25 @@ def read_actions(path: str) -> Iterator[Item]:
         yield Item(path, d.line, error=d.message)
 
 
+def _read_lines(path: str) -> Iterator[Item]:
+    empty = True
+    try:
+        with open(path, "rb") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                empty = False
+                try:
+                    yield Item(path, n, json.loads(line))
+                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                    yield Item(path, n, error=f"invalid JSON: {exc}")
+    except OSError as exc:
+        yield Item(path, 0, error=f"cannot read: {exc.strerror}")
+        return
+    if empty:
+        yield Item(path, 0, error="empty file: no actions")
+
+
 def _judge(engine: Engine, item: Item, trace: bool) -> Item:
     if item.error is None:
         if not isinstance(item.data, dict):
@@ -104,53 +119,58 @@ def _judge(engine: Engine, item: Item, trace: bool) -> Item:
 
 
 # --- output ------------------------------------------------------------------------------------
-def _text(items: list[Item], out: TextIO, lang: str) -> None:
-    for it in items:
-        where = f"{it.file}:{it.line}"
-        if it.decision is None:
-            out.write(f"{where}: error: {it.error}\n")
-            continue
-        d = it.decision
-        name = d.action_id or d.kind
-        out.write(f"{where}: {d.verdict.upper()} {name} "
-                  f"({d.jurisdiction}, {d.date}, {d.rulebook})\n")
-        if d.silent:
-            out.write(f"    《{d.document}》 has no provision on `{d.kind}`\n")
-        for f in d.findings:
-            msg = f.message_zh if lang == "zh" else f.message_en
-            extra = ""
-            if f.missing:
-                extra += f" — missing: {', '.join(f.missing)}"
-            if f.due:
-                extra += f" — due {f.due}"
-            if f.comply_by:
-                extra += f" — would have complied by {f.comply_by}"
-            out.write(f"    [{f.outcome}] {f.citation_zh}（{f.label}）{f.rule}: {msg}{extra}\n")
-        for o in d.obligations:
-            due = f" by {o.due}" if o.due else ""
-            prov = " (provisional: holiday schedule not yet published)" if o.provisional else ""
-            to = f" ({', '.join(o.party)})" if o.party else ""
-            system = f" under {o.system}" if o.system else ""
-            out.write(f"    obligation: {o.step}{to}{system}{due}{prov} [{o.rule}]\n")
-    counts = {v: sum(1 for i in items if i.decision and i.decision.verdict == v)
-              for v in ("allowed", "conditional", "denied")}
-    errors = sum(1 for i in items if i.decision is None)
-    out.write(f"{len(items)} actions: {counts['allowed']} allowed, "
-              f"{counts['conditional']} conditional, {counts['denied']} denied, {errors} errors\n")
+def _text(it: Item, lang: str) -> str:
+    where = f"{it.file}:{it.line}"
+    if it.decision is None:
+        return f"{where}: error: {it.error}\n"
+    d = it.decision
+    lines = [f"{where}: {d.verdict.upper()} {d.action_id or d.kind} ({d.jurisdiction}, {d.date}, {d.rulebook})"]
+    if d.silent:
+        lines.append(f"    《{d.document}》 has no provision on `{d.kind}`")
+    for f in d.findings:
+        msg = f.message_zh if lang == "zh" else f.message_en
+        extra = ""
+        if f.missing:
+            extra += f" — missing: {', '.join(f.missing)}"
+        if f.due:
+            extra += f" — due {f.due}"
+        if f.comply_by:
+            extra += f" — would have complied by {f.comply_by}"
+        lines.append(f"    [{f.outcome}] {f.citation_zh}（{f.label}）{f.rule}: {msg}{extra}")
+    for o in d.obligations:
+        due = f" by {o.due}" if o.due else ""
+        prov = " (provisional: holiday schedule not yet published)" if o.provisional else ""
+        to = f" ({', '.join(o.party)})" if o.party else ""
+        system = f" under {o.system}" if o.system else ""
+        lines.append(f"    obligation: {o.step}{to}{system}{due}{prov} [{o.rule}]")
+    return "\n".join(lines) + "\n"
 
 
-def _json(items: list[Item], out: TextIO) -> None:
-    results = []
-    for it in items:
-        entry: dict[str, Any] = {"file": it.file, "line": it.line}
-        if it.decision is not None:
-            entry["decision"] = it.decision.model_dump(mode="json", exclude_none=True)
-        else:
-            entry["error"] = it.error
-        results.append(entry)
-    shape = {"version": JSON_SHAPE_VERSION, "results": results}
-    json.dump(shape, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+def _json(it: Item) -> str:
+    entry: dict[str, Any] = {"file": it.file, "line": it.line}
+    if it.decision is not None:
+        entry["decision"] = it.decision.model_dump(mode="json", exclude_none=True)
+    else:
+        entry["error"] = it.error
+    return json.dumps(entry, ensure_ascii=False)
+
+
+@dataclass
+class Tally:
+    allowed: int = 0
+    conditional: int = 0
+    denied: int = 0
+    errors: int = 0
+
+    def add(self, tag: str) -> None:
+        """Count one verdict, or one "error"."""
+        name = "errors" if tag == "error" else tag
+        setattr(self, name, getattr(self, name) + 1)
+
+    def __str__(self) -> str:
+        total = self.allowed + self.conditional + self.denied + self.errors
+        return (f"{total} actions: {self.allowed} allowed, {self.conditional} conditional, "
+                f"{self.denied} denied, {self.errors} errors")
 
 
 def _junit(items: list[Item], out: TextIO) -> None:
@@ -260,21 +280,88 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    engine = _engine(args)
-    items = [_judge(engine, it, args.trace) for path in args.files for it in read_actions(path)]
-    out = sys.stdout
-    if args.format == "json":
-        _json(items, out)
-    elif args.format == "junit":
-        _junit(items, out)
-    elif args.format == "sarif":
-        _sarif(items, out, args.lang)
+    items = (it for path in args.files for it in read_actions(path))
+    out, tally = sys.stdout, Tally()
+    if args.format in ("junit", "sarif"):  # their headers count what follows: gather first
+        collected = [it for it, _ in _judge_all(args, items, render=None)]
+        for it in collected:
+            tally.add(it.decision.verdict if it.decision else "error")
+        (_junit(collected, out) if args.format == "junit" else _sarif(collected, out, args.lang))
+    elif args.format == "json":
+        out.write(f'{{"version": {JSON_SHAPE_VERSION}, "results": [\n')
+        for n, (tag, text) in enumerate(_judge_all(args, items, render="json")):
+            tally.add(tag)
+            out.write((",\n" if n else "") + text)
+        out.write("\n]}\n")
     else:
-        _text(items, out, args.lang)
-    if any(i.decision is None for i in items):
+        for tag, text in _judge_all(args, items, render="text"):
+            tally.add(tag)
+            out.write(text)
+        out.write(f"{tally}\n")
+    if tally.errors:
         return EXIT_INPUT
-    denied = any(i.decision and i.decision.verdict == "denied" for i in items)
-    return EXIT_DENIED if denied and not args.exit_zero else EXIT_OK
+    return EXIT_DENIED if tally.denied and not args.exit_zero else EXIT_OK
+
+
+CHUNK = 1000
+
+
+def _judge_all(args: argparse.Namespace, items: Iterator[Item], render: str | None) -> Iterator[Any]:
+    """Judge items in order, here or in `--jobs` worker processes (each loading the rulebook once),
+    with a bounded number of chunks in flight, so that memory stays flat whatever the input size.
+    With `render`, each comes back as (verdict or "error", its text in that format), rendered where
+    it was judged; without, as (the item, None)."""
+    job = (args.trace, render, getattr(args, "lang", "en"))
+    if args.jobs <= 1:
+        engine = _engine(args)
+        for chunk in _chunks(items):
+            yield from _process(engine, chunk, *job)
+        return
+    _engine(args)  # a broken rulebook is reported once, here, not by every worker
+    with ProcessPoolExecutor(args.jobs, initializer=_start_worker, initargs=(args.rulebook, args.rules)) as pool:
+        pending: deque[Future[list[Any]]] = deque()
+        for chunk in _chunks(items):
+            pending.append(pool.submit(_work, chunk, *job))
+            if len(pending) > 2 * args.jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _chunks(items: Iterator[Item]) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for it in items:
+        chunk.append(it)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _process(engine: Engine, chunk: list[Item], trace: bool, render: str | None, lang: str) -> list[Any]:
+    out: list[Any] = []
+    for it in chunk:
+        _judge(engine, it, trace)
+        if render is None:
+            out.append((it, None))
+        else:
+            tag = it.decision.verdict if it.decision else "error"
+            out.append((tag, _json(it) if render == "json" else _text(it, lang)))
+    return out
+
+
+_WORKER: Engine | None = None
+
+
+def _start_worker(rulebook: str | None, rules: list[str] | None) -> None:
+    global _WORKER  # one engine per worker process, loaded once
+    _WORKER = load(rulebook, extra=rules or ())
+
+
+def _work(chunk: list[Item], trace: bool, render: str | None, lang: str) -> list[Any]:
+    assert _WORKER is not None
+    return _process(_WORKER, chunk, trace, render, lang)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -499,6 +586,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "junit", "sarif"), default="text")
     check.add_argument("--lang", choices=("en", "zh"), default="en")
     check.add_argument("--trace", action="store_true", help="include how each rule was weighed")
+    check.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
     check.add_argument("--exit-zero", action="store_true",
                        help="exit 0 even when an action is denied (bad input still exits 2)")
     check.add_argument("--rules", action="append", help="overlay rule files or folders")
