@@ -36,6 +36,9 @@ class MeetingHeld(_Event):
     decided_documents: bool | None = Field(
         None, description="The meeting decided documents to be issued (讨论通过决定印发的文件)."
     )
+    ref: str | None = Field(
+        None, max_length=200, description="The request to hold it, for a meeting held on request (报送请示)."
+    )
 
 
 class MinutesIssued(_Answer):

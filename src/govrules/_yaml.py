@@ -23,7 +23,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_NODES = 2_000_000
+MAX_NODES = 1_000_000
 
 Path = tuple[str | int, ...]
 
@@ -78,9 +78,10 @@ def load_documents(file: str, text: str | bytes | None = None) -> Iterator[Docum
             node = loader.get_node()
             if node is None:  # pragma: no cover
                 break
+            _check_size(file, node)
             positions: dict[Path, tuple[int, int]] = {}
             budget = [MAX_NODES]
-            data = _convert(file, node, (), positions, 0, budget)
+            data = _convert(file, node, (), positions, 0, budget, yaml.constructor.SafeConstructor())
             yield Document(file, data, positions)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -106,6 +107,37 @@ def load_document(file: str, text: str | bytes | None = None) -> Document:
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
+def _check_size(file: str, root: yaml.Node) -> None:
+    """Refuse a document whose aliases would expand past MAX_NODES (billion laughs) or into
+    themselves, before expanding anything: sizes are counted once per distinct node."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        mark = node.start_mark
+        if key in open_:
+            raise YamlError(Diagnostic(file, mark.line + 1, mark.column + 1, "E006", "an alias refers to itself"))
+        if depth > MAX_DEPTH:
+            raise YamlError(Diagnostic(file, mark.line + 1, mark.column + 1, "E004", "nesting too deep"))
+        open_.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(v, depth + 1) for v in node.value)
+        open_.discard(key)
+        if total > MAX_NODES:
+            raise YamlError(Diagnostic(file, mark.line + 1, mark.column + 1, "E006",
+                                       f"more than {MAX_NODES} values once aliases are expanded (alias bomb?)"))
+        sizes[key] = total
+        return total
+
+    size(root, 0)
+
+
 def _convert(
     file: str,
     node: yaml.Node,
@@ -113,6 +145,7 @@ def _convert(
     positions: dict[Path, tuple[int, int]],
     depth: int,
     budget: list[int],
+    scalars: yaml.constructor.SafeConstructor,
 ) -> Any:
     mark = node.start_mark
     positions[path] = (mark.line + 1, mark.column + 1)
@@ -140,25 +173,22 @@ def _convert(
                 raise YamlError(
                     Diagnostic(file, kmark.line + 1, kmark.column + 1, "E008", f"duplicate key `{key}`")
                 )
-            out[key] = _convert(file, value_node, (*path, key), positions, depth + 1, budget)
+            out[key] = _convert(file, value_node, (*path, key), positions, depth + 1, budget, scalars)
             # A key's own line points better at an unknown or mistyped field than its value's.
             kmark = key_node.start_mark
             positions[(*path, key)] = (kmark.line + 1, kmark.column + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(file, item, (*path, i), positions, depth + 1, budget)
+            _convert(file, item, (*path, i), positions, depth + 1, budget, scalars)
             for i, item in enumerate(node.value)
         ]
     # A scalar: let PyYAML's safe constructor resolve it (int, bool, null, date…), but keep dates
     # as dates and refuse datetimes' time part silently becoming a date.
-    value = yaml.SafeLoader.construct_scalar(_SCALAR, node)  # type: ignore[arg-type]
     if node.tag == "tag:yaml.org,2002:str":
-        return value
-    constructed = _SCALAR.construct_object(node)
+        return scalars.construct_scalar(node)  # type: ignore[arg-type]
+    constructed = scalars.construct_object(node)
     if isinstance(constructed, dt.datetime):
         return constructed.isoformat()
     return constructed
 
-
-_SCALAR = yaml.SafeLoader("")

@@ -1,0 +1,320 @@
+"""Hostile rulebook input: every one is refused with a RulebookError whose diagnostic names the file
+and a line, never another exception, and in bounded time (the inputs are sized so that the whole
+file runs in seconds; no timing is asserted).
+
+Each input is written under `tmp_path` and loaded with `govrules.load(path)`; the mutations start
+from the `mini` fixture rulebook (tests/fixtures/mini/mini.yaml), whose source text is shipped with
+the bundled rulebook.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import govrules
+from govrules._yaml import MAX_BYTES
+
+MINI_YAML = Path(__file__).parent / "fixtures" / "mini" / "mini.yaml"
+MINI_TEXT = MINI_YAML.read_text(encoding="utf-8")
+MINI_DATA = yaml.safe_load(MINI_TEXT)
+FIRST_WHEN = 'when: actor.role == "deputy"\n'  # the whole line: the second rule's begins alike
+FIRST_RULE = "mini.leave.deputy_tells_head"
+
+
+def write(tmp_path: Path, content: str | bytes, name: str = "mini.yaml") -> Path:
+    path = tmp_path / name
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path.write_bytes(content)
+    return path
+
+
+def dump(data: Any) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def check_diagnostics(path: Path, error: govrules.RulebookError) -> None:
+    """Every diagnostic points into the file loaded, at a real line and column."""
+    assert error.diagnostics
+    for d in error.diagnostics:
+        assert d.file == str(path), str(d)
+        assert d.line >= 1 and d.column >= 1, str(d)
+        assert d.code and d.message, str(d)
+
+
+def refused(path: Path) -> govrules.RulebookError:
+    with pytest.raises(govrules.RulebookError) as info:
+        govrules.load(path)
+    check_diagnostics(path, info.value)
+    return info.value
+
+
+def loads_or_refused(path: Path) -> govrules.Engine | govrules.RulebookError:
+    """Either a loaded engine or a RulebookError: any other exception propagates and fails."""
+    try:
+        return govrules.load(path)
+    except govrules.RulebookError as exc:
+        check_diagnostics(path, exc)
+        return exc
+
+
+def codes(error: govrules.RulebookError) -> set[str]:
+    return {d.code for d in error.diagnostics}
+
+
+# --- the baseline: the copies below are made right ------------------------------------------------
+def test_mini_copy_and_round_trip_load(tmp_path: Path) -> None:
+    assert isinstance(govrules.load(write(tmp_path, MINI_TEXT)), govrules.Engine)
+    assert isinstance(govrules.load(write(tmp_path, dump(MINI_DATA), "dumped.yaml")), govrules.Engine)
+
+
+# --- resource exhaustion --------------------------------------------------------------------------
+def test_billion_laughs(tmp_path: Path) -> None:
+    """Nine levels of nine aliases each: 9**9 leaves if expanded. Refused by the node budget."""
+    lines = ["a0: &a0 [" + ", ".join(["lol"] * 9) + "]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    assert path.stat().st_size < 1000
+    error = refused(path)
+    assert codes(error) == {"E006"}
+
+
+@pytest.mark.parametrize("opening,closing", [("[", "]"), ("{a: ", "}")], ids=["flow_list", "flow_map"])
+def test_nesting_ten_thousand_deep(tmp_path: Path, opening: str, closing: str) -> None:
+    path = write(tmp_path, "jurisdiction: " + opening * 10_000 + "x" + closing * 10_000 + "\n")
+    error = refused(path)
+    assert codes(error) == {"E004"}
+
+
+def test_block_nesting_deep(tmp_path: Path) -> None:
+    text = "".join(" " * i + f"k{i}:\n" for i in range(200)) + " " * 200 + "x\n"
+    error = refused(write(tmp_path, text))
+    assert codes(error) == {"E004"}
+
+
+def test_file_over_max_bytes(tmp_path: Path) -> None:
+    """~21 MB of comment lines after a valid rulebook: refused by size before it is parsed."""
+    line = "# " + "注释 comment " * 6 + "\n"
+    chunk = line * 10_000
+    path = tmp_path / "mini.yaml"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(MINI_TEXT)
+        while fh.tell() <= MAX_BYTES + 1024 * 1024:
+            fh.write(chunk)
+    assert path.stat().st_size > MAX_BYTES
+    error = refused(path)
+    assert codes(error) == {"E001"}
+
+
+# --- encodings ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("where", [0, 1, 20, -1])
+def test_invalid_utf8_byte(tmp_path: Path, where: int) -> None:
+    lines = MINI_TEXT.encode("utf-8").split(b"\n")
+    where = where % len(lines)
+    lines[where] = lines[where] + b" \xff\xfe"
+    error = refused(write(tmp_path, b"\n".join(lines)))
+    assert codes(error) == {"E002"}
+    assert error.diagnostics[0].line == where + 1
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16", "utf-32", "big5"])
+def test_other_encodings(tmp_path: Path, encoding: str) -> None:
+    """The mini rulebook saved in the encodings a Chinese office's editor may use."""
+    error = refused(write(tmp_path, MINI_TEXT.encode(encoding, errors="replace")))
+    assert codes(error) <= {"E002", "E003"}
+
+
+def test_nul_and_control_characters(tmp_path: Path) -> None:
+    error = refused(write(tmp_path, MINI_TEXT.replace("level: district", "level: dis\x00trict\x07")))
+    assert codes(error) == {"E003"}
+
+
+# --- YAML broken at random places -----------------------------------------------------------------
+BREAKERS = [":", "[", "{", '"', "'", "&", "*", "!", "%"]
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_syntax_broken_at_random_place(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    position = rng.randrange(len(MINI_TEXT) + 1)
+    text = MINI_TEXT[:position] + rng.choice(BREAKERS) + MINI_TEXT[position:]
+    loads_or_refused(write(tmp_path, text))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_several_breakers_at_line_starts(tmp_path: Path, seed: int) -> None:
+    """Breakers where YAML gives them meaning: at the start of a line or of a value."""
+    rng = random.Random(1000 + seed)
+    lines = MINI_TEXT.split("\n")
+    for _ in range(3):
+        i = rng.randrange(len(lines))
+        stripped = lines[i].lstrip()
+        indent = lines[i][: len(lines[i]) - len(stripped)]
+        if ": " in stripped and rng.random() < 0.5:
+            key, value = stripped.split(": ", 1)
+            lines[i] = f"{indent}{key}: {rng.choice(BREAKERS)}{value}"
+        else:
+            lines[i] = f"{indent}{rng.choice(BREAKERS)}{stripped}"
+    loads_or_refused(write(tmp_path, "\n".join(lines)))
+
+
+# --- structure: keys deleted, scalars of the wrong type -------------------------------------------
+@pytest.mark.parametrize("key", list(MINI_DATA))
+def test_top_level_key_deleted(tmp_path: Path, key: str) -> None:
+    data = copy.deepcopy(MINI_DATA)
+    del data[key]
+    error = refused(write(tmp_path, dump(data)))
+    assert any(f"`{key}`" in d.message for d in error.diagnostics), str(error)
+
+
+def scalar_paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from scalar_paths(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from scalar_paths(v, (*path, i))
+    else:
+        yield path
+
+
+SCALARS = list(scalar_paths(MINI_DATA))
+WRONG_TYPES = {"list": lambda v: [v, v], "mapping": lambda v: {"value": v}, "number": lambda v: 3.5}
+
+
+def test_walk_finds_the_scalars() -> None:
+    assert len(SCALARS) > 40
+    assert ("articles", 1, "rules", 0, "when") in SCALARS
+
+
+@pytest.mark.parametrize("wrong", sorted(WRONG_TYPES))
+@pytest.mark.parametrize("path", SCALARS, ids=[".".join(map(str, p)) for p in SCALARS])
+def test_scalar_replaced_by_wrong_type(tmp_path: Path, path: tuple[Any, ...], wrong: str) -> None:
+    data = copy.deepcopy(MINI_DATA)
+    parent = data
+    for part in path[:-1]:
+        parent = parent[part]
+    parent[path[-1]] = WRONG_TYPES[wrong](parent[path[-1]])
+    loads_or_refused(write(tmp_path, dump(data)))
+
+
+# --- conditions cannot reach Python ---------------------------------------------------------------
+HOSTILE_WHEN = [
+    '__import__("os")',
+    "actor.__class__",
+    "actor.role.__class__",
+    "().__class__.__bases__",
+    "lambda: 1",
+    'open("x")',
+    'eval("1")',
+    'exec("import os")',
+    "actor.model_fields",
+    "actor.model_dump",
+    'getattr(actor, "role")',
+    "actor.__dict__",
+    'actor["role"]',
+    "__builtins__",
+    "__debug__",
+    "steps.__len__",
+    "[].__class__.__mro__",
+    '"".join(["a"])',
+    "actor.role if true else false",
+    "date.year == 2026",
+    '__import__("os").system("true")',
+    'actor.role == "deputy"; import os',
+    '{}.get("x")',
+    'kind == "leave_jurisdiction"',
+]
+
+
+def hostile_rulebook(tmp_path: Path, when: str) -> tuple[Path, int]:
+    """mini.yaml with the first rule's condition replaced; the line of that condition."""
+    assert MINI_TEXT.count(FIRST_WHEN) == 1
+    line = MINI_TEXT[: MINI_TEXT.index(FIRST_WHEN)].count("\n") + 1
+    # A JSON string is a valid YAML double-quoted scalar: any condition text survives intact.
+    return write(tmp_path, MINI_TEXT.replace(FIRST_WHEN, "when: " + json.dumps(when) + "\n")), line
+
+
+@pytest.mark.parametrize("when", HOSTILE_WHEN)
+def test_hostile_condition_is_a_load_error(tmp_path: Path, when: str) -> None:
+    path, line = hostile_rulebook(tmp_path, when)
+    error = refused(path)
+    (d,) = error.diagnostics
+    assert d.code.startswith("C"), str(d)
+    assert d.line == line and d.rule == FIRST_RULE, str(d)
+
+
+BOUNDED_WHEN = {
+    "too_long": "true or " * 300 + "true",
+    "not_nested": "not " * 400 + "true",
+    "parens_nested": "(" * 900 + "true" + ")" * 900,
+    "minus_nested": "-" * 1900 + "1 > 0",
+}
+
+
+@pytest.mark.parametrize("when", list(BOUNDED_WHEN.values()), ids=list(BOUNDED_WHEN))
+def test_oversized_condition_is_a_load_error(tmp_path: Path, when: str) -> None:
+    path, _ = hostile_rulebook(tmp_path, when)
+    error = refused(path)
+    assert codes(error) <= {"C001", "C004"}, str(error)
+
+
+# Conditions under MAX_LENGTH (2,000 characters) that once raised RecursionError from
+# govrules.load instead of a RulebookError (fixed in the tree while these tests were written):
+# list literals and call arguments were parsed without counting their nesting, and a long flat
+# chain, parsed iteratively into a left-deep tree, made _Compiler.compile/binary recurse once per
+# operator.
+DEEP_WHEN = {
+    "nested_lists": "[" * 600 + "]" * 600 + " == []",
+    "nested_calls": "len(" * 300 + "steps" + ")" * 300 + " > 0",
+    "flat_plus_chain": "+".join(["1"] * 990) + " > 0",
+    "flat_times_chain": "*".join(["1"] * 990) + " > 0",
+    "flat_and_chain": " and ".join(["true"] * 220),
+    "flat_in_chain": "1 in [" + ",".join(["1"] * 990) + "]",
+}
+
+
+@pytest.mark.parametrize("when", list(DEEP_WHEN.values()), ids=list(DEEP_WHEN))
+def test_deep_condition_is_a_load_error_or_loads(tmp_path: Path, when: str) -> None:
+    """Refused with a C-code diagnostic, or (a flat list literal) loaded and judged."""
+    assert len(when) <= 2000
+    path, _ = hostile_rulebook(tmp_path, when)
+    outcome = loads_or_refused(path)
+    if isinstance(outcome, govrules.RulebookError):
+        assert all(d.code.startswith("C") for d in outcome.diagnostics), str(outcome)
+        return
+    decision = outcome.evaluate(LEAVE)
+    assert decision.verdict in ("allowed", "conditional", "denied")
+
+
+# Conditions a rule author may well write: nested and chained, but well within the bounds.
+FAIR_WHEN = {
+    "parens": "(" * 20 + 'actor.role == "deputy"' + ")" * 20,
+    "nots": "not " * 20 + "head_away == false",
+    "plus_chain": "+".join(["1"] * 40) + " > 0",
+    "and_chain": " and ".join(['actor.role == "deputy"'] * 30),
+    "in_list": 'destination in ["in_province", "out_of_province", "abroad"]',
+}
+LEAVE = {
+    "kind": "leave_jurisdiction",
+    "jurisdiction": "mini",
+    "date": "2026-03-09",
+    "actor": {"role": "deputy"},
+    "destination": "abroad",
+    "head_away": False,
+}
+
+
+@pytest.mark.parametrize("when", list(FAIR_WHEN.values()), ids=list(FAIR_WHEN))
+def test_fair_condition_loads_and_judges(tmp_path: Path, when: str) -> None:
+    path, _ = hostile_rulebook(tmp_path, when)
+    decision = govrules.load(path).evaluate(LEAVE)
+    assert decision.verdict in ("allowed", "conditional", "denied")
