@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -329,14 +330,7 @@ def _judge_all(args: argparse.Namespace, items: Iterator[Item], render: str | No
 
 
 def _chunks(items: Iterator[Item]) -> Iterator[list[Item]]:
-    chunk: list[Item] = []
-    for it in items:
-        chunk.append(it)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    return iter(lambda: list(islice(items, CHUNK)), [])
 
 
 def _process(engine: Engine, chunk: list[Item], trace: bool, render: str | None, lang: str) -> list[Any]:

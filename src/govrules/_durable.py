@@ -13,6 +13,7 @@ import itertools
 import json
 import threading
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 import durable_rules_engine as _dre  # type: ignore[import-not-found]
@@ -47,14 +48,8 @@ def run_network(definition: Definition, facts: Iterable[dict[str, Any]]) -> list
 
 
 def _batches(facts: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for fact in facts:
-        batch.append(fact)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    rest = iter(facts)
+    return iter(lambda: list(islice(rest, BATCH)), [])
 
 
 def _drain(handle: int, matches: list[Match]) -> None:
