@@ -219,3 +219,29 @@ def test_command_line_exit_codes_and_formats(tmp_path: Path, capsys: pytest.Capt
     capsys.readouterr()
     log.write_text(log.read_text(encoding="utf-8") + "{broken\n", encoding="utf-8")
     assert main(args) == 2  # unusable input wins
+
+
+def test_ids_that_collide_in_durable_rules_hash_are_both_kept(aud: govrules.Engine) -> None:
+    # "r165-QHM-2026-QF-001" and "r188-QHM-2026-QJ-019" share a 32-bit FNV-1a hash, the one
+    # durable-rules keys string values by: given as strings, one of the two facts was lost and the
+    # departure below was reported as referring to an unknown leave request.
+    log = [
+        ev("countersign_requested", "r165-QHM-2026-QF-001", "2026-03-02"),
+        ev("countersign_replied", "reply", "2026-03-03", ref="r165-QHM-2026-QF-001"),
+        ev("leave_requested", "r188-QHM-2026-QJ-019", "2026-03-02"),
+        ev("departed", "go", "2026-03-08", ref="r188-QHM-2026-QJ-019"),
+    ]
+    r = audit(aud, log, as_of=dt.date(2026, 3, 31))
+    assert r.problems == ()
+    assert summary(r) == []
+
+
+def test_a_negation_is_blocked_by_a_fact_asserted_before_it() -> None:
+    # Asserted over three calls, durable-rules 2.0.28 fires this rule although fact 1 blocks it;
+    # our wall asserts a network's facts in one call.
+    from govrules._durable import run_network
+
+    rule = {"ref": {"all": [{"a": {"hr": 1}}, {"z": {"t": "$asof"}}, {"m_2$not": {"id": {"a": "r"}}}]}}
+    facts = [{"id": 1, "t": "req"}, {"id": 2, "t": "dep", "r": 1, "hr": 1}, {"id": -1, "t": "$asof"}]
+    assert run_network(rule, facts) == []
+    assert len(run_network(rule, [facts[1], facts[2]])) == 1

@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ._compile import CompiledAudit
-from ._durable import Definition, run_network
+from ._durable import Definition, run_networks
 from ._engine import Engine, _explain
 from ._errors import ActionError
 from ._events import EVENT_ADAPTER, EVENT_MODELS, Event
@@ -109,17 +109,17 @@ class _Check:
     audit: CompiledAudit
 
 
-def _rules(checks: list[_Check]) -> Definition:
-    """The Rete rules of every check, in durable-rules' JSON format.
+def _rules(checks: list[_Check]) -> tuple[Definition, Definition]:
+    """The Rete rules of every check, in durable-rules' JSON format: those that correlate events
+    through their refs (unknown refs, follow-ups, lead times), and those over groups and periods.
 
     INVARIANT: a negation (`$not`) stands last in its rule, after the `$asof` fact: durable-rules
     evaluates a negation placed earlier against the facts present when its left side matched,
     so it would fire before the events that answer it arrived.
     """
     asof = {"z": {"t": "$asof"}}
-    rules: Definition = {
-        "ref": {"all": [{"a": {"hr": 1}}, asof, {"m_2$not": {"id": {"a": "r"}}}]},
-    }
+    linked: Definition = {"ref": {"all": [{"a": {"hr": 1}}, asof, {"m_2$not": {"id": {"a": "r"}}}]}}
+    grouped: Definition = {}
     for c in checks:
         n, chk = c.n, c.audit.check
         w, x, u = f"w{n}", f"x{n}", f"u{n}"
@@ -128,20 +128,51 @@ def _rules(checks: list[_Check]) -> Definition:
             join = {"r": {"a": "id"}} if chk.expect.within else {"id": {"a": "r"}}
             on_time = {"$and": [{x: 1}, join, {"$lte": {"d": {"a": u}}}]}
             late = {"$and": [{x: 1}, join, {"$gt": {"d": {"a": u}}}]}
-            rules[f"late_{n}"] = {"all": [{"a": {w: 1}}, {"b": late}, {"m_1$not": on_time}]}
+            linked[f"late_{n}"] = {"all": [{"a": {w: 1}}, {"b": late}, {"m_1$not": on_time}]}
             past_due = {"$and": [{"t": "$asof"}, {"$gt": {"d": {"a": u}}}]}
-            rules[f"missing_{n}"] = {"all": [{"a": {w: 1}}, {"z": past_due},
-                                             {"m_2$not": {"$and": [{x: 1}, join]}}]}
+            linked[f"missing_{n}"] = {"all": [{"a": {w: 1}}, {"z": past_due},
+                                              {"m_2$not": {"$and": [{x: 1}, join]}}]}
         elif chk.limit is not None:
             # Each later trigger of a group meets the group's first (k == 0): linear, not pairwise.
             g, k = f"g{n}", f"k{n}"
-            rules[f"excess_{n}"] = {"all": [{"a": {"$and": [{w: 1}, {k: 0}]}}, {"b": {"$and": [
+            grouped[f"excess_{n}"] = {"all": [{"a": {"$and": [{w: 1}, {k: 0}]}}, {"b": {"$and": [
                 {w: 1}, {g: {"a": g}}, {"$gt": {k: 0}}]}}]}
         else:
             p = f"p{n}"
-            rules[f"gap_{n}"] = {"all": [{"q": {"$and": [{"t": "$period"}, {"n": n}]}}, asof,
-                                         {"m_2$not": {"$and": [{w: 1}, {p: {"q": "key"}}]}}]}
-    return rules
+            grouped[f"gap_{n}"] = {"all": [{"q": {"$and": [{"t": "$period"}, {"n": n}]}}, asof,
+                                           {"m_2$not": {"$and": [{w: 1}, {p: {"q": "key"}}]}}]}
+    return linked, grouped
+
+
+SHARD = 20_000  # facts in one network at most (unless one chain of refs is longer)
+
+
+def _shards(facts: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """The facts cut into networks that never separate an event from one its refs reach: whole
+    components of the ref graph, in log order, packed up to SHARD facts. Smaller networks keep
+    durable-rules' memory bounded; no correlation crosses a component."""
+    parent = {f["id"]: f["id"] for f in facts}
+
+    def root(i: int) -> int:
+        while parent.setdefault(i, i) != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for f in facts:
+        if f.get("r", -1) >= 0:
+            parent[root(f["id"])] = root(f["r"])
+    components: dict[int, list[dict[str, Any]]] = {}
+    for f in facts:
+        components.setdefault(root(f["id"]), []).append(f)
+    shard: list[dict[str, Any]] = []
+    for component in components.values():  # in the order of their first event
+        if shard and len(shard) + len(component) > SHARD:
+            yield sorted(shard, key=lambda f: f["s"])
+            shard = []
+        shard += component
+    if shard:
+        yield sorted(shard, key=lambda f: f["s"])
 
 
 def _period(day: dt.date, period: str) -> tuple[dt.date, dt.date]:
@@ -194,7 +225,6 @@ def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
         seen.add(event.id)
         log.append((event, line))
     log.sort(key=lambda el: (el[0].date, el[0].id))
-    lines = {e.id: line for e, line in log}
 
     checks: list[_Check] = []
     by_version: dict[str, list[_Check]] = {}
@@ -213,11 +243,16 @@ def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
     dues: dict[tuple[int, str], dt.date] = {}
     first_day: dict[str, dt.date] = {}
     rank: dict[tuple[int, str], int] = {}  # triggers seen so far per check and group
+    groups: dict[str, int] = {}
+    # INVARIANT: every value durable-rules matches or joins on is an int (the event's position in
+    # the sorted log stands for its id): it hashes strings into 32 bits and silently loses one of
+    # two facts whose ids collide, which a log of 100,000 events already hits.
+    seq = {event.id: s for s, (event, _) in enumerate(log)}
     for s, (event, line) in enumerate(log):
-        fact: dict[str, Any] = {"id": event.id, "t": event.type, "d": event.date.toordinal(), "s": s}
+        fact: dict[str, Any] = {"id": s, "t": event.type, "d": event.date.toordinal(), "s": s}
         ref = getattr(event, "ref", None)
         if ref is not None:
-            fact.update(r=ref, hr=1)
+            fact.update(r=seq.get(ref, -1), hr=1)
         try:
             version = engine.version_for(event.jurisdiction, event.date)
         except ActionError as exc:
@@ -243,10 +278,10 @@ def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
                         fact[f"u{c.n}"] = due.toordinal()
                     elif chk.limit is not None:
                         key = "|".join([*(str(getattr(event, f)) for f in chk.limit.per), str(event.date.year)])
-                        fact[f"g{c.n}"] = key
+                        fact[f"g{c.n}"] = groups.setdefault(key, len(groups))
                         fact[f"k{c.n}"] = rank[(c.n, key)] = rank.get((c.n, key), -1) + 1
                     elif chk.frequency is not None:
-                        fact[f"p{c.n}"] = _period(event.date, chk.frequency.period)[0].isoformat()
+                        fact[f"p{c.n}"] = _period(event.date, chk.frequency.period)[0].toordinal()
         for c in by_jur.get(event.jurisdiction, ()):
             exp = c.audit.check.expect
             expected = c.audit.expect
@@ -262,49 +297,54 @@ def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
             continue
         begin, end = _period(start, freq.period)
         while end < as_of:
-            periods.append({"id": f"$period{c.n}:{begin}", "t": "$period", "n": c.n, "key": begin.isoformat(),
-                            "end": end.isoformat()})
+            periods.append({"id": -2 - len(periods), "t": "$period", "n": c.n, "key": begin.toordinal(),
+                            "end": end.toordinal()})
             begin, end = _period(end + dt.timedelta(days=1), freq.period)
-    tail = [*periods, {"id": "$asof", "t": "$asof", "d": as_of.toordinal()}]
-
-    matches = run_network(_rules(checks), [*facts, *tail])
-    return _report(matches, checks, dues, lines, problems, as_of, len(log))
+    asof = {"id": -1, "t": "$asof", "d": as_of.toordinal()}
+    linked, grouped = _rules(checks)
+    in_groups = [f for f in facts if any(key[0] in "gp" and key[1:].isdigit() for key in f)]
+    jobs = [(linked, [*shard, asof]) for shard in _shards(facts)] + [(grouped, [*in_groups, *periods, asof])]
+    matches = [m for found in run_networks(jobs) for m in found]
+    return _report(matches, checks, dues, log, problems, as_of)
 
 
 def _report(matches: list[tuple[str, dict[str, dict[str, Any]]]], checks: list[_Check],
-            dues: dict[tuple[int, str], dt.date], lines: dict[str, int | None],
-            problems: list[LogProblem], as_of: dt.date, count: int) -> AuditReport:
+            dues: dict[tuple[int, str], dt.date], log: list[tuple[Event, int | None]],
+            problems: list[LogProblem], as_of: dt.date) -> AuditReport:
+    def event_id(fact: dict[str, Any]) -> str:
+        return str(log[fact["id"]][0].id)
+
     found: dict[tuple[str, str], tuple[tuple[Any, ...], AuditFinding]] = {}
     for rule, m in matches:
         name, _, n_text = rule.partition("_")
         if name == "ref":
-            a = m["a"]
-            problems.append(LogProblem(line=lines.get(a["id"]), event=a["id"],
-                                       message=f"refers to unknown event `{a['r']}`"))
+            event, line = log[m["a"]["id"]]
+            problems.append(LogProblem(line=line, event=event.id,
+                                       message=f"refers to unknown event `{getattr(event, 'ref', '')}`"))
             continue
         c = checks[int(n_text)]
         chk = c.audit.check
         if name == "gap":
             events: tuple[str, ...] = ()
-            on = dt.date.fromisoformat(m["q"]["end"])
+            on = dt.date.fromordinal(m["q"]["end"])
             due = None
             kind: FindingKind = "gap"
-            key = m["q"]["key"]
+            key = str(m["q"]["key"])
         else:
             a = m["a"]
-            due = dues.get((c.n, a["id"]))
-            key = a["id"]
+            due = dues.get((c.n, event_id(a)))
+            key = event_id(a)
             if name == "excess":
                 b = m["b"]
-                kind, events, on, key = "excess", (b["id"], a["id"]), dt.date.fromordinal(b["d"]), b["id"]
+                kind, events, on, key = "excess", (event_id(b), event_id(a)), dt.date.fromordinal(b["d"]), event_id(b)
             elif name == "late":
                 b = m["b"]
-                kind, events = "late", (a["id"], b["id"])
+                kind, events = "late", (event_id(a), event_id(b))
                 on = dt.date.fromordinal(b["d"] if chk.expect and chk.expect.within else a["d"])
             else:
                 assert due is not None
                 kind = "consent" if chk.silence == "consent" else "missing"
-                events = (a["id"],)
+                events = (event_id(a),)
                 on = due if kind == "consent" else due + dt.timedelta(days=1)
                 if chk.expect and chk.expect.ahead:
                     on = dt.date.fromordinal(a["d"])
@@ -321,4 +361,4 @@ def _report(matches: list[tuple[str, dict[str, dict[str, Any]]]], checks: list[_
             found[(chk.id, key)] = (rank, finding)
     findings = sorted((f for _, f in found.values()), key=lambda f: (f.on, f.jurisdiction, f.check, f.events))
     problems.sort(key=lambda p: (p.line or 0, p.event or "", p.message))
-    return AuditReport(as_of=as_of, events=count, findings=tuple(findings), problems=tuple(problems))
+    return AuditReport(as_of=as_of, events=len(log), findings=tuple(findings), problems=tuple(problems))
