@@ -215,3 +215,57 @@ def test_cold_calendar_shared_by_threads(tmp_path: Path) -> None:
     cold = govrules.load(tmp_path / "mini.yaml")  # its calendar has not looked at any year yet
     assert_same(alone, judge_together(cold, actions), actions)
     assert any('"provisional":true' in d for d in alone)
+
+
+@pytest.mark.slow
+def test_shared_engine_judges_100k_actions_as_one_thread(engine: govrules.Engine) -> None:
+    """Issue 5's full run: the bundled rulebook, 16 threads, the same 100,000 actions (taken from
+    the rule tests of all five jurisdictions, cycled). Deselected by default; `pytest -m slow`."""
+    from govrules._cases import case_files, load_cases
+    from govrules._compile import bundled_dir
+
+    pool = [c.action for f in case_files([bundled_dir()]) for _, c in load_cases(f)[0]]
+    valid = []
+    for a in pool:
+        try:
+            engine.evaluate(a)
+            valid.append(a)
+        except govrules.ActionError:
+            pass  # cases that expect a refusal
+    actions = [valid[i % len(valid)] for i in range(100_000)]
+    assert_same(judge_alone(engine, actions), judge_together(engine, actions), actions)
+
+
+def test_reloading_while_judging_never_mixes_two_rulebooks(tmp_path: Path) -> None:
+    """One thread judges through whatever engine is current while another loads a changed rulebook
+    and swaps it in: every decision is wholly the old engine's or wholly the new one's."""
+    text = (MINI_DIR / "mini.yaml").read_text(encoding="utf-8")
+    (tmp_path / "mini.yaml").write_text(
+        text.replace("due: {days: 3, before: date}", "due: {days: 5, before: date}"), encoding="utf-8")
+    old, new = govrules.load(MINI_DIR), govrules.load(tmp_path / "mini.yaml")
+    actions = generate(300, SEED + 3)
+    allowed = [{old.evaluate(a).model_dump_json(), new.evaluate(a).model_dump_json()} for a in actions]
+    assert any(len(both) == 2 for both in allowed)  # the change shows in some decisions
+    current = [old]
+    seen: list[tuple[int, str]] = []
+    stop = threading.Event()
+
+    def judge() -> None:
+        while not stop.is_set():
+            for i, a in enumerate(actions):
+                seen.append((i, current[0].evaluate(a).model_dump_json()))
+
+    def reload() -> None:
+        for n in range(6):
+            current[0] = govrules.load(tmp_path / "mini.yaml" if n % 2 == 0 else MINI_DIR)
+
+    judges = [threading.Thread(target=judge) for _ in range(4)]
+    for t in judges:
+        t.start()
+    reload()
+    stop.set()
+    for t in judges:
+        t.join()
+    assert seen
+    for i, decision in seen:
+        assert decision in allowed[i], f"action {i} got a decision neither rulebook gives"
