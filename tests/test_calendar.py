@@ -32,3 +32,15 @@ def test_months_and_provisional_years() -> None:
     assert cal.shift(dt.date(2026, 1, 31), 1, "months") == dt.date(2026, 2, 28)
     assert not cal.is_provisional(dt.date(2026, 12, 31))
     assert cal.is_provisional(dt.date(2099, 1, 4))
+
+
+def test_counting_between_agrees_with_day_by_day_counting() -> None:
+    import random
+
+    rng = random.Random(7)
+    for _ in range(500):
+        a = dt.date(2024, 6, 1) + dt.timedelta(days=rng.randrange(900))
+        b = a + dt.timedelta(days=rng.randrange(-500, 500))
+        lo, hi = min(a, b), max(a, b)
+        one_by_one = sum(cal.is_working_day(lo + dt.timedelta(days=i)) for i in range(1, (hi - lo).days + 1))
+        assert cal.working_days_between(a, b) == (one_by_one if b >= a else -one_by_one)

@@ -31,20 +31,33 @@ class WorkCalendar:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._years: set[int] = set()
+        # A whole year of working days at a time, as a count of working days up to each day:
+        # one look-up answers "is it a working day" and "how many between", whatever the span.
+        self._counts: dict[int, list[int]] = {}
         self._cn = China()  # type: ignore[no-untyped-call]
 
-    def _ensure(self, year: int) -> None:
-        if year not in self._years:
-            with self._lock:
-                if year not in self._years:
-                    # The library fills a year on first look-up; do it once, under the lock.
-                    _ = dt.date(year, 1, 1) in self._cn
-                    self._years.add(year)
+    def _year(self, year: int) -> list[int]:
+        counts = self._counts.get(year)
+        if counts is None:
+            with self._lock:  # the holiday library fills a year on first look-up: once, here
+                counts = self._counts.get(year)
+                if counts is None:
+                    first = dt.date(year, 1, 1)
+                    days = (dt.date(year + 1, 1, 1) - first).days
+                    counts, total = [0], 0
+                    for i in range(days):
+                        total += bool(self._cn.is_working_day(first + dt.timedelta(days=i)))
+                        counts.append(total)
+                    self._counts[year] = counts
+        return counts
+
+    def _count(self, day: dt.date) -> int:
+        """Working days from 1 January of `day`'s year up to and including `day`."""
+        return self._year(day.year)[day.timetuple().tm_yday]
 
     def is_working_day(self, day: dt.date) -> bool:
-        self._ensure(day.year)
-        return bool(self._cn.is_working_day(day))
+        counts, n = self._year(day.year), day.timetuple().tm_yday
+        return counts[n] != counts[n - 1]
 
     def is_provisional(self, day: dt.date) -> bool:
         """True when `day`'s year has no published holiday schedule in the data."""
@@ -64,9 +77,10 @@ class WorkCalendar:
         """Working days after `start` up to and including `end` (negative when end < start)."""
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(
-            self.is_working_day(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1)
-        )
+        total = self._count(end) - self._count(start)
+        for year in range(start.year, end.year):  # the years the span crosses, whole
+            total += self._year(year)[-1]
+        return total
 
     def shift(self, day: dt.date, amount: int, unit: str) -> dt.date:
         """`day` moved by `amount` calendar days, working days or months."""

@@ -1,0 +1,1 @@
+"""The benchmark suite of govrules (issue 7): `python -m bench`, results in bench/RESULTS.md."""

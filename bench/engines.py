@@ -1,0 +1,409 @@
+"""The engines of the peer comparison, each built from the one slice specification (`spec.SLICE`).
+
+Every engine answers the same question with its own means: a verdict, `allowed`, `conditional` or
+`denied`, for each action. Each has two entry points, timed separately:
+
+- `run_typed(prepared)`: the engine's native input made beforehand by `prepare` (govrules: pydantic
+  action models; the peers: their own records, requests or facts);
+- `run_dicts(actions)`: plain dicts as they arrive from JSON; the engine pays its own conversion.
+
+govrules reads the JSON actions as they are; the peers read them with the precomputed
+`working_days` field (see `spec`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .spec import SLICE, PlainPython, flatten
+
+
+def _cases() -> list[dict[str, Any]]:
+    """The slice as a list of cases, one per (verdict, situation), in a form every encoding walks:
+    kind, jurisdiction (None: any), roles (in / not in), destination guard, and the date test."""
+    out: list[dict[str, Any]] = []
+    for jur, days in SLICE["notice_days"].items():
+        by_need: dict[tuple[Any, ...], list[str]] = {}
+        for role, need in SLICE["leave"].items():
+            by_need.setdefault(need, []).append(role)
+        for (step, party, ahead, out_of_province), roles in by_need.items():
+            d = days if ahead else 0
+            base = {"kind": "leave_jurisdiction", "jur": jur, "roles": tuple(roles),
+                    "not_in_province": out_of_province, "step": step, "party": party, "ahead": d}
+            out.append({**base, "verdict": "denied", "test": "late_or_overdue"})
+            out.append({**base, "verdict": "conditional", "test": "pending"})
+    for (issuer, doc), roles in SLICE["sign"].items():
+        out.append({"kind": "sign_document", "jur": None, "issuer": issuer, "doc_type": doc,
+                    "not_roles": tuple(roles), "verdict": "denied", "test": "sign"})
+    for jur, days in SLICE["reply_days"].items():
+        out.append({"kind": "reply_to_consultation", "jur": jur, "days": days, "verdict": "denied",
+                    "test": "reply"})
+    return out
+
+
+# --- govrules ----------------------------------------------------------------------------------
+class Govrules:
+    """The full bundled rulebook plus the synthetic slice rulebook (bench/slice)."""
+
+    name = "govrules"
+    reads_govrules_json = True
+
+    def __init__(self, engine: Any = None) -> None:
+        import govrules
+
+        from .common import SLICE_DIR
+
+        self.engine = engine if engine is not None else govrules.load(extra=[SLICE_DIR])
+        self._parse = govrules.parse_action
+
+    def prepare(self, actions: list[dict[str, Any]]) -> list[Any]:
+        return [self._parse(a) for a in actions]
+
+    def run_typed(self, prepared: list[Any]) -> list[str]:
+        ev = self.engine.evaluate
+        return [ev(a).verdict for a in prepared]
+
+    def run_dicts(self, actions: list[dict[str, Any]]) -> list[str]:
+        ev = self.engine.evaluate
+        return [ev(a).verdict for a in actions]
+
+
+# --- durable-rules ----------------------------------------------------------------------------
+def _dr_match(c: dict[str, Any]) -> dict[str, Any]:
+    """A durable-rules condition (its JSON rule format) for one case."""
+    terms: list[dict[str, Any]] = [{"kind": c["kind"]}]
+    if c["jur"] is not None:
+        terms.append({"jur": c["jur"]})
+    t = c["test"]
+    if t in ("late_or_overdue", "pending"):
+        terms.append({"$or": [{"role": r} for r in c["roles"]]})
+        if c["not_in_province"]:
+            terms.append({"$neq": {"dest": "in_province"}})
+        last: Any = {"$m": "date"} if not c["ahead"] else {"$sub": {"$l": {"$m": "date"}, "$r": c["ahead"]}}
+        match = {"$and": [{"step_type": c["step"]}, {"step_party": c["party"]}]}
+        no_match = {"$or": [{"$neq": {"step_type": c["step"]}}, {"$neq": {"step_party": c["party"]}}]}
+        if t == "late_or_overdue":
+            terms.append({"$or": [
+                {"$and": [match, {"$gt": {"step_on": last}}]},
+                {"$and": [no_match, {"$gt": {"as_of": last}}]},
+            ]})
+        else:
+            terms += [no_match, {"$lte": {"as_of": last}}]
+    elif t == "sign":
+        terms += [{"issuer": c["issuer"]}, {"doc_type": c["doc_type"]}]
+        terms += [{"$neq": {"role": r}} for r in c["not_roles"]]
+    else:
+        terms.append({"$gt": {"working_days": c["days"]}})
+    return {"$and": terms}
+
+
+class DurableRules:
+    """durable-rules' C Rete engine (`durable_rules_engine`), driven directly as govrules'
+    `_durable.py` does (no host, no timer threads): one network per run, facts asserted in batches
+    of 2000, matches drained after each batch (safe here: every rule matches one fact and none has
+    a negation). A fact no rule matches is allowed."""
+
+    name = "durable-rules"
+    reads_govrules_json = False
+    BATCH = 2000
+
+    def __init__(self) -> None:
+        import durable_rules_engine as dre
+
+        self._dre = dre
+        rules = {f"{c['verdict']}_{n}": {"all": [{"m": _dr_match(c)}]} for n, c in enumerate(_cases())}
+        self._definition = json.dumps(rules)
+        self._runs = 0
+
+    def prepare(self, actions: list[dict[str, Any]]) -> list[str]:
+        facts = [{**flatten(a), "id": str(i), "i": i} for i, a in enumerate(actions)]
+        return [json.dumps(facts[k:k + self.BATCH]) for k in range(0, len(facts), self.BATCH)]
+
+    def _run(self, batches: Any, n: int) -> list[str]:
+        dre = self._dre
+        verdicts = ["allowed"] * n
+        self._runs += 1
+        handle = dre.create_ruleset(f"bench_{id(self)}_{self._runs}", self._definition)
+        try:
+            for batch in batches:
+                dre.assert_facts(handle, batch)
+                result = dre.start_action(handle)
+                while result:
+                    state, message = result[2], result[1]
+                    while message:
+                        for rule, aliases in json.loads(message).items():
+                            for m in aliases if isinstance(aliases, list) else [aliases]:
+                                i = m["m"]["i"]
+                                if rule.startswith("denied") or verdicts[i] == "allowed":
+                                    verdicts[i] = rule.split("_", 1)[0]
+                        message = dre.complete_and_start_action(handle, state)
+                    result = dre.start_action(handle)
+        finally:
+            dre.delete_ruleset(handle)
+        return verdicts
+
+    def run_typed(self, prepared: list[str]) -> list[str]:
+        return self._run(prepared, self._count(prepared))
+
+    def _count(self, prepared: list[str]) -> int:
+        # the batches are full but the last: its size is the remainder
+        if not prepared:
+            return 0
+        return self.BATCH * (len(prepared) - 1) + len(json.loads(prepared[-1]))
+
+    def run_dicts(self, actions: list[dict[str, Any]]) -> list[str]:
+        def batches() -> Any:
+            for k in range(0, len(actions), self.BATCH):
+                yield json.dumps([{**flatten(a), "id": str(k + j), "i": k + j}
+                                  for j, a in enumerate(actions[k:k + self.BATCH])])
+
+        return self._run(batches(), len(actions))
+
+
+# --- Cedar --------------------------------------------------------------------------------------
+def _cedar_cond(c: dict[str, Any]) -> str:
+    x = "context."
+    terms = []
+    if c["jur"] is not None:
+        terms.append(f'{x}jur == "{c["jur"]}"')
+    t = c["test"]
+    if t in ("late_or_overdue", "pending"):
+        terms.append(f"{json.dumps(list(c['roles']))}.contains({x}role)")
+        if c["not_in_province"]:
+            terms.append(f'{x}dest != "in_province"')
+        last = f"{x}date - {c['ahead']}" if c["ahead"] else f"{x}date"
+        match = f'({x}step_type == "{c["step"]}" && {x}step_party == "{c["party"]}")'
+        if t == "late_or_overdue":
+            terms.append(f"(({match} && {x}step_on > {last}) || (!{match} && {x}as_of > {last}))")
+        else:
+            terms.append(f"!{match} && {x}as_of <= {last}")
+    elif t == "sign":
+        terms += [f'{x}issuer == "{c["issuer"]}"', f'{x}doc_type == "{c["doc_type"]}"',
+                  f"!{json.dumps(list(c['not_roles']))}.contains({x}role)"]
+    else:
+        terms.append(f"{x}working_days > {c['days']}")
+    return " && ".join(terms)
+
+
+def cedar_policies() -> tuple[str, set[str]]:
+    """The slice as Cedar policies, scoped by action (the kind), and the ids of the conditional ones."""
+    policies, conditional = [], set()
+    for n, c in enumerate(_cases()):
+        effect = "forbid" if c["verdict"] == "denied" else "permit"
+        scope = f'principal, action == Action::"{c["kind"]}", resource'
+        policies.append(f"{effect} ({scope}) when {{ {_cedar_cond(c)} }};")
+        if c["verdict"] == "conditional":
+            conditional.add(f"policy{n}")
+    policies.append("permit (principal, action, resource);")
+    return "\n".join(policies), conditional
+
+
+class Cedar:
+    """Cedar (cedarpy), batch call. The action's kind is the Cedar action (policies are scoped by
+    it); the other facts are in the request's context. Denied cases are `forbid` policies;
+    conditional cases are `permit` policies whose ids we look for among the reasons of an Allow;
+    one unconditional `permit` allows the rest."""
+
+    name = "cedarpy"
+    reads_govrules_json = False
+
+    def __init__(self) -> None:
+        import cedarpy
+
+        self._cedar = cedarpy
+        self.policies_text, self._conditional = cedar_policies()
+        self._actions = {k: f'Action::"{k}"' for k in ("leave_jurisdiction", "sign_document",
+                                                        "reply_to_consultation")}
+        self._policies = cedarpy.PolicySet.from_str(self.policies_text)
+        self._entities = cedarpy.Entities.from_json_str("[]")
+
+    def _verdicts(self, requests: list[dict[str, Any]]) -> list[str]:
+        cond = self._conditional
+        out = []
+        for r in self._cedar.is_authorized_batch(requests, self._policies, self._entities):
+            if not r.allowed:
+                out.append("denied")
+            else:
+                out.append("conditional" if cond.intersection(r.diagnostics.reasons) else "allowed")
+        return out
+
+    def _request(self, r: dict[str, Any], context: Any) -> dict[str, Any]:
+        return {"principal": 'User::"actor"', "action": self._actions[r["kind"]], "resource": 'Doc::"doc"',
+                "context": context}
+
+    def prepare(self, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [self._request(r, json.dumps(r)) for r in map(flatten, actions)]
+
+    def run_typed(self, prepared: list[dict[str, Any]]) -> list[str]:
+        return self._verdicts(prepared)
+
+    def run_dicts(self, actions: list[dict[str, Any]]) -> list[str]:
+        return self._verdicts([self._request(r, r) for r in map(flatten, actions)])
+
+
+# --- ZEN Engine ---------------------------------------------------------------------------------
+ZEN_COLUMNS = (("kind", "kind"), ("jur", "jur"), ("role", "role"), ("dest", "dest"), ("step_type", "step_type"),
+               ("step_party", "step_party"), ("test", "date"), ("working_days", "working_days"),
+               ("issuer", "issuer"), ("doc_type", "doc_type"))
+
+
+def _zen_rows() -> list[dict[str, str]]:
+    """The rows of the first-hit decision table. A leave case becomes four rows, in order: the step
+    done late (denied), the step done (allowed), overdue (denied), else pending (conditional)."""
+    rows: list[dict[str, str]] = []
+
+    def row(verdict: str, **cells: str) -> None:
+        r = {cid: "" for cid, _ in ZEN_COLUMNS}
+        r.update(cells)
+        r["_id"], r["verdict"] = f"r{len(rows)}", json.dumps(verdict)
+        rows.append(r)
+
+    for c in _cases():
+        head = {"kind": json.dumps(c["kind"])}
+        if c["jur"]:
+            head["jur"] = json.dumps(c["jur"])
+        t = c["test"]
+        if t == "late_or_overdue":
+            head["role"] = ", ".join(json.dumps(r) for r in c["roles"])
+            if c["not_in_province"]:
+                head["dest"] = '!= "in_province"'
+            last = f"$ - {c['ahead']}" if c["ahead"] else "$"
+            done = {"step_type": json.dumps(c["step"]), "step_party": json.dumps(c["party"])}
+            row("denied", **head, **done, test=f"step_on > {last}")
+            row("allowed", **head, **done)
+            row("denied", **head, test=f"as_of > {last}")
+            row("conditional", **head)
+        elif t == "sign":
+            row("denied", **head, issuer=json.dumps(c["issuer"]), doc_type=json.dumps(c["doc_type"]),
+                role=f"not ($ in {json.dumps(list(c['not_roles']))})")
+        elif t == "reply":
+            row("denied", **head, working_days=f"> {c['days']}")
+    row("allowed")
+    return rows
+
+
+def zen_decision() -> dict[str, Any]:
+    """The slice as a JDM decision graph: one decision table, first hit."""
+    cols = ZEN_COLUMNS
+    table = {
+        "hitPolicy": "first",
+        "inputs": [{"id": cid, "name": cid, "field": f} for cid, f in cols],
+        "outputs": [{"id": "verdict", "name": "verdict", "field": "verdict"}],
+        "rules": _zen_rows(),
+    }
+    pos = {"x": 0, "y": 0}
+    return {
+        "nodes": [
+            {"id": "in", "type": "inputNode", "name": "request", "position": pos},
+            {"id": "table", "type": "decisionTableNode", "name": "slice", "position": pos, "content": table},
+            {"id": "out", "type": "outputNode", "name": "response", "position": pos},
+        ],
+        "edges": [{"id": "e1", "sourceId": "in", "targetId": "table", "type": "edge"},
+                  {"id": "e2", "sourceId": "table", "targetId": "out", "type": "edge"}],
+    }
+
+
+class Zen:
+    """GoRules' ZEN Engine (zen-engine), its batch call `evaluate_batch`, one decision table."""
+
+    name = "zen-engine"
+    reads_govrules_json = False
+
+    def __init__(self) -> None:
+        import zen
+
+        self._engine = zen.ZenEngine({"loader": {"type": "static", "content": {"slice": zen_decision()}}})
+
+    def _verdicts(self, requests: list[dict[str, Any]]) -> list[str]:
+        out = []
+        for r in self._engine.evaluate_batch(requests):
+            if not r.get("success"):
+                raise RuntimeError(f"zen-engine failed: {r.get('error')}")
+            out.append(r["data"]["result"]["verdict"])
+        return out
+
+    def prepare(self, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"key": "slice", "context": flatten(a)} for a in actions]
+
+    def run_typed(self, prepared: list[dict[str, Any]]) -> list[str]:
+        return self._verdicts(prepared)
+
+    def run_dicts(self, actions: list[dict[str, Any]]) -> list[str]:
+        return self._verdicts([{"key": "slice", "context": flatten(a)} for a in actions])
+
+
+# --- rule-engine --------------------------------------------------------------------------------
+def _re_cond(c: dict[str, Any]) -> str:
+    terms = []
+    if c["jur"] is not None:
+        terms.append(f'jur == "{c["jur"]}"')
+    t = c["test"]
+    if t in ("late_or_overdue", "pending"):
+        terms.append(f"role in {json.dumps(list(c['roles']))}")
+        if c["not_in_province"]:
+            terms.append('dest != "in_province"')
+        last = f"date - {c['ahead']}" if c["ahead"] else "date"
+        match = f'(step_type == "{c["step"]}" and step_party == "{c["party"]}")'
+        if t == "late_or_overdue":
+            terms.append(f"(({match} and step_on > {last}) or (not {match} and as_of > {last}))")
+        else:
+            terms.append(f"not {match} and as_of <= {last}")
+    elif t == "sign":
+        terms += [f'issuer == "{c["issuer"]}"', f'doc_type == "{c["doc_type"]}"',
+                  f"role not in {json.dumps(list(c['not_roles']))}"]
+    else:
+        terms.append(f"working_days > {c['days']}")
+    return "(" + " and ".join(terms) + ")"
+
+
+class RuleEngine:
+    """rule-engine: for each kind, one rule for `denied` and one for `conditional`, each the
+    disjunction of its cases (the host picks the kind's rules); neither matching is `allowed`."""
+
+    name = "rule-engine"
+    reads_govrules_json = False
+
+    def __init__(self) -> None:
+        import rule_engine
+
+        self.rules: dict[str, tuple[Any, Any]] = {}
+        cases = _cases()
+        for kind in dict.fromkeys(c["kind"] for c in cases):
+            pair = []
+            for verdict in ("denied", "conditional"):
+                conds = [_re_cond(c) for c in cases if c["kind"] == kind and c["verdict"] == verdict]
+                pair.append(rule_engine.Rule(" or ".join(conds)) if conds else None)
+            self.rules[kind] = (pair[0], pair[1])
+
+    def _verdict(self, r: dict[str, Any]) -> str:
+        denied, conditional = self.rules[r["kind"]]
+        if denied is not None and denied.matches(r):
+            return "denied"
+        return "conditional" if conditional is not None and conditional.matches(r) else "allowed"
+
+    def prepare(self, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [flatten(a) for a in actions]
+
+    def run_typed(self, prepared: list[dict[str, Any]]) -> list[str]:
+        v = self._verdict
+        return [v(r) for r in prepared]
+
+    def run_dicts(self, actions: list[dict[str, Any]]) -> list[str]:
+        v = self._verdict
+        return [v(flatten(a)) for a in actions]
+
+
+PEERS = (DurableRules, Cedar, Zen, RuleEngine)
+
+
+def all_engines(govrules_engine: Any = None) -> tuple[list[Any], list[str]]:
+    """The floor, govrules and every peer that is installed; and a note for each that is not."""
+    engines: list[Any] = [PlainPython(), Govrules(govrules_engine)]
+    missing = []
+    for cls in PEERS:
+        try:
+            engines.append(cls())
+        except ImportError as exc:
+            missing.append(f"{cls.name}: not installed ({exc.name}); `pip install -e '.[bench]'`")
+    return engines, missing

@@ -1,0 +1,92 @@
+"""Part 3: start-up. A cold `govrules check` of one action, and load + validate + compile in-process."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+from . import proc
+from .common import OUT, Section, profile
+
+ONE = {"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2026-03-09",
+       "actor": {"role": "deputy"}, "destination": "out_of_province"}
+
+
+def import_profile(top: int = 15) -> str:
+    """The imports of `import govrules` that take the most time of their own (-X importtime)."""
+    r = subprocess.run([sys.executable, "-X", "importtime", "-c", "import govrules"], capture_output=True,
+                       text=True, check=True)
+    rows = []
+    for line in r.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        self_us, cum_us, name = (p.strip() for p in line[len("import time:"):].split("|"))
+        rows.append((int(self_us), int(cum_us), name.strip()))
+    total = sum(s for s, _, _ in rows)
+    rows.sort(reverse=True)
+    out = [f"total of all imports (self): {total / 1e6:.3f} s", f"{'self us':>9} {'cumul. us':>10}  module"]
+    out += [f"{s:>9} {c:>10}  {n}" for s, c, n in rows[:top]]
+    return "\n".join(out)
+
+
+def run(runs: int = 5, quick: bool = False) -> Section:
+    import govrules
+
+    sec = Section("startup", "3. Start-up", f"python -m bench startup{' --quick' if quick else ''}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    one = OUT / "one_action.json"
+    one.write_text(json.dumps(ONE))
+    check = [*proc.govrules_cmd(), "check", "--exit-zero", str(one)]
+    imp = [sys.executable, "-c", "import govrules"]
+    bare = [sys.executable, "-c", "pass"]
+    rows = []
+    figures = {}
+    for label, args in (("`govrules check` of one action", check), ("`python -c 'import govrules'`", imp),
+                        ("`python -c pass` (the interpreter alone)", bare)):
+        proc.run(args)  # one run to warm the file cache, not counted
+        walls, rss = [], []
+        for _ in range(runs):
+            r = proc.run(args)
+            if r.code != 0:
+                raise RuntimeError(f"{proc.show(args)} exited {r.code}: {r.stderr}")
+            walls.append(r.wall)
+            rss.append(r.max_rss_mib)
+        med = statistics.median(walls)
+        figures[label] = med
+        rows.append([label, f"{proc.show(args)}", f"{med:.3f}", f"{min(walls):.3f}–{max(walls):.3f}",
+                     f"{statistics.median(rss):.0f}"])
+    sec.add(f"Whole-process wall time, median of {runs} runs (after one uncounted run that warms the file cache).", "")
+    sec.table(["what", "command", "median s", "range s", "peak RSS MiB"], rows)
+
+    first_t = time.perf_counter()
+    govrules.load()
+    first = time.perf_counter() - first_t
+    loads = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        govrules.load()
+        loads.append(time.perf_counter() - t)
+    load_med = statistics.median(loads)
+    sec.add(f"In-process `govrules.load()` (read, validate and compile the five bundled rulebook files): first call "
+            f"{first:.3f} s, then median of {runs} calls **{load_med:.3f} s** "
+            f"({min(loads):.3f}–{max(loads):.3f}).", "")
+    cold = figures[rows[0][0]]
+    sec.figures.update(cold_check=cold, load_median=load_med, load_first=first,
+                       import_only=figures[rows[1][0]], python_only=figures[rows[2][0]])
+    ok_cold, ok_load = cold < 0.5, load_med < 0.2
+    sec.add(f"- Target: cold `govrules check` under 0.5 s: {cold:.3f} s → **{'met' if ok_cold else 'MISSED'}** "
+            f"(of which the interpreter alone {figures[rows[2][0]]:.3f} s, `import govrules` "
+            f"{figures[rows[1][0]]:.3f} s).",
+            f"- Target: full rulebook load under 0.2 s: {load_med:.3f} s → **{'met' if ok_load else 'MISSED'}**.", "")
+    sec.figures.update(target_cold=ok_cold, target_load=ok_load)
+    if not quick and not ok_cold:
+        sec.add("Where a cold start goes: `python -X importtime -c 'import govrules'`, the 15 imports with the "
+                "most time of their own (µs; cumulative includes what they import):", "", "```",
+                import_profile(), "```", "")
+    if not quick and not (ok_cold and ok_load):
+        sec.add("Profile of one `govrules.load()` (cProfile, top 15 by own time):", "", "```",
+                profile(govrules.load), "```", "")
+    return sec
