@@ -20,8 +20,9 @@ import itertools
 import json
 import multiprocessing
 import threading
+from collections import deque
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 import durable_rules_engine as _dre  # type: ignore[import-not-found]
@@ -34,14 +35,26 @@ Match = tuple[str, dict[str, dict[str, Any]]]
 
 
 WORKERS = 2  # the machine's cores: the networks of one audit run side by side
-FACTS_PER_POOL = 200_000  # then the workers are replaced, and the memory durable-rules kept with them
+FACTS_PER_POOL = 100_000  # then the workers are replaced, and the memory durable-rules kept with them
 _POOL: ProcessPoolExecutor | None = None
 _POOL_FACTS = 0
 _POOL_LOCK = threading.Lock()
 
 
 def run_networks(jobs: Sequence[tuple[Definition, list[dict[str, Any]]]]) -> list[list[Match]]:
-    """Run each (definition, facts) network in a worker process; the matches of each, in order."""
+    """Run each (definition, facts) network in a worker process; the matches of each, in order.
+    At most two networks per worker are in flight, so that what waits is not copied out early."""
+    results: list[list[Match]] = []
+    pending: deque[Future[list[Match]]] = deque()
+    for definition, facts in jobs:
+        pending.append(_submit(definition, facts))
+        if len(pending) >= 2 * WORKERS:
+            results.append(pending.popleft().result())
+    results += [f.result() for f in pending]
+    return results
+
+
+def _submit(definition: Definition, facts: list[dict[str, Any]]) -> Future[list[Match]]:
     global _POOL, _POOL_FACTS  # stateless workers shared by every caller, replaced as they grow
     with _POOL_LOCK:
         if _POOL is None or _POOL_FACTS > FACTS_PER_POOL:
@@ -50,9 +63,8 @@ def run_networks(jobs: Sequence[tuple[Definition, list[dict[str, Any]]]]) -> lis
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload([__name__])
             _POOL, _POOL_FACTS = ProcessPoolExecutor(WORKERS, mp_context=context), 0
-        _POOL_FACTS += sum(len(facts) for _, facts in jobs)
-        futures = [_POOL.submit(run_network, definition, facts) for definition, facts in jobs]
-    return [f.result() for f in futures]
+        _POOL_FACTS += len(facts)
+        return _POOL.submit(run_network, definition, facts)
 
 
 def run_network(definition: Definition, facts: Iterable[dict[str, Any]]) -> list[Match]:
