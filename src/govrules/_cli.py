@@ -148,12 +148,10 @@ def _text(it: Item, lang: str) -> str:
 
 
 def _json(it: Item) -> str:
-    entry: dict[str, Any] = {"file": it.file, "line": it.line}
-    if it.decision is not None:
-        entry["decision"] = it.decision.model_dump(mode="json", exclude_none=True)
-    else:
-        entry["error"] = it.error
-    return json.dumps(entry, ensure_ascii=False)
+    head = f'{{"file": {json.dumps(it.file, ensure_ascii=False)}, "line": {it.line}, '
+    if it.decision is None:
+        return head + f'"error": {json.dumps(it.error, ensure_ascii=False)}}}'
+    return head + f'"decision": {it.decision.model_dump_json(exclude_none=True)}}}'  # pydantic's own encoder
 
 
 @dataclass
