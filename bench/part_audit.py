@@ -15,16 +15,6 @@ from .common import OUT, ROOT, Section
 FIXTURE = ROOT / "tests" / "fixtures" / "audit"
 
 
-def _available_mib() -> float:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 4096.0
-
-
 def _bundled_has_audits() -> bool:
     import govrules
 
@@ -108,7 +98,7 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000), quick: bool = False, budg
             # (src/govrules/_durable.py), so their share is taken as it was, not scaled.
             own = own_peak[last_n]
             rss = own * n / last_n + (peak[last_n] - own)
-            if rss > 0.6 * _available_mib():
+            if rss > 0.6 * proc.available_mib():
                 notes.append(f"- {n:,} events not run: {last_n:,} peaked at {peak[last_n]:,.0f} MiB, so {n:,} would "
                              f"need about {rss:,.0f} MiB, over 60% of the memory available.")
                 continue

@@ -46,16 +46,6 @@ def _check_profile(pool: list[dict[str, Any]], n: int = 20_000) -> list[str]:
             "(`govrules._cli.main`, output discarded; cProfile, top 15 by own time):", "", "```", text, "```", ""]
 
 
-def _memory_mib() -> float:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 4096.0
-
-
 def _halves(path: Path) -> tuple[Path, Path]:
     a, b = path.with_suffix(".half1.jsonl"), path.with_suffix(".half2.jsonl")
     lines = path.read_bytes().splitlines(keepends=True)
@@ -103,7 +93,7 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000), quick: bool = False, budg
                              f"{projected:.0f} s, over this suite's budget of {budget_s:.0f} s for one run.")
                 continue
             rss = done[last_n]["one"].max_rss_mib * n / last_n
-            if rss > 0.6 * _memory_mib():
+            if rss > 0.6 * proc.available_mib():
                 peak = done[last_n]["one"].max_rss_mib
                 notes.append(f"- {n:,} actions not run: {last_n:,} peaked at {peak:,.0f} MiB, "
                              f"so {n:,} would need about {rss:,.0f} MiB, over 60% of this machine's memory.")

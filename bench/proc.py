@@ -124,3 +124,14 @@ def show(args: list[str]) -> str:
         a = a.replace(str(ROOT) + "/", "")
         out.append(a if " " not in a else f"'{a}'")
     return " ".join(out)
+
+
+def available_mib() -> float:
+    """Memory available now (MemAvailable), for skipping a size that would not fit."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 4096.0
