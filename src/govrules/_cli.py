@@ -97,7 +97,7 @@ def _read_lines(path: str) -> Iterator[Item]:
                     continue
                 empty = False
                 try:
-                    yield Item(path, n, json.loads(line))
+                    yield Item(path, n, json.loads(line.rstrip(b"\r\n")))
                 except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                     yield Item(path, n, error=f"invalid JSON: {exc}")
     except OSError as exc:
