@@ -279,7 +279,9 @@ class SubmitDocument(_Action):
     level_skip_approved: bool | None = None
     addressees: int = Field(1, ge=1)
     assigned_by_leader: bool | None = Field(None, description="领导同志交办事项.")
-    classification: Literal["none", "secret", "confidential", "top_secret"] = "none"
+    classification: Literal["none", "secret", "confidential", "top_secret"] = Field(
+        "none", description="密级: secret 秘密, confidential 机密, top_secret 绝密."
+    )
     emergency: bool | None = None
     foreign_affairs: bool | None = None
     signed_by: Role | None = None
