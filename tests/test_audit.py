@@ -245,3 +245,12 @@ def test_a_negation_is_blocked_by_a_fact_asserted_before_it() -> None:
     facts = [{"id": 1, "t": "req"}, {"id": 2, "t": "dep", "r": 1, "hr": 1}, {"id": -1, "t": "$asof"}]
     assert run_network(rule, facts) == []
     assert len(run_network(rule, [facts[1], facts[2]])) == 1
+
+
+def test_a_bad_as_of_date_is_a_usage_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    from govrules._cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["audit", "log.jsonl", "--as-of", "2026-13-01"])
+    assert exit_.value.code == 2
+    assert "`2026-13-01` is not a date" in capsys.readouterr().err

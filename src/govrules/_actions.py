@@ -446,7 +446,6 @@ class IssueNormativeDocument(_Action):
         Literal["licence", "penalty", "enforcement", "fee", "duty_increase", "right_reduction"], ...
     ] = ()
     asked_government_first: bool | None = None
-    filed_on: dt.date | None = None
     with_interpretation: bool | None = None
     involves_departments: bool | None = Field(
         None, description="涉及两个以上部门职权范围的事项."
@@ -483,7 +482,6 @@ class SendGreetingOrInscription(_Action):
     kind: Literal["send_greeting_or_inscription"]
     form: Literal["greeting_letter", "greeting_telegram", "inscription", "preface", "book"]
     special_need: bool | None = None
-    personal_capacity: bool | None = Field(None, description="以个人名义.")
     published: bool | None = Field(None, description="公开发表.")
     for_lower_level: bool | None = Field(
         None, description="For a department's or a grassroots unit's meeting or event (为部门和基层的会议活动)."
@@ -508,7 +506,6 @@ class AttendEvent(_Action):
         "department_meeting",  # 部门的工作会议
     ]
     public_funds: bool | None = None
-    approved_by_party_committee: bool | None = None
     organized_by: Literal["government", "department", "enterprise", "upper_level", "other"] | None = Field(
         None, description="Who organizes the event (由部门和企事业单位组织的…); enterprise covers 企事业单位."
     )
@@ -532,7 +529,6 @@ class ConductInspection(_Action):
     in_name_of: Literal["government", "government_office", "department"]
     complexity: Literal["simple", "complex"] | None = None
     completed_on: dt.date | None = None
-    in_annual_plan: bool | None = None
     urgent_important: bool | None = Field(
         None, description="重要紧急工作事项: its deadline is the one the inspection notice sets."
     )
@@ -548,7 +544,7 @@ class ConductInspection(_Action):
 
 # --- 13. duties to report --------------------------------------------------------------------
 class ReportMatter(_Action):
-    """A duty to report. `date` is the day of the event that triggers it; `reported_on` when done."""
+    """A duty to report. `date` is the day of the event that triggers it; the report itself is a step."""
 
     kind: Literal["report_matter"]
     matter: Literal[
@@ -562,7 +558,6 @@ class ReportMatter(_Action):
         "task_completed",  # 交办事项办理完毕 (批示件、会议议定事项)
         "supervision_findings",  # 监督中发现的问题的整改情况
     ]
-    reported_on: dt.date | None = None
     written: bool | None = None
     to: Party | None = None
     important: bool | None = Field(None, description="重要事项 / 重大情况: left to judgement by the text.")

@@ -522,8 +522,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     engine = _engine(args)
-    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
-    report = audit_file(engine, args.log, as_of=as_of)
+    report = audit_file(engine, args.log, as_of=args.as_of)
     out = sys.stdout
     if args.format == "json":
         json.dump({"version": JSON_SHAPE_VERSION, **report.model_dump(mode="json")}, out, ensure_ascii=False, indent=2)
@@ -545,6 +544,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if report.problems:
         return EXIT_INPUT
     return EXIT_DENIED if report.breaches else EXIT_OK
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a date (YYYY-MM-DD)") from None
 
 
 def _audit_junit(report: AuditReport, log: str, out: TextIO) -> None:
@@ -609,7 +615,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     aud = sub.add_parser("audit", help="check a log of events over time (durable-rules)")
     aud.add_argument("log", help="events, JSON Lines or YAML")
-    aud.add_argument("--as-of", help="the day the audit stands (default: the last event's date)")
+    aud.add_argument("--as-of", type=_day, help="the day the audit stands (default: the last event's date)")
     aud.add_argument("--format", choices=("text", "json", "junit"), default="text")
     aud.add_argument("--lang", choices=("en", "zh"), default="en")
     aud.add_argument("--rules", action="append", help="overlay rule files or folders")

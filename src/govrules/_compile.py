@@ -89,11 +89,6 @@ class Version:
         )
 
 
-@dataclass(frozen=True)
-class Topics:
-    names: dict[str, dict[str, str]]
-
-
 def rulebook_files(paths: Iterable[str | Path]) -> list[Path]:
     """The rulebook files under the given files or folders (tests/ and topics.yaml aside)."""
     found: list[Path] = []
