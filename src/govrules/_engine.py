@@ -17,6 +17,7 @@ from ._errors import ActionError
 from ._rulebook import Require
 
 _VALUE = {True: "true", False: "false", None: "unknown"}
+_ACTION_TYPES = tuple(ACTION_MODELS.values())
 _BINDING = ("must", "shall")
 
 
@@ -84,7 +85,7 @@ class Engine:
 
 def parse_action(action: Action | Mapping[str, Any]) -> Action:
     """A typed action from a model or a plain mapping. Raises ActionError naming the bad field."""
-    if isinstance(action, tuple(ACTION_MODELS.values())):
+    if isinstance(action, _ACTION_TYPES):
         return action  # type: ignore[return-value]
     if not isinstance(action, Mapping):
         raise ActionError(f"an action is a mapping or an action model, not {type(action).__name__}")
