@@ -86,7 +86,7 @@ class Engine:
 def parse_action(action: Action | Mapping[str, Any]) -> Action:
     """A typed action from a model or a plain mapping. Raises ActionError naming the bad field."""
     if isinstance(action, _ACTION_TYPES):
-        return action  # type: ignore[return-value]
+        return action
     if not isinstance(action, Mapping):
         raise ActionError(f"an action is a mapping or an action model, not {type(action).__name__}")
     try:
