@@ -359,10 +359,11 @@ def test_non_mapping_action_raises_action_error(mini: govrules.Engine, thing: An
 @pytest.mark.parametrize("unit", ["calendar", "working", "months"])
 def test_due_date_past_the_end_of_the_calendar(tmp_path: Path, unit: str, day: str) -> None:
     text = (MINI_DIR / "mini.yaml").read_text(encoding="utf-8")
-    before = "due: {days: 3, before: date}"
+    before = "timing: before, party: head, due: {days: 3, before: date}"
     assert before in text
     (tmp_path / "mini.yaml").write_text(
-        text.replace(before, f"due: {{days: 2, unit: {unit}, after: date}}"), encoding="utf-8"
+        text.replace(before, f"timing: after, party: head, due: {{days: 2, unit: {unit}, after: date}}"),
+        encoding="utf-8",
     )
     engine = govrules.load(tmp_path / "mini.yaml")
     action = {

@@ -128,7 +128,7 @@ def test_a_typo_in_a_key_fails_the_schema_and_validate_names_its_line(
     ("old", "new"),
     [
         (
-            "effect: {require: {step: notice, party: head, due: {days: 3, before: date}}}",
+            "effect: {require: {step: notice, timing: before, party: head, due: {days: 3, before: date}}}",
             "effect: {deny: true, permit: true}",
         ),
         ("kind: leave_jurisdiction", "kind: leave_jurisdction"),

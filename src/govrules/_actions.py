@@ -11,9 +11,9 @@ are type-checked against them when a rulebook is loaded.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 Role: TypeAlias = Literal[
     "head",  # 区长 / 市长
@@ -128,7 +128,13 @@ class Step(_Model):
 Jurisdiction: TypeAlias = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
 
+UNKNOWN = "unknown"
+
+
 class _Action(_Model):
+    """The fields every kind has. Any optional fact may be given as `"unknown"`: the same as leaving it
+    out, so a caller who does not know a value never has to guess one."""
+
     id: str | None = Field(None, max_length=200, description="The caller's id for this action.")
     jurisdiction: Jurisdiction
     date: dt.date = Field(description="The day of the act: departure, signing, meeting, reply…")
@@ -137,6 +143,15 @@ class _Action(_Model):
     )
     actor: Actor
     steps: tuple[Step, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unknown_is_not_given(cls, data: Any) -> Any:
+        if isinstance(data, dict) and UNKNOWN in data.values():
+            fields = cls.model_fields
+            return {k: (None if v == UNKNOWN and k in fields and not fields[k].is_required() else v)
+                    for k, v in data.items()}
+        return data
 
 
 # --- 1. leaving the jurisdiction -------------------------------------------------------------
@@ -233,6 +248,7 @@ class SignDocument(_Action):
         ]
         | None
     ) = Field(None, description="For meeting minutes: the meeting they record.")
+    meeting_date: dt.date | None = Field(None, description="For meeting minutes: the day of the meeting they record.")
     signer_presided: bool | None = Field(
         None, description="The signer presided over the meeting recorded."
     )
@@ -272,15 +288,15 @@ class SubmitDocument(_Action):
 
     kind: Literal["submit_document"]
     genre: Literal["request", "report", "letter", "other"]
-    to_leader_personally: bool = False
-    matters: int = Field(1, ge=1, description="How many matters the document raises (一文一事).")
-    report_contains_request: bool = False
-    skips_level: bool = False
+    to_leader_personally: bool | None = None
+    matters: int | None = Field(None, ge=1, description="How many matters the document raises (一文一事).")
+    report_contains_request: bool | None = None
+    skips_level: bool | None = None
     level_skip_approved: bool | None = None
-    addressees: int = Field(1, ge=1)
+    addressees: int | None = Field(None, ge=1)
     assigned_by_leader: bool | None = Field(None, description="领导同志交办事项.")
-    classification: Literal["none", "secret", "confidential", "top_secret"] = Field(
-        "none", description="密级: secret 秘密, confidential 机密, top_secret 绝密."
+    classification: Literal["none", "secret", "confidential", "top_secret"] | None = Field(
+        None, description="密级: secret 秘密, confidential 机密, top_secret 绝密."
     )
     emergency: bool | None = None
     foreign_affairs: bool | None = None
@@ -315,10 +331,10 @@ class ReplyToConsultation(_Action):
 
     kind: Literal["reply_to_consultation"]
     requested_on: dt.date
-    replied: bool = True
+    replied: bool | None = None
     category: Literal[
         "land_planning", "project", "normative", "executive_meeting", "other"
-    ] = "other"
+    ] | None = None
     urgent: bool | None = None
     lead_deadline: dt.date | None = Field(
         None, description="A deadline the lead unit set (另有时限要求)."
@@ -444,7 +460,7 @@ class IssueNormativeDocument(_Action):
     issuer: Literal["government", "government_office", "department", "internal_unit", "joint"]
     contains: tuple[
         Literal["licence", "penalty", "enforcement", "fee", "duty_increase", "right_reduction"], ...
-    ] = ()
+    ] | None = None
     asked_government_first: bool | None = None
     with_interpretation: bool | None = None
     involves_departments: bool | None = Field(
@@ -569,7 +585,7 @@ class IssueBriefing(_Action):
 
     kind: Literal["issue_briefing"]
     issuer: Literal["government", "government_office", "department", "internal_unit", "coordination_body"]
-    briefing_kinds_held: int = Field(0, ge=0, description="Kinds of briefing the issuer already has.")
+    briefing_kinds_held: int | None = Field(None, ge=0, description="Kinds of briefing the issuer already has.")
     lacks_substance: bool | None = Field(None, description="没有实质内容、可发可不发.")
     to_leader_personally: bool | None = Field(
         None, description="Sent straight to a leader in person (直接报送领导同志本人)."
@@ -584,6 +600,20 @@ class IssueDirective(_Action):
     to: Literal["townships", "departments"]
     authorized_by_government: bool | None = None
     required_by_law: bool | None = Field(None, description="法律法规明确规定: the law itself provides for it.")
+
+
+# --- 15. contracts --------------------------------------------------------------------------
+class SignContract(_Action):
+    """Signing a contract, agreement or covenant (合同、协议、合约). `date` is the day of signing."""
+
+    kind: Literal["sign_contract"]
+    in_name_of: Literal["government", "government_office", "department"] | None = Field(
+        None, description="In whose name the contract is signed (以区政府/市政府名义)."
+    )
+    legal_matters: bool | None = Field(None, description="涉及法律方面: the contract binds the government in law.")
+    major: bool | None = Field(
+        None, description="A major cooperation project, disposal of large state assets or the like (重大合作项目…)."
+    )
 
 
 Action = Annotated[
@@ -601,7 +631,8 @@ Action = Annotated[
     | ConductInspection
     | ReportMatter
     | IssueBriefing
-    | IssueDirective,
+    | IssueDirective
+    | SignContract,
     Field(discriminator="kind"),
 ]
 

@@ -54,7 +54,7 @@ def run_case(engine: Engine, file: str, line: int, case: Case) -> CaseResult:
     exp = case.expect
     problems: list[str] = []
     try:
-        decision = engine.evaluate(case.action)
+        decision = engine.evaluate(case.action, strict=case.strict)
     except ActionError as exc:
         if exp.error is not None and exp.error in str(exc):
             return CaseResult(file, line, case.name, ())
@@ -72,6 +72,14 @@ def run_case(engine: Engine, file: str, line: int, case: Case) -> CaseResult:
     for rule in exp.not_fires:
         if rule in fired:
             problems.append(f"rule {rule} fired")
+    met = {f.rule for f in decision.findings if f.outcome in ("satisfied", "permitted")}
+    for rule in exp.satisfies:
+        if rule not in met:
+            problems.append(f"rule {rule} not cited as satisfied")
+    presumed = {a.fact for a in decision.assumptions}
+    for fact in exp.assumes:
+        if fact not in presumed:
+            problems.append(f"fact `{fact}` not presumed (presumed: {sorted(presumed)})")
     cited = {f.article for f in decision.findings}
     for art in exp.articles:
         if art not in cited:
@@ -110,20 +118,26 @@ def run_all(engine: Engine, files: Iterable[Path]) -> Iterator[CaseResult | Diag
 
 
 def untested_rules(engine: Engine, files: Iterable[Path]) -> list[str]:
-    """Rules lacking a firing case or a non-firing case among the case files' expectations."""
+    """Rules lacking a firing case, a non-firing case or (for rules that can be met) a compliant case
+    citing them as satisfied, among the case files' expectations."""
     fires: set[str] = set()
     not_fires: set[str] = set()
+    satisfies: set[str] = set()
     for file in files:
         cases, _ = load_cases(file)
         for _, case in cases:
             fires.update(case.expect.fires)
             not_fires.update(case.expect.not_fires)
+            satisfies.update(case.expect.satisfies)
     jurisdictions = {Path(f).stem for f in files}
     out = []
     for rule in engine.rules():
         if rule.jurisdiction not in jurisdictions:
             continue
-        lacks = [w for w, s in (("firing", fires), ("non-firing", not_fires)) if rule.rule.id not in s]
+        wanted = [("firing", fires), ("non-firing", not_fires)]
+        if rule.rule.effect.require or rule.scope is not None:
+            wanted.append(("compliant (satisfies)", satisfies))
+        lacks = [w for w, s in wanted if rule.rule.id not in s]
         if lacks:
             out.append(f"{rule.rule.id}: no {' and no '.join(lacks)} case")
     return out

@@ -29,13 +29,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ._actions import ACTION_MODELS
 from ._calendar import WorkCalendar
-from ._condition import DATE, Checked, ConditionError, compile_condition, type_of
+from ._condition import DATE, Checked, ConditionError, compile_condition, conjoin, type_of
 from ._errors import Diagnostic, RulebookError, did_you_mean
 from ._events import EVENT_MODELS
 from ._rulebook import Article, AuditCheck, OverlayAudit, OverlayFile, OverlayRule, Rule, RulebookFile
@@ -49,14 +49,25 @@ def bundled_dir() -> Path:
     return Path(str(resources.files("govrules").joinpath(BUNDLED)))
 
 
+# Facts that are steps: done by someone else, with a date, they go in `steps`, never as a yes/no field.
+# A migrated rulebook may not read them (they leave the action models once every rulebook is migrated).
+STEP_FACTS = {
+    "entrusted_by_head": "entrustment", "entrusted": "entrustment", "approved": "approval",
+    "government_approved": "approval", "level_skip_approved": "approval", "asked_government_first": "request",
+    "authorized_by_government": "approval", "legality_reviewed": "legality_review", "consulted": "consultation",
+    "reviewed_by_office": "review",
+}
+
+
 @dataclass(frozen=True, eq=False)
 class CompiledRule:
     rule: Rule
     jurisdiction: str
     article: Article
     citation_zh: str
-    condition: Checked
-    exceptions: list[CompiledRule] = field(default_factory=list)  # filled once, in pass 7
+    condition: Checked  # for a deny rule with a scope: `scope and when`
+    scope: Checked | None = None
+    exceptions: list[CompiledRule] = field(default_factory=list)  # filled once, in pass 8
 
 
 @dataclass(frozen=True, eq=False)
@@ -362,9 +373,24 @@ class _Build:
             citation = f"依据《{site.book.short_zh}》{article_zh(site.article.number)}"
             item = site.item
             if isinstance(item, Rule):
-                checked = self.condition(site, ("when",), item.when, ACTION_MODELS[item.kind])
-                if checked is not None:
-                    rules[item.id] = CompiledRule(item, site.book.jurisdiction, site.article, citation, checked)
+                model = ACTION_MODELS[item.kind]
+                strict = site.book.migrated
+                binding = item.modality != "may" and not item.effect.permit
+                guard = ("exception" if item.exception_to else "rule") if binding and strict else None
+                checked = self.condition(site, ("when",), item.when, model, guard)
+                scope = None if item.scope is None else self.condition(site, ("scope",), item.scope, model, guard)
+                self.presumptions(site, item, model)
+                if strict and item.effect.deny and not item.exception_to and item.scope is None:
+                    self.errors.append(site.error("effect", "E311", "a `deny` rule needs a `scope`: when the "
+                                                  "provision applies, so that a compliant act cites it"))
+                for path in (checked.paths if checked and strict else ()) + (scope.paths if scope and strict else ()):
+                    if path[0] in STEP_FACTS:
+                        self.errors.append(site.error("when", "E314", f"`{path[0]}` is a step, not a fact: "
+                                                      f"require a `{STEP_FACTS[path[0]]}` step instead"))
+                if checked is not None and (item.scope is None or scope is not None):
+                    condition = checked if scope is None else conjoin(scope, checked)
+                    rules[item.id] = CompiledRule(item, site.book.jurisdiction, site.article, citation, condition,
+                                                  scope)
                 continue
             trigger = self.condition(site, ("trigger", "when"), item.trigger.when, EVENT_MODELS[item.trigger.event])
             expect = None
@@ -374,14 +400,28 @@ class _Build:
                 audits[item.id] = CompiledAudit(item, site.book.jurisdiction, site.article, citation, trigger, expect)
         return rules, audits
 
-    def condition(self, site: Site, key: tuple[str, ...], text: str, model: type[BaseModel]) -> Checked | None:
+    def condition(self, site: Site, key: tuple[str, ...], text: str, model: type[BaseModel],
+                  guard: Literal["rule", "exception"] | None = None) -> Checked | None:
         try:
-            return compile_condition(text, model, self.calendar.working_days_between)
+            return compile_condition(text, model, self.calendar.working_days_between, guard=guard)
         except ConditionError as exc:
             line, col = site.doc.where((*site.path, *key))
             self.errors.append(Diagnostic(site.doc.file, line, col + exc.offset, exc.code,
-                                          f"in `when`: {exc.message}", rule=site.item.id, hint=exc.hint))
+                                          f"in `{key[-1]}`: {exc.message}", rule=site.item.id, hint=exc.hint))
             return None
+
+    def presumptions(self, site: Site, rule: Rule, model: type[BaseModel]) -> None:
+        for i, p in enumerate(rule.presume):
+            where = ("presume", i)
+            fields = {k: f for k, f in model.model_fields.items() if k not in ("kind", "id", "jurisdiction", "date")}
+            if p.fact not in fields:
+                self.errors.append(site.error(where[0], "E312", f"presumed fact `{p.fact}` is not a field of "
+                                              f"`{rule.kind}`", did_you_mean(p.fact, fields)))
+                continue
+            try:
+                TypeAdapter(fields[p.fact].annotation).validate_python(p.value, strict=True)
+            except ValidationError:
+                self.errors.append(site.error(where[0], "E313", f"`{p.value!r}` is not a value of `{p.fact}`"))
 
     # 7. versions
     def versions(self, books: Books) -> dict[int, dt.date | None]:

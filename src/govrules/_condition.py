@@ -488,7 +488,10 @@ class _Compiler:
                 x, ys = lf(a), rf(a)
                 if x is None or ys is None:
                     return None
-                return (x in ys) != neg
+                if x in ys:
+                    return not neg
+                # `x in [a, b]` with b not given: not found among the known items is not "false".
+                return None if None in ys else neg
 
             return BOOL, member
         if op in ("+", "-", "*"):
@@ -497,6 +500,8 @@ class _Compiler:
             fn: Callable[[Any, Any], Any] = {"+": operator.add, "-": operator.sub, "*": operator.mul}[op]
             return INT, lambda a: None if (x := lf(a)) is None or (y := rf(a)) is None else fn(x, y)
         # comparisons
+        if "list" in (lt.base, rt.base):
+            raise ConditionError("C021", f"`{op}` does not compare lists: test items with `in`", node.offset)
         if op in ("<", "<=", ">", ">=") and _base(lt) not in ("int", "date", "any"):
             raise ConditionError("C021", f"`{op}` compares numbers or dates, not {lt}", node.offset)
         _compatible(lt, rt, node.right)
@@ -560,11 +565,87 @@ def _or(lf: Compiled, rf: Compiled) -> Compiled:
     return f
 
 
+def conjoin(first: Checked, second: Checked) -> Checked:
+    """`first and second`, three-valued, reading the facts of both."""
+    return Checked(_and(first.fn, second.fn), (*first.paths, *second.paths), {**first.getters, **second.getters})
+
+
+def fail_open_guards(tree: Node, *, exception: bool) -> list[Call]:
+    """The `known(x)` calls that would let a rule pass when x is not given.
+
+    A binding rule whose condition holds only when x is known (`known(x) and …`) stops applying when
+    the caller leaves x out: the act comes back allowed for lack of a fact. An exception that holds
+    when x is not known (`not known(x)`) defeats its rule for lack of a fact. Both fail open."""
+    found: list[Call] = []
+    split: set[int] = set()  # ids of known() calls in a complete case split: `(known(x) and A) or (not known(x) and B)`
+
+    def guards(node: Node) -> dict[tuple[tuple[str, ...], bool], Call]:
+        """The known() calls among the conjuncts of `node`, by (path, negated)."""
+        if isinstance(node, Binary) and node.op == "and":
+            return {**guards(node.left), **guards(node.right)}
+        negated = isinstance(node, Unary) and node.op == "not"
+        inner = node.operand if isinstance(node, Unary) and negated else node
+        if isinstance(inner, Call) and inner.name == "known" and inner.args and isinstance(inner.args[0], PathRef):
+            return {(inner.args[0].names, negated): inner}
+        return {}
+
+    def disjuncts(node: Node) -> list[Node]:
+        if isinstance(node, Binary) and node.op == "or":
+            return disjuncts(node.left) + disjuncts(node.right)
+        return [node]
+
+    def walk(node: Node, positive: bool) -> None:
+        if isinstance(node, Binary) and node.op == "or":
+            sides = [guards(d) for d in disjuncts(node)]
+            every = {key for g in sides for key in g}
+            for g in sides:
+                for (path, negated), call in g.items():
+                    if (path, not negated) in every:
+                        split.add(id(call))
+        if isinstance(node, Call) and node.name == "known":
+            if positive != exception and id(node) not in split:
+                found.append(node)
+        elif isinstance(node, Unary):
+            walk(node.operand, not positive if node.op == "not" else positive)
+        elif isinstance(node, Binary):
+            if node.op in ("and", "or"):
+                walk(node.left, positive)
+                walk(node.right, positive)
+            else:  # known() compared with a value: either polarity
+                for side in (node.left, node.right):
+                    walk(side, positive)
+                    walk(side, not positive)
+        elif isinstance(node, Call):
+            for arg in node.args:
+                walk(arg, positive)
+                walk(arg, not positive)
+        elif isinstance(node, ListLit):
+            for item in node.items:
+                walk(item, positive)
+                walk(item, not positive)
+
+    walk(tree, True)
+    return found
+
+
 def compile_condition(
-    text: str, model: type[BaseModel], working_days: Callable[[dt.date, dt.date], int]
+    text: str, model: type[BaseModel], working_days: Callable[[dt.date, dt.date], int],
+    *, guard: Literal["rule", "exception"] | None = None,
 ) -> Checked:
-    """Parse, type-check against `model` and compile `text`. Raises ConditionError."""
+    """Parse, type-check against `model` and compile `text`. Raises ConditionError.
+
+    With `guard`, refuse a `known()` that would make a binding rule (or an exception) fail open."""
     tree = parse(text)
+    if guard is not None:
+        for call in fail_open_guards(tree, exception=guard == "exception"):
+            arg = call.args[0] if call.args else call
+            name = ".".join(arg.names) if isinstance(arg, PathRef) else "…"
+            raise ConditionError(
+                "C040",
+                f"`known({name})` lets the rule pass when `{name}` is not given (fail open)",
+                call.offset,
+                "read the fact itself: three-valued logic reports it missing; or declare a presumption",
+            )
     compiler = _Compiler(model, working_days)
     typ, fn = compiler.compile(tree)
     if typ.base not in ("bool", "any"):

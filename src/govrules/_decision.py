@@ -15,8 +15,10 @@ Outcome = Literal[
     "satisfied",  # the rule applies and its requirement is met
     "permitted",  # a permissive rule (可) applies
     "excepted",  # an in-principle norm not met, with the grounds recorded
-    "obligation",  # a duty that follows the act (a report after return): listed, not blocking
+    "obligation",  # a duty that follows the act (a report after return): open, not blocking
 ]
+# Why a decision is conditional: facts to ask for, steps to get done, grounds to record.
+Need = Literal["missing_facts", "pending_steps", "exception_grounds"]
 
 
 class _Out(BaseModel):
@@ -41,6 +43,18 @@ class Finding(_Out):
     due: dt.date | None = None
     comply_by: dt.date | None = None  # the day that would have complied, when the act failed on timing
     exception_to: tuple[str, ...] = ()
+    follow_up: bool = False  # the rule sets a duty that follows the act: it never denies the act itself
+
+
+class Assumption(_Out):
+    """A fact the action did not give, presumed as the rulebook declares (see `Rule.presume`)."""
+
+    rule: str
+    article: int
+    fact: str
+    value: bool | int | str
+    reason_zh: str
+    reason_en: str
 
 
 class Obligation(_Out):
@@ -79,8 +93,12 @@ class Decision(_Out):
     rulebook: str  # jurisdiction@version in force on `date`
     document: str  # the rules' title
     verdict: Verdict
+    breach: bool = False  # a binding rule is violated: the act is denied, or a follow-up duty is overdue
+    conditional_on: tuple[Need, ...] = ()  # for a conditional verdict: what stands between it and allowed
+    missing_facts: tuple[str, ...] = ()  # facts to ask for (every finding's `missing`, once each)
     findings: tuple[Finding, ...] = ()
     obligations: tuple[Obligation, ...] = ()
+    assumptions: tuple[Assumption, ...] = ()  # facts presumed as the rulebook declares
     provisional: bool = False
-    silent: bool = False  # the jurisdiction's text has no provision on this kind of action
+    silent: bool = False  # no provision of the rulebook applies to this action: allowed, citing nothing
     trace: tuple[TraceEntry, ...] | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +13,13 @@ from pydantic import ValidationError
 from ._actions import ACTION_ADAPTER, ACTION_MODELS, Action, Step
 from ._calendar import WorkCalendar
 from ._compile import CompiledRule, Version, build, bundled_dir, rulebook_files
-from ._decision import Decision, Finding, Obligation, TraceEntry
+from ._condition import Checked
+from ._decision import Assumption, Decision, Finding, Obligation, TraceEntry
 from ._errors import ActionError
-from ._rulebook import Require
+from ._rulebook import Presumption, Require
 
 _VALUE = {True: "true", False: "false", None: "unknown"}
 _ACTION_TYPES = tuple(ACTION_MODELS.values())
-_BINDING = ("must", "shall")
 
 
 class Engine:
@@ -72,15 +73,16 @@ class Engine:
         )
 
     # --- judging ------------------------------------------------------------------------------
-    def evaluate(self, action: Action | Mapping[str, Any], *, trace: bool = False) -> Decision:
-        """Judge one action. Raises ActionError for an invalid action or a date with no rules."""
+    def evaluate(self, action: Action | Mapping[str, Any], *, trace: bool = False, strict: bool = False) -> Decision:
+        """Judge one action. Raises ActionError for an invalid action or a date with no rules.
+
+        `strict` sets aside the rulebook's presumptions: a fact the action does not give is missing."""
         act = parse_action(action)
         version = self.version_for(act.jurisdiction, act.date)
-        rules = version.by_kind.get(act.kind, ())
-        judge = _Judgement(act, self._calendar, trace, self._shared)
-        for rule in rules:
+        judge = _Judgement(act, self._calendar, trace, self._shared, strict)
+        for rule in version.by_kind.get(act.kind, ()):
             judge.weigh(rule)
-        return judge.decision(version, silent=not rules)
+        return judge.decision(version)
 
 
 def parse_action(action: Action | Mapping[str, Any]) -> Action:
@@ -116,18 +118,49 @@ def _explain(exc: ValidationError, tags: Collection[str] = ACTION_MODELS, noun: 
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
 
+@dataclass(frozen=True)
+class _Result:
+    """What one rule's effect gives for the action, before it is recorded."""
+
+    outcome: str
+    due: dt.date | None = None
+    comply_by: dt.date | None = None
+    missing: tuple[str, ...] = ()
+    obligation: Obligation | None = None
+
+
+_SATISFIED = _Result("satisfied")
+_PERMITTED = _Result("permitted")
+
+
 class _Judgement:
     """The weighing of one action's rules, gathered into a decision."""
 
-    def __init__(self, act: Action, calendar: WorkCalendar, trace: bool, shared: dict[Any, Any]) -> None:
+    def __init__(self, act: Action, calendar: WorkCalendar, trace: bool, shared: dict[Any, Any],
+                 strict: bool) -> None:
         self.act = act
         self.calendar = calendar
         self.shared = shared
+        self.strict = strict
         self.findings: list[Finding] = []
         self.obligations: list[Obligation] = []
+        self.assumptions: dict[tuple[str, str], Assumption] = {}
         self.trace: list[TraceEntry] | None = [] if trace else None
         self.provisional = False
         self.applied_exceptions: set[str] = set()
+
+    def value(self, rule: CompiledRule, condition: Checked) -> tuple[bool | None, tuple[Presumption, ...]]:
+        """A condition's value for the action, with the rule's presumptions standing in for facts the
+        action does not give (unless strict), and the presumptions that were needed."""
+        value = condition.fn(self.act)
+        if value is not None or self.strict or not rule.rule.presume:
+            return value, ()
+        used = tuple(p for p in rule.rule.presume if (p.fact,) in condition.getters and getattr(self.act, p.fact) is None)
+        if not used:
+            return None, ()
+        presumed = self.act.model_copy(update={p.fact: p.value for p in used})
+        value = condition.fn(presumed)
+        return value, (used if value is not None else ())
 
     def weigh(self, rule: CompiledRule) -> None:
         # An exception is weighed only through the rules it defeats (Catala's semantics): on its
@@ -135,87 +168,114 @@ class _Judgement:
         if rule.rule.exception_to:
             return
         act = self.act
-        holds = rule.condition.fn(act)
-        defeated_by: list[str] = []
+        holds, used = self.value(rule, rule.condition)
+        defeating: list[tuple[CompiledRule, _Result, tuple[Presumption, ...]]] = []
         unknown_exceptions: list[CompiledRule] = []
         if holds is not False:
             for exc in rule.exceptions:
-                value = exc.condition.fn(act)
+                value, exc_used = self.value(exc, exc.condition)
                 if value is True:
-                    defeated_by.append(exc.rule.id)
+                    # An exception that carries a requirement defeats its rule only when the
+                    # requirement is not broken (可…但须经批准: without the approval, the rule stands).
+                    result = self.effect(exc)
+                    if result.outcome != "violated" or not exc.rule.effect.require:
+                        defeating.append((exc, result, exc_used))
                 elif value is None:
                     unknown_exceptions.append(exc)
-                if value is not True and self.trace is not None:
-                    self.trace.append(TraceEntry(rule=exc.rule.id, condition=exc.rule.when,
-                                                 value=_VALUE[value], exception_to=(rule.rule.id,),
-                                                 facts=_facts(exc, act)))
-        outcome = None
+                if self.trace is not None and value is not True:
+                    self.trace.append(TraceEntry(rule=exc.rule.id, condition=exc.rule.when, value=_VALUE[value],
+                                                 exception_to=(rule.rule.id,), facts=_facts(exc, act)))
+        result: _Result | None = None
         if holds is False:
-            pass
-        elif defeated_by:
-            for exc in rule.exceptions:
-                if exc.rule.id in defeated_by and exc.rule.id not in self.applied_exceptions:
+            if rule.scope is not None:  # a deny rule that applies and is not broken: cite it
+                in_scope, scope_used = self.value(rule, rule.scope)
+                if in_scope is True:
+                    result, used = _SATISFIED, scope_used
+        elif defeating:
+            for exc, exc_result, exc_used in defeating:
+                if exc.rule.id not in self.applied_exceptions:
                     self.applied_exceptions.add(exc.rule.id)
-                    exc_outcome = self.apply(exc)
+                    self.record(exc, exc_result, exc_used)
                     if self.trace is not None:
-                        self.trace.append(TraceEntry(rule=exc.rule.id, condition=exc.rule.when,
-                                                     value="true", outcome=exc_outcome,
-                                                     exception_to=(rule.rule.id,), facts=_facts(exc, act)))
-        elif (holds is None or unknown_exceptions) and self.met(rule):
-            outcome = self.find(rule, "satisfied")
+                        self.trace.append(TraceEntry(rule=exc.rule.id, condition=exc.rule.when, value="true",
+                                                     outcome=exc_result.outcome, exception_to=(rule.rule.id,),
+                                                     facts=_facts(exc, act)))
         elif holds is None or unknown_exceptions:
-            missing = rule.condition.missing(act) if holds is None else []
-            for exc in unknown_exceptions:
-                missing += exc.condition.missing(act)
-            outcome = self.find(rule, "undetermined", missing=tuple(dict.fromkeys(missing)))
+            result = self.effect(rule) if rule.rule.effect.require else None
+            if result is None or result.outcome != "satisfied":  # a step done settles it, whatever the unknowns
+                missing = rule.condition.missing(act) if holds is None else []
+                for exc in unknown_exceptions:
+                    missing += exc.condition.missing(act)
+                result = _Result("undetermined", missing=tuple(dict.fromkeys(missing)))
         else:
-            outcome = self.apply(rule)
+            result = self.effect(rule)
+        if result is not None:
+            self.record(rule, result, used)
         if self.trace is not None:
             self.trace.append(
                 TraceEntry(rule=rule.rule.id, condition=rule.rule.when, value=_VALUE[holds],
-                           defeated_by=tuple(defeated_by), outcome=outcome, facts=_facts(rule, act))
+                           defeated_by=tuple(exc.rule.id for exc, _, _ in defeating),
+                           outcome=result.outcome if result else None, facts=_facts(rule, act))
             )
 
-    def apply(self, rule: CompiledRule) -> str:
+    def effect(self, rule: CompiledRule) -> _Result:
+        """What the rule's effect gives, the rule applying."""
         effect = rule.rule.effect
         if effect.permit:
-            return self.find(rule, "permitted")
+            return _PERMITTED
         if effect.deny:
-            return self.violated(rule)
+            return self.violation(rule)
         req = effect.require
         assert req is not None
         timing = self.timing(req)
         if timing is None:
             assert req.due is not None
-            return self.find(rule, "undetermined", missing=(req.due.anchor,))
-        due, deadline, after = timing
-        done = _matching(self.act.steps, req.step, req.parties)
-        if done is not None:
-            if req.written and done.written is False:
-                return self.violated(rule, due=due)
-            if deadline is not None and done.date is not None and done.date > deadline:
-                return self.violated(rule, due=due, comply_by=deadline)
-            return self.find(rule, "satisfied", due=due)
-        as_of = self.act.as_of
-        if deadline is not None and as_of is not None and as_of > deadline:
-            return self.violated(rule, due=due, comply_by=deadline)
-        follow_up = after and (due is None or due > self.act.date)
-        key = ("obligation", rule.rule.id, follow_up) if due is None else None
+            return _Result("undetermined", missing=(req.due.anchor,))
+        due, deadline = timing
+        after = req.timing == "after"
+        act = self.act
+        missing: list[str] = []
+        late: dt.date | None = None
+        broken = False
+        for i, step in enumerate(act.steps):
+            if step.step != req.step or step.party not in req.parties:
+                continue
+            if step.date is None:  # done, time unknown: never on time
+                missing.append(f"steps[{i}].date")
+                continue
+            if after and step.date < act.date:  # a follow-up done before the act is not it
+                continue
+            if req.written and step.written is not True:
+                if step.written is None:
+                    missing.append(f"steps[{i}].written")
+                else:
+                    broken = True
+                continue
+            if deadline is not None and step.date > deadline:
+                late = step.date
+                continue
+            return _Result("satisfied", due=due)
+        if missing:
+            return _Result("undetermined", due=due, missing=tuple(missing))
+        if broken or late is not None:
+            return self.violation(rule, due=due, comply_by=deadline if late is not None else None)
+        if deadline is not None and act.as_of is not None and act.as_of > deadline:
+            return self.violation(rule, due=due, comply_by=deadline)
+        key = ("obligation", rule.rule.id) if due is None else None
         obligation = self.shared.get(key) if key else None
         if obligation is None:
             obligation = Obligation(
                 rule=rule.rule.id, article=rule.article.number, step=req.step, party=req.parties, due=due,
-                written=req.written, system=req.system, follow_up=follow_up,
+                written=req.written, system=req.system, follow_up=after,
                 provisional=bool(due and req.due and req.due.unit == "working" and self.calendar.is_provisional(due)))
             if key:
                 self.shared[key] = obligation
-        self.obligations.append(obligation)
-        return self.find(rule, "obligation" if follow_up else "pending", due=due)
+        return _Result("obligation" if after else "pending", due=due, obligation=obligation)
 
-    def timing(self, req: Require) -> tuple[dt.date | None, dt.date | None, bool] | None:
-        """(due date, the last day the step may be done, whether it follows the act), or None when
-        the date the deadline counts from is not given. A step before the act with no deadline of
-        its own is due by the act's day; one after the act with none has no last day."""
+    def timing(self, req: Require) -> tuple[dt.date | None, dt.date | None] | None:
+        """(due date, the last day the step may be done), or None when the date the deadline counts
+        from is not given. A step before the act with no deadline of its own is due by the act's day;
+        a follow-up with none has no last day (及时: an open obligation)."""
         due = None
         if req.due:
             anchor: dt.date | None = getattr(self.act, req.due.anchor)
@@ -231,82 +291,77 @@ class _Judgement:
                 self.calendar.is_provisional(anchor) or self.calendar.is_provisional(due)
             ):
                 self.provisional = True
-        after = req.timing == "after" or bool(req.due and req.due.after)
-        return due, due if due is not None else (None if after else self.act.date), after
+        if due is not None:
+            return due, due
+        return None, (None if req.timing == "after" else self.act.date)
 
-    def met(self, rule: CompiledRule) -> bool:
-        """The rule's required step is done, in form and in time: whatever the unknowns, it holds."""
-        req = rule.rule.effect.require
-        if req is None:
-            return False
-        done = _matching(self.act.steps, req.step, req.parties)
-        timing = self.timing(req)
-        if done is None or timing is None or (req.written and done.written is False):
-            return False
-        deadline = timing[1]
-        return deadline is None or (done.date is not None and done.date <= deadline)
-
-    def violated(self, rule: CompiledRule, due: dt.date | None = None, comply_by: dt.date | None = None) -> str:
+    def violation(self, rule: CompiledRule, due: dt.date | None = None, comply_by: dt.date | None = None) -> _Result:
         if rule.rule.modality == "in_principle":
-            if _matching(self.act.steps, "exception_grounds", None, rule=rule.rule.id):
-                return self.find(rule, "excepted", due=due)
-            self.obligations.append(
-                Obligation(rule=rule.rule.id, article=rule.article.number, step="exception_grounds")
-            )
-        return self.find(rule, "violated", due=due, comply_by=comply_by)
+            for step in self.act.steps:
+                if step.step == "exception_grounds" and step.rule == rule.rule.id:
+                    return _Result("excepted", due=due)
+            grounds = Obligation(rule=rule.rule.id, article=rule.article.number, step="exception_grounds")
+            return _Result("violated", due=due, comply_by=comply_by, obligation=grounds)
+        return _Result("violated", due=due, comply_by=comply_by)
 
-    def find(self, rule: CompiledRule, outcome: str, **extra: Any) -> str:
+    def record(self, rule: CompiledRule, result: _Result, presumed: tuple[Presumption, ...] = ()) -> None:
+        if result.obligation is not None:
+            self.obligations.append(result.obligation)
+        for p in presumed:
+            self.assumptions.setdefault((rule.rule.id, p.fact), Assumption(
+                rule=rule.rule.id, article=rule.article.number, fact=p.fact, value=p.value,
+                reason_zh=p.reason.zh, reason_en=p.reason.en))
         # A finding without dates is the same whichever action it is found for: it is made once
         # per engine and shared (findings are immutable). Dated ones are made each time.
-        dated = extra.get("due") is not None or extra.get("comply_by") is not None
-        key = None if dated else (rule.rule.id, outcome, extra.get("missing"))
+        dated = result.due is not None or result.comply_by is not None
+        key = None if dated else (rule.rule.id, result.outcome, result.missing)
         finding = self.shared.get(key) if key else None
         if finding is None:
             r = rule.rule
             finding = Finding(
                 rule=r.id, jurisdiction=rule.jurisdiction, article=rule.article.number,
-                label=rule.article.label, topic=r.topic, modality=r.modality, outcome=outcome,
+                label=rule.article.label, topic=r.topic, modality=r.modality, outcome=result.outcome,  # type: ignore[arg-type]
                 message_zh=r.message.zh, message_en=r.message.en, citation_zh=rule.citation_zh,
-                quote=r.quote, exception_to=r.exception_to, **extra)
+                quote=r.quote, exception_to=r.exception_to, missing=result.missing, due=result.due,
+                comply_by=result.comply_by, follow_up=bool(r.effect.require and r.effect.require.timing == "after"))
             if key:
                 self.shared[key] = finding
         self.findings.append(finding)
-        return outcome
 
-    def decision(self, version: Version, *, silent: bool) -> Decision:
+    def decision(self, version: Version) -> Decision:
         verdict = "allowed"
+        breach = False
+        needs: dict[str, None] = {}
+        missing: dict[str, None] = {}
         for f in self.findings:
-            if f.outcome == "violated" and f.modality in _BINDING:
-                verdict = "denied"
-                break
-            if f.outcome in ("pending", "undetermined") or (
-                f.outcome == "violated" and f.modality == "in_principle"
-            ):
-                verdict = "conditional"
+            if f.outcome == "violated":
+                if f.modality == "in_principle":
+                    needs["exception_grounds"] = None
+                else:
+                    breach = True
+                    if not f.follow_up:  # an overdue follow-up is a breach of its own, not of the act
+                        verdict = "denied"
+            elif f.outcome == "pending":
+                needs["pending_steps"] = None
+            elif f.outcome == "undetermined":
+                needs["missing_facts"] = None
+                missing.update(dict.fromkeys(f.missing))
+        if verdict != "denied" and needs:
+            verdict = "conditional"
         act = self.act
         return Decision(
             action_id=act.id, kind=act.kind, jurisdiction=act.jurisdiction, date=act.date,
-            rulebook=version.key, document=version.meta.title_zh, verdict=verdict,
-            findings=tuple(self.findings), obligations=tuple(self.obligations),
-            provisional=self.provisional, silent=silent,
-            trace=tuple(self.trace) if self.trace is not None else None,
+            rulebook=version.key, document=version.meta.title_zh, verdict=verdict, breach=breach,
+            conditional_on=tuple(needs) if verdict == "conditional" else (),  # type: ignore[arg-type]
+            missing_facts=tuple(missing), findings=tuple(self.findings), obligations=tuple(self.obligations),
+            assumptions=tuple(self.assumptions.values()), provisional=self.provisional,
+            silent=not self.findings, trace=tuple(self.trace) if self.trace is not None else None,
         )
 
 
 def _facts(rule: CompiledRule, act: Action) -> dict[str, Any]:
     """The action's value of each field the rule's condition reads, for the trace."""
     return {".".join(path): get(act) for path, get in rule.condition.getters.items()}
-
-
-def _matching(steps: tuple[Step, ...], step: str, parties: tuple[str, ...] | None,
-              rule: str | None = None) -> Step | None:
-    found = [
-        s for s in steps
-        if s.step == step and (parties is None or s.party in parties) and (rule is None or s.rule == rule)
-    ]
-    if not found:
-        return None
-    return min(found, key=lambda s: s.date or dt.date.max)
 
 
 def load(path: str | Path | None = None, *, extra: Iterable[str | Path] = ()) -> Engine:

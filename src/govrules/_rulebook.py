@@ -50,8 +50,17 @@ class Require(_Model):
     system: str | None = Field(None, description="The outside system an external article defers to.")
     due: Due | None = None
     timing: Literal["before", "after"] = Field(
-        "before", description="Before the act (the default), or a duty that follows it (`after`)."
+        description="`before`: a precondition of the act (approval, request for leave, prior report, review "
+        "before signing), due by the act's day unless `due` says otherwise. `after`: a duty that follows the act "
+        "(report on return, filing, publication); due by `due`, or, where the text sets no day (及时), an open "
+        "obligation that is never a breach on the act's own day."
     )
+
+    @model_validator(mode="after")
+    def _timing_fits_due(self) -> Require:
+        if self.due is not None and self.due.after is not None and self.timing == "before":
+            raise ValueError("a deadline counted `after` a date is a follow-up duty: give `timing: after`")
+        return self
 
     @field_validator("party", mode="after")
     @classmethod
@@ -89,17 +98,38 @@ class Effect(_Model):
         return "deny" if self.deny else "permit" if self.permit else "require"
 
 
+class Presumption(_Model):
+    """A fact the rule presumes when the action does not give it, and why (a duty of the author, not
+    a fact the engine can know). Listed in every decision that relies on it; `strict` turns it off."""
+
+    fact: str = Field(description="A top-level field of the rule's kind.")
+    value: bool | int | str
+    reason: Message
+
+
 class Rule(_Model):
     id: str = Field(pattern=RULE_ID)
     kind: str
     topic: str
     modality: Modality
     quote: str | None = None
+    scope: str | None = Field(
+        None,
+        description="For a `deny` rule: when the provision applies at all. The act is denied when `scope` and "
+        "`when` hold, and the rule is `satisfied` (cited) when `scope` holds and `when` does not.",
+    )
     when: str = "true"
     effect: Effect
     exception_to: tuple[str, ...] = ()
+    presume: tuple[Presumption, ...] = ()
     judgement: str | None = None
     message: Message
+
+    @model_validator(mode="after")
+    def _scope_fits(self) -> Rule:
+        if self.scope is not None and not self.effect.deny:
+            raise ValueError("`scope` belongs to `deny` rules: a `require` or `permit` rule's `when` is its scope")
+        return self
 
 
 class Span(_Model):
@@ -214,6 +244,10 @@ class RulebookFile(_Model):
     source: str
     source_defects: tuple[str, ...] = ()
     roles: dict[Role, str]
+    migrated: bool = Field(
+        False, description="Transitional: the file meets the stricter checks (a deny rule's `scope`, no fail-open "
+        "`known()`, steps read as steps). To be removed once every rulebook does."
+    )
     articles: tuple[Article, ...]
 
 
@@ -244,6 +278,8 @@ class CaseExpect(_Model):
     error: str | None = Field(None, description="Expect the action to be refused; text in the message.")
     fires: tuple[str, ...] = ()
     not_fires: tuple[str, ...] = ()
+    satisfies: tuple[str, ...] = Field((), description="Rules that apply and are met (satisfied or permitted).")
+    assumes: tuple[str, ...] = Field((), description="Facts the decision presumes (`assumptions`).")
     articles: tuple[int, ...] = ()
     obligations: tuple[dict[str, object], ...] = ()
     missing: tuple[str, ...] = ()
@@ -251,6 +287,7 @@ class CaseExpect(_Model):
 
 class Case(_Model):
     name: str
+    strict: bool = False
     action: dict[str, object]
     expect: CaseExpect
 
