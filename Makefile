@@ -4,7 +4,7 @@ PYTHON ?= .venv/bin/python
 .PHONY: test bench bench-quick
 
 test:
-	python3 -m venv .venv && .venv/bin/pip install -q '.[test]' && .venv/bin/python -m pytest -q
+	python3 -m venv .venv && .venv/bin/pip install -q -c constraints.txt '.[test]' && .venv/bin/python -m pytest -q
 
 bench:
 	python3 -m venv .venv && .venv/bin/pip install -q -e '.[bench]'

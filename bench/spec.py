@@ -107,6 +107,7 @@ def generate(n: int, seed: int = 7) -> list[dict[str, Any]]:
         else:
             a["actor"] = {"role": rnd.choice(("department_head", "department_deputy", "staff"))}
             a["requested_on"] = dt.date.fromordinal(day - rnd.randint(0, 16)).isoformat()
+            a["replied"] = True
         a["id"] = f"s{i}"
         out.append(a)
     return out

@@ -190,7 +190,7 @@ class _Judgement:
             if rule.scope is not None:  # a deny rule that applies and is not broken: cite it
                 in_scope, scope_used = self.value(rule, rule.scope)
                 if in_scope is True:
-                    result, used = _SATISFIED, scope_used
+                    result, used = _SATISFIED, used + scope_used
         elif defeating:
             for exc, exc_result, exc_used in defeating:
                 if exc.rule.id not in self.applied_exceptions:
@@ -240,8 +240,9 @@ class _Judgement:
         for i, step in enumerate(act.steps):
             if step.step != req.step or step.party not in req.parties:
                 continue
-            if step.date is None:  # done, time unknown: never on time
-                missing.append(f"steps[{i}].date")
+            if step.date is None:  # done, time unknown: never on time (a follow-up stays open)
+                if not after:
+                    missing.append(f"steps[{i}].date")
                 continue
             if after and step.date < act.date:  # a follow-up done before the act is not it
                 continue

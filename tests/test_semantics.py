@@ -1,0 +1,252 @@
+"""The rule language's meaning, one behaviour per test, on a two-article rulebook written per test.
+
+Each test writes the rules of article 2 of the `mini` extract (qinghemen art. 70's text) and judges
+actions against them: timing of duties, citations of compliant acts, presumptions, fail-closed steps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import govrules
+
+MINI = Path(__file__).parent / "fixtures" / "mini" / "mini.yaml"
+QUOTE = "副区长离阜和休假,应事先报告区长"
+
+
+def book(tmp_path: Path, rules: str) -> govrules.Engine:
+    """The mini rulebook with article 2's rules replaced by `rules` (YAML list items)."""
+    text = MINI.read_text(encoding="utf-8")
+    head = text[: text.index("    rules:\n", text.index("number: 2"))]
+    (tmp_path / "mini.yaml").write_text(head + "    rules:\n" + textwrap.indent(textwrap.dedent(rules), " " * 6),
+                                        encoding="utf-8")
+    return govrules.load(tmp_path / "mini.yaml")
+
+
+def leave(**facts: Any) -> dict[str, Any]:
+    return {"kind": "leave_jurisdiction", "jurisdiction": "mini", "date": "2026-03-09",
+            "actor": {"role": "deputy"}, **facts}
+
+
+def outcomes(decision: govrules.Decision) -> dict[str, str]:
+    return {f.rule: f.outcome for f in decision.findings}
+
+
+REPORT_BACK = """\
+- id: mini.leave.report_back
+  kind: leave_jurisdiction
+  topic: leave.who_is_told
+  modality: shall
+  quote: 应事先报告区长
+  when: actor.role == "deputy"
+  effect: {require: {step: report_back, timing: after, party: head%s}}
+  message: {zh: 返回后报告。, en: Report back on return.}
+"""
+
+
+# --- 1. a duty has a time --------------------------------------------------------------------
+def test_follow_up_without_deadline_is_an_open_obligation_never_a_breach(tmp_path: Path) -> None:
+    engine = book(tmp_path, REPORT_BACK % "")
+    d = engine.evaluate(leave(as_of="2027-03-09"))
+    assert d.verdict == "allowed" and not d.breach
+    assert outcomes(d) == {"mini.leave.report_back": "obligation"}
+    (o,) = d.obligations
+    assert o.follow_up and o.due is None
+
+
+def test_follow_up_with_deadline_is_violated_only_past_it_and_never_denies_the_act(tmp_path: Path) -> None:
+    engine = book(tmp_path, REPORT_BACK % ", due: {days: 5, after: date}")
+    on_the_day = engine.evaluate(leave())
+    assert on_the_day.verdict == "allowed" and on_the_day.obligations[0].due == dt.date(2026, 3, 14)
+    not_yet_due = engine.evaluate(leave(as_of="2026-03-14"))
+    assert outcomes(not_yet_due) == {"mini.leave.report_back": "obligation"} and not not_yet_due.breach
+    overdue = engine.evaluate(leave(as_of="2026-03-15"))
+    assert outcomes(overdue) == {"mini.leave.report_back": "violated"}
+    assert overdue.breach and overdue.verdict == "allowed"  # the trip itself was not wrong
+    assert overdue.findings[0].follow_up and overdue.findings[0].comply_by == dt.date(2026, 3, 14)
+
+
+def test_follow_up_done_before_the_act_does_not_count(tmp_path: Path) -> None:
+    engine = book(tmp_path, REPORT_BACK % "")
+    d = engine.evaluate(leave(steps=[{"step": "report_back", "party": "head", "date": "2026-03-01"}]))
+    assert outcomes(d) == {"mini.leave.report_back": "obligation"}
+    d = engine.evaluate(leave(steps=[{"step": "report_back", "party": "head", "date": "2026-03-12"}]))
+    assert outcomes(d) == {"mini.leave.report_back": "satisfied"}
+
+
+def test_a_requirement_without_timing_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(govrules.RulebookError, match="timing"):
+        book(tmp_path, (REPORT_BACK % "").replace("timing: after, ", ""))
+
+
+NOTICE = f"""\
+- id: mini.leave.tells_head
+  kind: leave_jurisdiction
+  topic: leave.who_is_told
+  modality: shall
+  quote: {QUOTE}
+  when: actor.role == "deputy"
+  effect: {{require: {{step: notice, timing: before, party: head%s}}}}
+  message: {{zh: 事先报告区长。, en: Tell the head beforehand.}}
+"""
+
+
+# --- fail closed on steps ----------------------------------------------------------------------
+def test_a_step_without_a_date_is_never_done_on_time(tmp_path: Path) -> None:
+    engine = book(tmp_path, NOTICE % "")
+    d = engine.evaluate(leave(steps=[{"step": "notice", "party": "head"}]))
+    assert d.verdict == "conditional" and d.conditional_on == ("missing_facts",)
+    assert d.missing_facts == ("steps[0].date",)
+
+
+def test_a_written_requirement_needs_written_true(tmp_path: Path) -> None:
+    engine = book(tmp_path, NOTICE % ", written: true")
+    step = {"step": "notice", "party": "head", "date": "2026-03-08"}
+    assert engine.evaluate(leave(steps=[step])).missing_facts == ("steps[0].written",)
+    assert engine.evaluate(leave(steps=[{**step, "written": False}])).verdict == "denied"
+    assert engine.evaluate(leave(steps=[{**step, "written": True}])).verdict == "allowed"
+
+
+def test_of_several_matching_steps_the_one_that_satisfies_counts(tmp_path: Path) -> None:
+    engine = book(tmp_path, NOTICE % ", written: true")
+    oral = {"step": "notice", "party": "head", "date": "2026-03-02", "written": False}
+    written = {"step": "notice", "party": "head", "date": "2026-03-05", "written": True}
+    d = engine.evaluate(leave(steps=[oral, written]))
+    assert d.verdict == "allowed" and outcomes(d) == {"mini.leave.tells_head": "satisfied"}
+
+
+def test_a_prior_step_done_after_the_act_is_late(tmp_path: Path) -> None:
+    engine = book(tmp_path, NOTICE % "")
+    d = engine.evaluate(leave(steps=[{"step": "notice", "party": "head", "date": "2026-03-10"}]))
+    assert d.verdict == "denied" and d.findings[0].comply_by == dt.date(2026, 3, 9)
+
+
+# --- 2. compliant acts cite the rule -----------------------------------------------------------
+BAN = f"""\
+- id: mini.leave.no_abroad
+  kind: leave_jurisdiction
+  topic: leave.who_is_told
+  modality: must
+  quote: {QUOTE}
+  scope: actor.role == "deputy"
+  when: destination == "abroad"
+  effect: deny
+  message: {{zh: 示例禁止。, en: An example ban.}}
+"""
+
+
+def test_a_deny_rule_with_scope_cites_the_compliant_act(tmp_path: Path) -> None:
+    engine = book(tmp_path, BAN)
+    ok = engine.evaluate(leave(destination="in_province"))
+    assert ok.verdict == "allowed" and not ok.silent
+    assert outcomes(ok) == {"mini.leave.no_abroad": "satisfied"} and ok.findings[0].article == 2
+    assert engine.evaluate(leave(destination="abroad")).verdict == "denied"
+    out_of_scope = engine.evaluate({**leave(destination="abroad"), "actor": {"role": "head"}})
+    assert out_of_scope.verdict == "allowed" and out_of_scope.silent and not out_of_scope.findings
+
+
+def test_scope_is_refused_on_a_requirement(tmp_path: Path) -> None:
+    with pytest.raises(govrules.RulebookError, match="scope"):
+        book(tmp_path, (NOTICE % "").replace("  when:", "  scope: true\n  when:"))
+
+
+# --- 3. presumptions ---------------------------------------------------------------------------
+PRESUMED = BAN.replace('  when: destination == "abroad"\n', '  when: leads_delegation\n') + """\
+  presume:
+    - fact: leads_delegation
+      value: false
+      reason: {zh: 示例推定。, en: An example presumption.}
+"""
+
+
+def test_a_presumption_is_listed_and_strict_sets_it_aside(tmp_path: Path) -> None:
+    engine = book(tmp_path, PRESUMED)
+    d = engine.evaluate(leave())
+    assert d.verdict == "allowed"
+    (a,) = d.assumptions
+    assert (a.rule, a.fact, a.value, a.article) == ("mini.leave.no_abroad", "leads_delegation", False, 2)
+    strict = engine.evaluate(leave(), strict=True)
+    assert strict.verdict == "conditional" and strict.missing_facts == ("leads_delegation",)
+    assert not strict.assumptions
+    given = engine.evaluate(leave(leads_delegation=True))
+    assert given.verdict == "denied" and not given.assumptions
+
+
+def test_a_presumption_of_an_unknown_fact_or_a_wrong_value_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(govrules.RulebookError, match="E312"):
+        book(tmp_path, PRESUMED.replace("fact: leads_delegation", "fact: leads_delegaton"))
+    with pytest.raises(govrules.RulebookError, match="E313"):
+        book(tmp_path, PRESUMED.replace("value: false", "value: 3"))
+
+
+def test_unknown_as_a_value_is_the_same_as_not_given(tmp_path: Path) -> None:
+    engine = book(tmp_path, BAN)
+    d = engine.evaluate(leave(destination="unknown"))
+    assert d.verdict == "conditional" and d.missing_facts == ("destination",)
+
+
+# --- exceptions ---------------------------------------------------------------------------------
+EXCEPTION_WITH_REQUIREMENT = BAN + """\
+- id: mini.leave.abroad_if_approved
+  kind: leave_jurisdiction
+  topic: leave.who_is_told
+  modality: may
+  when: destination == "abroad"
+  exception_to: [mini.leave.no_abroad]
+  effect: {require: {step: approval, timing: before, party: head}}
+  message: {zh: 经批准可以。, en: Allowed with approval.}
+"""
+
+
+def test_an_exception_whose_requirement_is_broken_does_not_defeat_its_rule(tmp_path: Path) -> None:
+    engine = book(tmp_path, EXCEPTION_WITH_REQUIREMENT)
+    before = engine.evaluate(leave(destination="abroad"))
+    assert before.verdict == "conditional" and before.conditional_on == ("pending_steps",)
+    after = engine.evaluate(leave(destination="abroad", as_of="2026-03-20"))
+    assert after.verdict == "denied"
+    approved = engine.evaluate(leave(destination="abroad", steps=[
+        {"step": "approval", "party": "head", "date": "2026-03-01"}]))
+    assert approved.verdict == "allowed"
+
+
+# --- conditions that fail open are refused in a migrated rulebook -------------------------------
+def test_known_guard_is_refused_in_a_migrated_binding_rule(tmp_path: Path) -> None:
+    guarded = BAN.replace('when: destination == "abroad"', 'when: known(destination) and destination == "abroad"')
+    text = MINI.read_text(encoding="utf-8")
+    book(tmp_path, guarded)  # loads in a rulebook not yet migrated
+    (tmp_path / "mini.yaml").write_text(
+        (tmp_path / "mini.yaml").read_text(encoding="utf-8").replace("roles:", "migrated: true\nroles:", 1),
+        encoding="utf-8")
+    assert "migrated" not in text
+    with pytest.raises(govrules.RulebookError, match="C040"):
+        govrules.load(tmp_path / "mini.yaml")
+
+
+def test_a_complete_case_split_on_known_is_accepted(tmp_path: Path) -> None:
+    split = BAN.replace(
+        'when: destination == "abroad"',
+        'when: (known(return_date) and days_between(date, return_date) > 30) or (not known(return_date) and destination == "abroad")')
+    book(tmp_path, split.replace("modality: must", "modality: must"))
+    (tmp_path / "mini.yaml").write_text(
+        (tmp_path / "mini.yaml").read_text(encoding="utf-8").replace("roles:", "migrated: true\nroles:", 1),
+        encoding="utf-8")
+    engine = govrules.load(tmp_path / "mini.yaml")
+    assert engine.evaluate(leave(destination="abroad")).verdict == "denied"
+
+
+def test_membership_in_a_list_with_an_unknown_item_is_unknown(tmp_path: Path) -> None:
+    rule = BAN.replace('when: destination == "abroad"', 'when: \'"abroad" in [destination, "in_province"]\'')
+    engine = book(tmp_path, rule)
+    assert engine.evaluate(leave()).verdict == "conditional"
+    assert engine.evaluate(leave(destination="abroad")).verdict == "denied"
+    assert engine.evaluate(leave(destination="out_of_province")).verdict == "allowed"
+
+
+def test_lists_are_not_compared_with_equals(tmp_path: Path) -> None:
+    with pytest.raises(govrules.RulebookError, match="C021"):
+        book(tmp_path, BAN.replace('when: destination == "abroad"', 'when: \'["a"] == ["a"]\''))
