@@ -25,13 +25,14 @@ from ._actions import (
     ReportMatter,
     RequestMeetingAbsence,
     SendGreetingOrInscription,
+    SignContract,
     SignDocument,
     Step,
     SubmitDocument,
 )
 from ._audit import AuditFinding, AuditReport, LogProblem, audit, audit_file
 from ._calendar import WorkCalendar
-from ._decision import Decision, Finding, Obligation, TraceEntry
+from ._decision import Assumption, Decision, FactUse, Finding, Obligation, TraceEntry
 from ._engine import Engine, load, parse_action
 from ._errors import ActionError, Diagnostic, GovrulesError, RulebookError
 from ._events import Event
@@ -39,6 +40,7 @@ from ._events import Event
 __all__ = [
     "Action",
     "ActionError",
+    "Assumption",
     "Actor",
     "AttendEvent",
     "AuditFinding",
@@ -49,6 +51,7 @@ __all__ = [
     "Diagnostic",
     "Engine",
     "Event",
+    "FactUse",
     "Finding",
     "GovrulesError",
     "IssueBriefing",
@@ -64,6 +67,7 @@ __all__ = [
     "RequestMeetingAbsence",
     "RulebookError",
     "SendGreetingOrInscription",
+    "SignContract",
     "SignDocument",
     "Step",
     "SubmitDocument",

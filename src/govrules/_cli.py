@@ -107,13 +107,13 @@ def _read_lines(path: str) -> Iterator[Item]:
         yield Item(path, 0, error="empty file: no actions")
 
 
-def _judge(engine: Engine, item: Item, trace: bool) -> Item:
+def _judge(engine: Engine, item: Item, trace: bool, strict: bool = False) -> Item:
     if item.error is None:
         if not isinstance(item.data, dict):
             item.error = NOT_AN_ACTION
         else:
             try:
-                item.decision = engine.evaluate(item.data, trace=trace)
+                item.decision = engine.evaluate(item.data, trace=trace, strict=strict)
             except ActionError as exc:
                 item.error = str(exc)
     return item
@@ -127,7 +127,11 @@ def _text(it: Item, lang: str) -> str:
     d = it.decision
     lines = [f"{where}: {d.verdict.upper()} {d.action_id or d.kind} ({d.jurisdiction}, {d.date}, {d.rulebook})"]
     if d.silent:
-        lines.append(f"    《{d.document}》 has no provision on `{d.kind}`")
+        lines.append(f"    no provision of 《{d.document}》 applies to this `{d.kind}`")
+    if d.conditional_on:
+        lines.append(f"    conditional on: {', '.join(_NEEDS[n] for n in d.conditional_on)}")
+    if d.breach and d.verdict != "denied":
+        lines.append("    BREACH: a follow-up duty is overdue")
     for f in d.findings:
         msg = f.message_zh if lang == "zh" else f.message_en
         extra = ""
@@ -137,7 +141,12 @@ def _text(it: Item, lang: str) -> str:
             extra += f" — due {f.due}"
         if f.comply_by:
             extra += f" — would have complied by {f.comply_by}"
+        if f.follow_up:
+            extra += " — a duty after the act"
         lines.append(f"    [{f.outcome}] {f.citation_zh}（{f.label}）{f.rule}: {msg}{extra}")
+    for a in d.assumptions:
+        reason = a.reason_zh if lang == "zh" else a.reason_en
+        lines.append(f"    presumed: {a.fact} = {json.dumps(a.value)} ({reason}) [{a.rule}]")
     for o in d.obligations:
         due = f" by {o.due}" if o.due else ""
         prov = " (provisional: holiday schedule not yet published)" if o.provisional else ""
@@ -161,15 +170,29 @@ class Tally:
     denied: int = 0
     errors: int = 0
 
+    breaches: int = 0  # decisions with a binding duty broken: every denied one, and overdue follow-ups
+
     def add(self, tag: str) -> None:
-        """Count one verdict, or one "error"."""
-        name = "errors" if tag == "error" else tag
+        """Count one verdict ("denied", or "allowed!" when a follow-up is overdue), or one "error"."""
+        verdict = tag.rstrip("!")
+        name = "errors" if verdict == "error" else verdict
         setattr(self, name, getattr(self, name) + 1)
+        self.breaches += tag.endswith("!") or verdict == "denied"
 
     def __str__(self) -> str:
         total = self.allowed + self.conditional + self.denied + self.errors
+        overdue = self.breaches - self.denied
         return (f"{total} actions: {self.allowed} allowed, {self.conditional} conditional, "
-                f"{self.denied} denied, {self.errors} errors")
+                f"{self.denied} denied, {self.errors} errors" + (f"; {overdue} with an overdue duty" if overdue else ""))
+
+
+def _tag(it: Item) -> str:
+    d = it.decision
+    return "error" if d is None else d.verdict + ("!" if d.breach and d.verdict != "denied" else "")
+
+
+_NEEDS = {"missing_facts": "facts to give", "pending_steps": "steps to get done",
+          "exception_grounds": "grounds to record for departing from an in-principle rule"}
 
 
 def _junit(items: list[Item], out: TextIO) -> None:
@@ -284,7 +307,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format in ("junit", "sarif"):  # their headers count what follows: gather first
         collected = [it for it, _ in _judge_all(args, items, render=None)]
         for it in collected:
-            tally.add(it.decision.verdict if it.decision else "error")
+            tally.add(_tag(it))
         (_junit(collected, out) if args.format == "junit" else _sarif(collected, out, args.lang))
     elif args.format == "json":
         out.write(f'{{"version": {JSON_SHAPE_VERSION}, "results": [\n')
@@ -299,7 +322,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         out.write(f"{tally}\n")
     if tally.errors:
         return EXIT_INPUT
-    return EXIT_DENIED if tally.denied and not args.exit_zero else EXIT_OK
+    return EXIT_DENIED if tally.breaches and not args.exit_zero else EXIT_OK
 
 
 CHUNK = 1000
@@ -310,7 +333,7 @@ def _judge_all(args: argparse.Namespace, items: Iterator[Item], render: str | No
     with a bounded number of chunks in flight, so that memory stays flat whatever the input size.
     With `render`, each comes back as (verdict or "error", its text in that format), rendered where
     it was judged; without, as (the item, None)."""
-    job = (args.trace, render, getattr(args, "lang", "en"))
+    job = (args.trace, render, getattr(args, "lang", "en"), getattr(args, "strict", False))
     if args.jobs <= 1:
         engine = _engine(args)
         for chunk in _chunks(items):
@@ -331,15 +354,15 @@ def _chunks(items: Iterator[Item]) -> Iterator[list[Item]]:
     return iter(lambda: list(islice(items, CHUNK)), [])
 
 
-def _process(engine: Engine, chunk: list[Item], trace: bool, render: str | None, lang: str) -> list[Any]:
+def _process(engine: Engine, chunk: list[Item], trace: bool, render: str | None, lang: str,
+             strict: bool) -> list[Any]:
     out: list[Any] = []
     for it in chunk:
-        _judge(engine, it, trace)
+        _judge(engine, it, trace, strict)
         if render is None:
             out.append((it, None))
         else:
-            tag = it.decision.verdict if it.decision else "error"
-            out.append((tag, _json(it) if render == "json" else _text(it, lang)))
+            out.append((_tag(it), _json(it) if render == "json" else _text(it, lang)))
     return out
 
 
@@ -351,9 +374,30 @@ def _start_worker(rulebook: str | None, rules: list[str] | None) -> None:
     _WORKER = load(rulebook, extra=rules or ())
 
 
-def _work(chunk: list[Item], trace: bool, render: str | None, lang: str) -> list[Any]:
+def _work(chunk: list[Item], trace: bool, render: str | None, lang: str, strict: bool) -> list[Any]:
     assert _WORKER is not None
-    return _process(_WORKER, chunk, trace, render, lang)
+    return _process(_WORKER, chunk, trace, render, lang, strict)
+
+
+def cmd_facts(args: argparse.Namespace) -> int:
+    """The checklist of one kind in one jurisdiction: what the rules in force read."""
+    engine = _engine(args)
+    try:
+        facts = engine.facts(args.kind, args.jurisdiction, args.date)
+    except ActionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.format == "json":
+        print(json.dumps([f.model_dump() for f in facts], ensure_ascii=False, indent=1))
+        return EXIT_OK
+    for f in facts:
+        text = (f.description_zh or f.description_en) if args.lang == "zh" else (f.description_en or f.description_zh)
+        presumed = " (presumed when not given)" if f.presumed else ""
+        print(f"{f.name}: {f.type}{presumed}")
+        if text:
+            print(f"    {text}")
+        print(f"    read by: {', '.join(f.rules)}")
+    return EXIT_OK
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -584,9 +628,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "junit", "sarif"), default="text")
     check.add_argument("--lang", choices=("en", "zh"), default="en")
     check.add_argument("--trace", action="store_true", help="include how each rule was weighed")
+    check.add_argument("--strict", action="store_true",
+                       help="set aside the rulebook's presumptions: every fact not given is missing")
     check.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
     check.add_argument("--exit-zero", action="store_true",
-                       help="exit 0 even when an action is denied (bad input still exits 2)")
+                       help="exit 0 even when an action is denied or a duty overdue (bad input still exits 2)")
     check.add_argument("--rules", action="append", help="overlay rule files or folders")
     check.add_argument("--rulebook", help="a rulebook folder instead of the bundled one")
     check.set_defaults(func=cmd_check)
@@ -603,6 +649,16 @@ def build_parser() -> argparse.ArgumentParser:
     explain_.add_argument("--rules", action="append", help="overlay rule files or folders")
     explain_.add_argument("--rulebook", help="a rulebook folder instead of the bundled one")
     explain_.set_defaults(func=cmd_explain)
+
+    facts = sub.add_parser("facts", help="the facts and steps the rules of one kind read: a checklist for a form")
+    facts.add_argument("kind")
+    facts.add_argument("-j", "--jurisdiction", required=True)
+    facts.add_argument("--date", type=_day, help="the rules in force on this day (default: today)")
+    facts.add_argument("--lang", choices=("en", "zh"), default="en")
+    facts.add_argument("--format", choices=("text", "json"), default="text")
+    facts.add_argument("--rules", action="append", help="overlay rule files or folders")
+    facts.add_argument("--rulebook", help="a rulebook folder instead of the bundled one")
+    facts.set_defaults(func=cmd_facts)
 
     schema = sub.add_parser("schema", help="the JSON Schema of rulebook, action or rule test files")
     schema.add_argument("kind", choices=KINDS)

@@ -102,3 +102,15 @@ class Decision(_Out):
     provisional: bool = False
     silent: bool = False  # no provision of the rulebook applies to this action: allowed, citing nothing
     trace: tuple[TraceEntry, ...] | None = None
+
+
+class FactUse(_Out):
+    """A fact (a field of an action kind, or a step) that the rules in force read: one line of the
+    checklist an integrator builds a form from (`Engine.facts`)."""
+
+    name: str  # `destination`, `actor.role`, or `step: approval (head)`
+    type: str  # bool, date, int, str, one of …, list, step
+    description_en: str
+    description_zh: str
+    rules: tuple[str, ...]  # the rules that read it
+    presumed: bool = False  # a rule presumes it when it is not given (listed in the decision)

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from ._actions import ACTION_ADAPTER, ACTION_MODELS, Action, Step
 from ._calendar import WorkCalendar
 from ._compile import CompiledRule, Version, build, bundled_dir, rulebook_files
-from ._condition import Checked
-from ._decision import Assumption, Decision, Finding, Obligation, TraceEntry
-from ._errors import ActionError
+from ._condition import Checked, Type, type_of
+from ._decision import Assumption, Decision, FactUse, Finding, Obligation, TraceEntry
+from ._errors import ActionError, did_you_mean
 from ._rulebook import Presumption, Require
 
 _VALUE = {True: "true", False: "false", None: "unknown"}
@@ -56,8 +57,6 @@ class Engine:
         """The version of a jurisdiction's rules in force on `day`. Raises ActionError."""
         versions = self._versions.get(jurisdiction)
         if versions is None:
-            from ._errors import did_you_mean
-
             hint = did_you_mean(jurisdiction, self._versions)
             raise ActionError(
                 f"unknown jurisdiction `{jurisdiction}`" + (f"; {hint}" if hint else ""), path="jurisdiction"
@@ -71,6 +70,37 @@ class Engine:
             f"takes effect on {first.effective_from.isoformat()}",
             path="date",
         )
+
+    def facts(self, kind: str, jurisdiction: str, day: dt.date | None = None) -> tuple[FactUse, ...]:
+        """What the rules of `kind` in force on `day` (default: today) read: each fact with its
+        description and the rules reading it, then each step they require. Raises ActionError."""
+        if kind not in ACTION_MODELS:
+            raise ActionError(f"unknown kind `{kind}`" + (f"; {h}" if (h := did_you_mean(kind, ACTION_MODELS)) else ""),
+                              path="kind")
+        version = self.version_for(jurisdiction, day or dt.date.today())
+        model = ACTION_MODELS[kind]
+        readers: dict[str, list[str]] = {}
+        presumed: set[str] = set()
+        steps: dict[tuple[str, str], list[str]] = {}
+        for rule in version.by_kind.get(kind, ()):
+            for path in rule.condition.getters:
+                readers.setdefault(".".join(path), []).append(rule.rule.id)
+            presumed.update(p.fact for p in rule.rule.presume)
+            req = rule.rule.effect.require
+            if req is not None:
+                if req.due is not None:
+                    readers.setdefault(req.due.anchor, []).append(rule.rule.id)
+                for party in req.parties:
+                    steps.setdefault((req.step, party), []).append(rule.rule.id)
+        out = []
+        for name, rules in readers.items():
+            info, typ = _field(model, name)
+            out.append(FactUse(name=name, type=str(typ), description_en=info.description or "",
+                               description_zh=_zh(info), rules=tuple(dict.fromkeys(rules)), presumed=name in presumed))
+        for (step, party), rules in steps.items():
+            out.append(FactUse(name=f"step: {step} ({party})", type="step", description_en=f"a `{step}` step "
+                               f"by or to `{party}`, dated", description_zh="", rules=tuple(dict.fromkeys(rules))))
+        return tuple(out)
 
     # --- judging ------------------------------------------------------------------------------
     def evaluate(self, action: Action | Mapping[str, Any], *, trace: bool = False, strict: bool = False) -> Decision:
@@ -358,6 +388,25 @@ class _Judgement:
             assumptions=tuple(self.assumptions.values()), provisional=self.provisional,
             silent=not self.findings, trace=tuple(self.trace) if self.trace is not None else None,
         )
+
+
+def _field(model: type[BaseModel], dotted: str) -> tuple[FieldInfo, Type]:
+    """The pydantic field and our type of a dotted path below `model` (checked at load)."""
+    info: FieldInfo | None = None
+    current: type[BaseModel] | None = model
+    typ = type_of(None)
+    for name in dotted.split("."):
+        assert current is not None
+        info = current.model_fields[name]
+        typ = type_of(info.annotation)
+        current = typ.model
+    assert info is not None
+    return info, typ
+
+
+def _zh(info: FieldInfo) -> str:
+    extra = info.json_schema_extra
+    return str(extra.get("zh", "")) if isinstance(extra, dict) else ""
 
 
 def _facts(rule: CompiledRule, act: Action) -> dict[str, Any]:
