@@ -90,4 +90,4 @@ def test_missing_path_and_directory(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_rule_tests_command_passes_on_the_fixture(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["test", *RB]) == 0
-    assert "3 passed, 0 failed" in capsys.readouterr().out
+    assert "4 passed, 0 failed" in capsys.readouterr().out

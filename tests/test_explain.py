@@ -95,7 +95,7 @@ def test_silent_kind(mini: govrules.Engine) -> None:
         },
         "en",
     )
-    assert "has no provision on this kind of action: allowed" in text
+    assert "has no provision that applies to this action: allowed, citing nothing" in text
 
 
 def test_every_step_and_party_has_a_chinese_name() -> None:

@@ -126,7 +126,13 @@ TEXT: dict[str, dict[str, str]] = {
         "comply_by": "按期应于{}前办理",
         "none": "无",
         "not_given": "未提供",
-        "silent": "对此类事项未作规定，故准许",
+        "silent": "没有适用于本事项的条款，故准许（不援引任何条文）",
+        "conditional_on": "尚待：{}",
+        "missing_facts": "补充事实",
+        "pending_steps": "办理前置手续",
+        "exception_grounds": "载明不按原则办理的例外理由",
+        "breach": "已违反：事后应办事项逾期未办",
+        "presumed": "推定事实",
         "provisional": "暂定：该年节假日安排尚未公布",
         "follow_up": "事后办理，不影响本事项",
         "written": "书面",
@@ -168,7 +174,13 @@ TEXT: dict[str, dict[str, str]] = {
         "comply_by": "would have complied by {}",
         "none": "none",
         "not_given": "not given",
-        "silent": "has no provision on this kind of action: allowed",
+        "silent": "has no provision that applies to this action: allowed, citing nothing",
+        "conditional_on": "waiting on: {}",
+        "missing_facts": "facts to give",
+        "pending_steps": "steps to get done",
+        "exception_grounds": "grounds to record for departing from an in-principle rule",
+        "breach": "breach: a duty after the act is overdue",
+        "presumed": "Presumed facts",
         "provisional": "provisional: the year's holiday schedule is not published yet",
         "follow_up": "follows the act, does not hold it back",
         "written": "in writing",
@@ -220,6 +232,15 @@ class _Explanation:
         self.out(0, f"{t['steps']}{c}{('；' if zh else '; ').join(done) or t['none']}")
         if d.silent:
             self.out(0, f"《{meta.short_zh}》{t['silent']}")
+        if d.conditional_on:
+            self.out(0, t["conditional_on"].format(self.sep.join(t[n] for n in d.conditional_on)))
+        if d.breach and d.verdict != "denied":
+            self.out(0, t["breach"])
+        if d.assumptions:
+            self.out(0, f"{t['presumed']}{c}")
+            for a in d.assumptions:
+                reason = a.reason_zh if zh else a.reason_en
+                self.out(1, f"{a.fact} = {self.show(a.value)}{self.paren[0]}{reason}{self.paren[1]} {a.rule}")
         trace = d.trace or ()
         self.out(0, f"{t['rules']}{c}" + ("" if trace else t["not_weighed"]))
         exceptions: dict[str, list[TraceEntry]] = {}
