@@ -590,6 +590,9 @@ class IssueBriefing(_Action):
     to_leader_personally: bool | None = Field(
         None, description="Sent straight to a leader in person (直接报送领导同志本人)."
     )
+    new_kind: bool | None = Field(
+        None, description="The briefing starts a further kind of briefing (新创办一种简报), not another issue of one the issuer has."
+    )
 
 
 class IssueDirective(_Action):
