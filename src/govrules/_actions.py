@@ -1142,7 +1142,8 @@ class IssueBriefing(_Action):
         json_schema_extra={"zh": "直接报送领导同志本人"},
     )
     new_kind: bool | None = Field(
-        None, description="The briefing starts a further kind of briefing (新创办一种简报), not another issue of one the issuer has."
+        None, description="The briefing starts a further kind of briefing (新创办一种简报), not another issue of one the issuer has.",
+        json_schema_extra={"zh": "是否新创办一种简报（而非已有简报的又一期）"},
     )
 
 
