@@ -432,6 +432,9 @@ class RequestMeetingAbsence(_Action):
     substitute_related_to_topic: bool | None = None
     brings_deputies: bool | None = None
     special_reason: bool | None = Field(None, description="特殊原因: left to judgement by the text.")
+    sends_substitute: bool | None = Field(
+        None, description="Someone else attends in the absent member's place (由他人代替出席会议)."
+    )
 
 
 # --- 7. major decisions ----------------------------------------------------------------------
