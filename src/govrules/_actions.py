@@ -813,6 +813,10 @@ class RequestMeetingAbsence(_Action):
         description="特殊原因: a special reason excuses the absence; left to judgement by the text.",
         json_schema_extra={"zh": "有特殊原因，由文本留待判断"},
     )
+    sends_substitute: bool | None = Field(
+        None, description="Someone else attends in the absent member's place (由他人代替出席会议).",
+        json_schema_extra={"zh": "是否由他人代替出席会议"},
+    )
 
 
 # --- 7. major decisions ----------------------------------------------------------------------
