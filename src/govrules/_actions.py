@@ -280,6 +280,9 @@ class SignDocument(_Action):
     states_government_consent: bool | None = Field(
         None, description="The text states “经区政府同意” or the like."
     )
+    conveys_government_decision: bool | None = Field(
+        None, description="The document conveys a matter the government has decided (传达政府决策事项)."
+    )
 
 
 # --- 3. submitting documents -------------------------------------------------------------
@@ -410,6 +413,9 @@ class ConveneMeeting(_Action):
         None,
         description="A provincial or city-wide meeting held locally at a department's arrangement "
         "(在本地召开的全省全市性会议).",
+    )
+    needs_minutes: bool | None = Field(
+        None, description="The meeting is to have minutes (需要形成会议纪要的)."
     )
 
 
@@ -577,6 +583,9 @@ class ReportMatter(_Action):
     written: bool | None = None
     to: Party | None = None
     important: bool | None = Field(None, description="重要事项 / 重大情况: left to judgement by the text.")
+    on_behalf_of_government: bool | None = Field(
+        None, description="A department reports or briefs on the government's behalf (代表政府汇报或通报)."
+    )
 
 
 # --- 14. briefings and directives ------------------------------------------------------------
