@@ -454,6 +454,9 @@ class SignDocument(_Action):
         description="The text states “经区政府同意” or the like.",
         json_schema_extra={"zh": "文中注明“经区政府同意”等字样"},
     )
+    conveys_government_decision: bool | None = Field(
+        None, description="The document conveys a matter the government has decided (传达政府决策事项)."
+    )
 
 
 # --- 3. submitting documents -------------------------------------------------------------
@@ -761,6 +764,9 @@ class ConveneMeeting(_Action):
         None,
         description="A provincial or city-wide meeting a department arranges locally (在本地召开全省全市性会议).",
         json_schema_extra={"zh": "部门安排在本地召开全省、全市性会议"},
+    )
+    needs_minutes: bool | None = Field(
+        None, description="The meeting is to have minutes (需要形成会议纪要的)."
     )
 
 
@@ -1114,6 +1120,10 @@ class ReportMatter(_Action):
         None,
         description="重要事项 / 重大情况: left to judgement by the text.",
         json_schema_extra={"zh": "重要事项、重大情况，由文本留待判断"},
+    )
+    on_behalf_of_government: bool | None = Field(
+        None, description="A department reports or briefs on the government's behalf (代表政府汇报或通报).",
+        json_schema_extra={"zh": "是否代表政府汇报或通报"},
     )
 
 
