@@ -455,7 +455,8 @@ class SignDocument(_Action):
         json_schema_extra={"zh": "文中注明“经区政府同意”等字样"},
     )
     conveys_government_decision: bool | None = Field(
-        None, description="The document conveys a matter the government has decided (传达政府决策事项)."
+        None, description="The document conveys a matter the government has decided (传达政府决策事项).",
+        json_schema_extra={"zh": "是否传达政府决策事项"},
     )
 
 
@@ -766,7 +767,8 @@ class ConveneMeeting(_Action):
         json_schema_extra={"zh": "部门安排在本地召开全省、全市性会议"},
     )
     needs_minutes: bool | None = Field(
-        None, description="The meeting is to have minutes (需要形成会议纪要的)."
+        None, description="The meeting is to have minutes (需要形成会议纪要的).",
+        json_schema_extra={"zh": "是否需要形成会议纪要"},
     )
 
 
