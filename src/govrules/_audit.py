@@ -300,6 +300,10 @@ def _read(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
             elif exp is not None and exp.ahead is not None:
                 due = _due(calendar, event.date, exp.ahead.days, exp.ahead.unit, exp.ahead.counts_start, -1)
                 payload = (due.toordinal(), 0)
+            elif chk.frequency is not None and chk.frequency.period is not None:
+                year = getattr(event, chk.frequency.year_field, None) if chk.frequency.year_field else None
+                day = dt.date(year, 1, 1) if isinstance(year, int) else event.date
+                payload = (_period(day, chk.frequency.period)[0].toordinal(), 0)
             elif chk.limit is not None:
                 key = (c.n, *(str(getattr(event, f)) for f in chk.limit.per), event.date.year)
                 payload = (groups.setdefault(key, len(groups)), 0)
@@ -391,9 +395,7 @@ def _link(calendar: WorkCalendar, recs: list[_Rec], checks: list[_Check], proble
             if form == "limit":
                 key = (n, a)
             elif form == "period":
-                freq = checks[n].audit.check.frequency
-                assert freq is not None and freq.period is not None
-                key = (n, _period(dt.date.fromordinal(rec.d), freq.period)[0].toordinal())
+                key = (n, a)
             else:
                 continue
             k = (groups if form == "limit" else in_period).get(key, 0)
@@ -532,10 +534,7 @@ def _facts(log: _Log, c: _Check) -> Iterator[dict[str, Any]]:
             elif c.form == "limit":
                 fact.update({f"g{n}": a, f"k{n}": log.rank[rec.s][n]})
             elif c.form == "period":
-                freq = c.audit.check.frequency
-                assert freq is not None and freq.period is not None
-                fact[f"p{n}"] = _period(dt.date.fromordinal(rec.d), freq.period)[0].toordinal()
-                fact[f"k{n}"] = log.rank[rec.s][n]
+                fact.update({f"p{n}": a, f"k{n}": log.rank[rec.s][n]})
         for m, rank in rec.links or ():
             if m == n:
                 fact.update({f"x{n}": 1, f"k{n}": rank})

@@ -160,9 +160,14 @@ class Frequency(_Model):
     at_least: int = Field(1, ge=1, le=100)
     period: Literal["week", "month", "two_months", "quarter", "half", "year"] | None = None
     every_days: int | None = Field(None, ge=1, le=366)
+    year_field: str | None = Field(
+        None, description="An integer field of the trigger naming the year it serves (a yearly plan made "
+        "ahead): the trigger counts in that year instead of the year of its date (`period: year` only).")
 
     @model_validator(mode="after")
     def _one_period(self) -> Frequency:
+        if self.year_field is not None and self.period != "year":
+            raise ValueError("`year_field` goes with `period: year`")
         if (self.period is None) == (self.every_days is None):
             raise ValueError("give exactly one of `period` (calendar periods) or `every_days` (a cadence)")
         if self.every_days is not None and self.at_least != 1:
