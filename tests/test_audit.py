@@ -242,3 +242,90 @@ def test_a_bad_as_of_date_is_a_usage_error_not_a_traceback(capsys: pytest.Captur
         main(["audit", "log.jsonl", "--as-of", "2026-13-01"])
     assert exit_.value.code == 2
     assert "`2026-13-01` is not a date" in capsys.readouterr().err
+
+
+# --- the audit as a process -------------------------------------------------------------------
+def _children(pid: int) -> set[int]:
+    """Every descendant of `pid`, from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    out: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            out.add(child)
+            todo.append(child)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    src = str(Path(govrules.__file__).resolve().parent.parent)
+    return {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+@pytest.mark.skipif("rete" not in BACKENDS, reason="durable-rules is not installed (Python 3.13)")
+def test_sigterm_exits_143_without_traceback_and_leaves_no_worker(tmp_path: Path) -> None:
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    log = tmp_path / "big.jsonl"
+    with log.open("w", encoding="utf-8") as f:
+        for e in random_log(random.Random(1), 60_000):
+            f.write(json.dumps(e) + "\n")
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from govrules._cli import main; sys.exit(main())",
+                             "audit", str(log), "--as-of", "2026-07-01", "--rulebook", str(AUD), "--backend", "rete"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env())
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while not workers and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        workers = _children(proc.pid)
+    assert workers, "the audit started no worker (finished too soon?)"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143, err
+    assert b"Traceback" not in err and b"interrupted" in err
+    time.sleep(0.5)
+    assert not [w for w in workers if _alive(w)]
+
+
+def test_import_does_not_load_durable_rules_and_a_script_without_guard_runs_once(tmp_path: Path) -> None:
+    """Issue 11 §2/§5: durable-rules only inside the Rete backend's workers; the caller's script is
+    not re-run in them (multiprocessing re-imported an unguarded __main__)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import sys, datetime as dt, govrules\n"
+        "print('durable loaded at import:', 'durable_rules_engine' in sys.modules)\n"
+        f"engine = govrules.load({str(AUD)!r})\n"
+        "log = [{'type': 'meeting_held', 'id': 'm', 'jurisdiction': 'aud', 'date': '2026-03-02',\n"
+        "        'actor': {'role': 'head'}, 'meeting': 'topical'}]\n"
+        "r = govrules.audit(engine, log, as_of=dt.date(2026, 3, 31))\n"
+        "print('ran', r.backend, len(r.findings), 'durable in parent:', 'durable_rules_engine' in sys.modules)\n",
+        encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=_env(), timeout=120)
+    assert out.returncode == 0, out.stderr
+    backend = "rete" if "rete" in BACKENDS else "python"
+    assert out.stdout.splitlines() == ["durable loaded at import: False",
+                                       f"ran {backend} 1 durable in parent: False"]

@@ -568,3 +568,59 @@ def test_district_wide_meeting_without_a_request_is_missing_it(engine: govrules.
     unknown = audit(engine, [mtg("zhanqian", "w", "2026-03-12", "district_wide", ref="zz")], as_of=Q1_END)
     assert of(unknown, check) == [("2026-03-12", "missing", ("w",))]
     assert [p.message for p in unknown.problems] == ["refers to unknown event `zz`"]
+
+
+# --- causes of issue 18 and issue 11 §4 --------------------------------------------------------
+def test_requesters_own_deadline_governs_consent_and_lateness(engine: govrules.Engine) -> None:
+    """Qinghemen 49, zhanqian 29, xiangshan 47: 除主办部门另有时限要求外: a request with its own
+    deadline is judged by it (not skipped): consent the day it passes, late after it."""
+    for j, check in [("qinghemen", "qinghemen.audit.countersign_2_working_days"),
+                     ("zhanqian", "zhanqian.audit.countersign_7_working_days"),
+                     ("xiangshan", "xiangshan.audit.countersign_3_working_days")]:
+        silent = [ev(j, "countersign_requested", "c", "2026-03-02", DEPT, own_deadline="2026-03-20")]
+        assert of(run(engine, silent, Q1_END), check) == [("2026-03-20", "consent", ("c",))], j
+        late = [*silent, ev(j, "countersign_replied", "r", "2026-03-23", DEPT, ref="c")]
+        assert [(f.kind, str(f.due)) for f in run(engine, late, Q1_END).findings if f.check == check] == [
+            ("late", "2026-03-20")], j
+        in_time = [*silent, ev(j, "countersign_replied", "r", "2026-03-19", DEPT, ref="c")]  # past 2/3/7 days
+        assert of(run(engine, in_time, Q1_END), check) == [], j
+
+
+def test_each_decided_document_is_issued_on_time(engine: govrules.Engine) -> None:
+    """Xiangshan 44: a meeting deciding three documents with one issued in time leaves two outstanding."""
+    log = [mtg("xiangshan", "m", "2026-03-02", "executive", decided_documents=True, documents=3),
+           ev("xiangshan", "decided_document_issued", "d1", "2026-03-04", ref="m")]
+    report = run(engine, log, Q1_END)
+    got = [(f.kind, f.events, f.outstanding) for f in report.findings
+           if f.check == "xiangshan.audit.decided_documents_5_working_days"]
+    assert got == [("missing", ("m",), 2)]
+
+
+def test_an_answer_dated_before_its_trigger_is_a_problem_not_on_time(engine: govrules.Engine) -> None:
+    """Issue 11 §4: minutes dated a year before their meeting do not answer it."""
+    log = [mtg("qinghemen", "m", "2026-03-02", "topical"),
+           qhm("minutes_issued", "n", "2025-03-02", ref="m")]
+    report = audit(engine, log, as_of=Q1_END)
+    assert [p.event for p in report.problems] == ["n"]
+    assert "before `m`" in report.problems[0].message
+    assert of(report, "qinghemen.audit.topical_minutes_3_days") == [("2026-03-06", "missing", ("m",))]
+
+
+def test_an_audit_date_beyond_the_calendar_is_refused(engine: govrules.Engine) -> None:
+    log = [mtg("qinghemen", "m", "2026-03-02", "topical")]
+    with pytest.raises(govrules.ActionError, match="beyond the working-day calendar"):
+        audit(engine, log, as_of=dt.date(9999, 12, 31))
+    far = [*log, qhm("minutes_issued", "n", "2206-03-03", ref="m")]  # a mistyped year, no --as-of
+    with pytest.raises(govrules.ActionError, match="give the audit date"):
+        audit(engine, far)
+
+
+def test_the_command_line_refuses_a_far_audit_date_without_a_traceback(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from govrules._cli import main
+
+    log = tmp_path / "log.jsonl"
+    log.write_text(json.dumps(mtg("qinghemen", "m", "2026-03-02", "topical")) + "\n", encoding="utf-8")
+    assert main(["audit", str(log), "--as-of", "9999-12-31"]) == 2
+    err = capsys.readouterr().err
+    assert "beyond the working-day calendar" in err and "Traceback" not in err
