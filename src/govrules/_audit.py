@@ -392,9 +392,7 @@ def _link(calendar: WorkCalendar, recs: list[_Rec], checks: list[_Check], proble
     for rec in kept:
         for n, (a, _b) in (rec.trig or {}).items():
             form = checks[n].form
-            if form == "limit":
-                key = (n, a)
-            elif form == "period":
+            if form == "limit" or form == "period":
                 key = (n, a)
             else:
                 continue
