@@ -1,5 +1,6 @@
-"""The audit on durable-rules: exact findings on a planted log, isolation between runs and threads,
-and a differential test against a plain reference implementation kept here."""
+"""The audit on both backends: exact findings on a planted log, isolation between runs and threads,
+a differential test of durable-rules' Rete network against the plain-Python backend (the
+reference), and the audit as a process: interrupted cleanly, leaving no worker behind."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 import govrules
-from govrules._audit import AuditReport, _period, audit, audit_file
+from govrules._audit import AuditReport, audit, audit_file
 
 AUD = Path(__file__).parent / "fixtures" / "audit"
 A = {"role": "head"}
@@ -51,8 +52,12 @@ def summary(r: AuditReport) -> list[tuple[str, str, str, tuple[str, ...]]]:
     return [(str(f.on), f.check, f.kind, f.events) for f in r.findings]
 
 
-def test_planted_log_yields_exactly_the_planted_findings(aud: govrules.Engine) -> None:
-    r = audit(aud, PLANTED, as_of=dt.date(2026, 6, 30))
+@pytest.mark.parametrize("backend", ["python", "rete"])
+def test_planted_log_yields_exactly_the_planted_findings(aud: govrules.Engine, backend: str) -> None:
+    if backend not in BACKENDS:
+        pytest.skip("durable-rules is not installed (Python 3.13)")
+    r = audit(aud, PLANTED, as_of=dt.date(2026, 6, 30), backend=backend)
+    assert r.backend == backend
     assert summary(r) == [
         ("2026-03-06", "aud.minutes_in_3_days", "late", ("m1", "n1")),
         ("2026-03-06", "aud.minutes_in_3_days", "missing", ("m2",)),
@@ -60,7 +65,11 @@ def test_planted_log_yields_exactly_the_planted_findings(aud: govrules.Engine) -
         ("2026-03-10", "aud.countersign_2_working_days", "consent", ("c1",)),
         ("2026-04-30", "aud.executive_monthly", "gap", ()),
         ("2026-05-02", "aud.one_district_wide_meeting", "excess", ("w2", "w1")),
+        ("2026-06-30", "aud.executive_monthly", "gap", ()),  # the month ending on the audit date is judged
     ]
+    # March: the log starts on 03-02, a partial month, not judged
+    assert [(str(p.start), p.judged, p.held) for p in r.periods] == [
+        ("2026-03-01", False, 1), ("2026-04-01", True, 0), ("2026-05-01", True, 1), ("2026-06-01", True, 0)]
     assert [p.message for p in r.problems] == ["refers to unknown event `zzz`"]
     assert {f.check: f.breach for f in r.findings} == {
         "aud.minutes_in_3_days": True, "aud.leave_3_days_ahead": False,  # in principle (一般)
@@ -85,62 +94,28 @@ def test_bad_events_are_reported_with_their_line(aud: govrules.Engine, tmp_path:
         (1, "colour"), (2, "type"), (3, "invalid JSON")]
 
 
-# --- the reference implementation: the same checks, plain Python ------------------------------
-def reference(engine: govrules.Engine, events: list[dict[str, Any]], as_of: dt.date) -> list[tuple[str, ...]]:
-    cal = govrules.WorkCalendar()
-    parsed = sorted((govrules._events.EVENT_ADAPTER.validate_python(e) for e in events),
-                    key=lambda e: (e.date, e.id))
-    parsed = [e for e in parsed if e.date <= as_of]  # later events are not audited
-    by_id = {e.id: e for e in parsed}
-    out = []
-    for version in engine.versions("aud"):
-        for a in version.audits:
-            chk = a.check
-            triggers = [e for e in parsed if e.type == chk.trigger.event and a.trigger.fn(e)]
-            if chk.expect is not None:
-                span = chk.expect.within or chk.expect.ahead
-                for t in triggers:
-                    if chk.expect.within:
-                        due = cal.shift(t.date, span.days, span.unit)
-                        answers = [e for e in parsed if e.type == chk.expect.event and
-                                   getattr(e, "ref", None) == t.id and a.expect.fn(e)]
-                        if answers:
-                            first = min(answers, key=lambda e: (e.date, e.id))
-                            if first.date > due:
-                                out.append((str(first.date), chk.id, "late", t.id, first.id))
-                        elif as_of > due:
-                            kind = "consent" if chk.silence == "consent" else "missing"
-                            on = due if kind == "consent" else due + dt.timedelta(days=1)
-                            out.append((str(on), chk.id, kind, t.id))
-                    else:
-                        due = cal.shift(t.date, -span.days, span.unit)
-                        needed = by_id.get(getattr(t, "ref", None) or "")
-                        if needed is None or needed.type != chk.expect.event:
-                            out.append((str(t.date), chk.id, "missing", t.id))
-                        elif needed.date > due:
-                            out.append((str(t.date), chk.id, "late", t.id, needed.id))
-            elif chk.limit is not None:
-                groups: dict[tuple[str, ...], list[Any]] = {}
-                for t in triggers:
-                    key = (*(str(getattr(t, f)) for f in chk.limit.per), str(t.date.year))
-                    groups.setdefault(key, []).append(t)
-                for ts in groups.values():
-                    for t in ts[1:]:
-                        out.append((str(t.date), chk.id, "excess", t.id, ts[0].id))
-            else:
-                days = [e.date for e in parsed if e.jurisdiction == "aud"]
-                if not days:
-                    continue
-                held = {_period(t.date, chk.frequency.period)[0] for t in triggers}
-                begin, end = _period(days[0], chk.frequency.period)
-                while end < as_of:
-                    if begin not in held:
-                        out.append((str(end), chk.id, "gap"))
-                    begin, end = _period(end + dt.timedelta(days=1), chk.frequency.period)
-    return sorted(out)
+# --- the two backends agree ---------------------------------------------------------------------
+BACKENDS = ["python", *(["rete"] if govrules._durable.available() else [])]
 
 
-def durable(r: AuditReport) -> list[tuple[str, ...]]:
+def raw(engine: govrules.Engine, events: list[dict[str, Any]], as_of: dt.date, backend: str) -> set[Any]:
+    """The raw matches of one backend, before they become findings."""
+    from govrules import _audit
+
+    problems: list[Any] = []
+    checks = [_audit._Check(n, a, _audit._form(a)) for n, a in enumerate(
+        a for j in engine.jurisdictions for v in engine.versions(j) for a in v.audits)]
+    by_version: dict[str, list[Any]] = {}
+    for j in engine.jurisdictions:
+        for v in engine.versions(j):
+            by_version[v.key] = [c for c in checks if c.audit in v.audits]
+    by_jur = {j: [c for c in checks if c.audit.jurisdiction == j] for j in engine.jurisdictions}
+    recs = list(_audit._read(engine, ((None, e, None) for e in events), by_version, by_jur, problems))
+    log = _audit._link(engine._calendar, recs, checks, problems, as_of)
+    return _audit._match_rete(log) if backend == "rete" else _audit._match_python(log)
+
+
+def summary_of(r: AuditReport) -> list[tuple[str, ...]]:
     return sorted((str(f.on), f.check, f.kind, *f.events) for f in r.findings)
 
 
@@ -171,22 +146,34 @@ def random_log(rng: random.Random, n: int) -> list[dict[str, Any]]:
     return log
 
 
-def test_durable_rules_agrees_with_the_reference_on_2000_random_logs(aud: govrules.Engine) -> None:
-    for seed in range(2000):
-        check_against_reference(aud, seed)
+@pytest.mark.skipif("rete" not in BACKENDS, reason="durable-rules is not installed (Python 3.13)")
+def test_durable_rules_agrees_with_the_python_backend_on_1000_random_logs(aud: govrules.Engine) -> None:
+    for seed in range(1000):
+        check_backends_agree(aud, seed)
 
 
-def check_against_reference(aud: govrules.Engine, seed: int) -> None:
+def check_backends_agree(aud: govrules.Engine, seed: int) -> None:
     rng = random.Random(seed)
     log = random_log(rng, rng.randrange(1, 40))
     as_of = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(30, 200))
-    r = audit(aud, log, as_of=as_of)
-    assert durable(r) == reference(aud, log, as_of), f"seed {seed}"
-    # a departure whose leave was never filed refers to an unknown event: reported, not dropped
-    kept = [e for e in log if e["date"] <= str(as_of)]
-    later = {e["id"] for e in log if e["date"] > str(as_of)}
-    unknown = {e["id"] for e in kept if "ref" in e and e["ref"] not in {x["id"] for x in kept}}
-    assert {p.event for p in r.problems} == later | unknown, f"seed {seed}"
+    assert raw(aud, log, as_of, "rete") == raw(aud, log, as_of, "python"), f"seed {seed}"
+    rete, python = audit(aud, log, as_of=as_of, backend="rete"), audit(aud, log, as_of=as_of, backend="python")
+    assert (rete.backend, python.backend) == ("rete", "python")
+    assert rete.model_copy(update={"backend": "python"}) == python, f"seed {seed}"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_random_logs_problems(aud: govrules.Engine, backend: str) -> None:
+    for seed in range(50):
+        rng = random.Random(seed)
+        log = random_log(rng, rng.randrange(1, 40))
+        as_of = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(30, 200))
+        r = audit(aud, log, as_of=as_of, backend=backend)
+        # a departure whose leave was never filed refers to an unknown event: reported, not dropped
+        kept = [e for e in log if e["date"] <= str(as_of)]
+        later = {e["id"] for e in log if e["date"] > str(as_of)}
+        unknown = {e["id"] for e in kept if "ref" in e and e["ref"] not in {x["id"] for x in kept}}
+        assert {p.event for p in r.problems} == later | unknown, f"seed {seed}"
 
 
 def test_runs_are_isolated_across_threads(aud: govrules.Engine) -> None:
@@ -212,7 +199,7 @@ def test_command_line_exit_codes_and_formats(tmp_path: Path, capsys: pytest.Capt
     assert "BREACH late (due 2026-03-05) m1, n1" in out
     assert main([*args, "--format", "json"]) == 1
     doc = json.loads(capsys.readouterr().out)
-    assert doc["version"] == 1 and len(doc["findings"]) == 6
+    assert doc["version"] == 1 and len(doc["findings"]) == 7 and doc["backend"] in ("rete", "python")
     quiet = tmp_path / "quiet.jsonl"
     quiet.write_text(json.dumps(ev("meeting_held", "x", "2026-03-02", meeting="executive")) + "\n", encoding="utf-8")
     assert main(["audit", str(quiet), "--as-of", "2026-03-30", "--rulebook", str(AUD)]) == 0
@@ -236,6 +223,7 @@ def test_ids_that_collide_in_durable_rules_hash_are_both_kept(aud: govrules.Engi
     assert summary(r) == []
 
 
+@pytest.mark.skipif(not govrules._durable.available(), reason="durable-rules is not installed (Python 3.13)")
 def test_a_negation_is_blocked_by_a_fact_asserted_before_it() -> None:
     # Asserted over three calls, durable-rules 2.0.28 fires this rule although fact 1 blocks it;
     # our wall asserts a network's facts in one call.
@@ -254,3 +242,90 @@ def test_a_bad_as_of_date_is_a_usage_error_not_a_traceback(capsys: pytest.Captur
         main(["audit", "log.jsonl", "--as-of", "2026-13-01"])
     assert exit_.value.code == 2
     assert "`2026-13-01` is not a date" in capsys.readouterr().err
+
+
+# --- the audit as a process -------------------------------------------------------------------
+def _children(pid: int) -> set[int]:
+    """Every descendant of `pid`, from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    out: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            out.add(child)
+            todo.append(child)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    src = str(Path(govrules.__file__).resolve().parent.parent)
+    return {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+@pytest.mark.skipif("rete" not in BACKENDS, reason="durable-rules is not installed (Python 3.13)")
+def test_sigterm_exits_143_without_traceback_and_leaves_no_worker(tmp_path: Path) -> None:
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    log = tmp_path / "big.jsonl"
+    with log.open("w", encoding="utf-8") as f:
+        for e in random_log(random.Random(1), 60_000):
+            f.write(json.dumps(e) + "\n")
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from govrules._cli import main; sys.exit(main())",
+                             "audit", str(log), "--as-of", "2026-07-01", "--rulebook", str(AUD), "--backend", "rete"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env())
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while not workers and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        workers = _children(proc.pid)
+    assert workers, "the audit started no worker (finished too soon?)"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143, err
+    assert b"Traceback" not in err and b"interrupted" in err
+    time.sleep(0.5)
+    assert not [w for w in workers if _alive(w)]
+
+
+def test_import_does_not_load_durable_rules_and_a_script_without_guard_runs_once(tmp_path: Path) -> None:
+    """Issue 11 §2/§5: durable-rules only inside the Rete backend's workers; the caller's script is
+    not re-run in them (multiprocessing re-imported an unguarded __main__)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import sys, datetime as dt, govrules\n"
+        "print('durable loaded at import:', 'durable_rules_engine' in sys.modules)\n"
+        f"engine = govrules.load({str(AUD)!r})\n"
+        "log = [{'type': 'meeting_held', 'id': 'm', 'jurisdiction': 'aud', 'date': '2026-03-02',\n"
+        "        'actor': {'role': 'head'}, 'meeting': 'topical'}]\n"
+        "r = govrules.audit(engine, log, as_of=dt.date(2026, 3, 31))\n"
+        "print('ran', r.backend, len(r.findings), 'durable in parent:', 'durable_rules_engine' in sys.modules)\n",
+        encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=_env(), timeout=120)
+    assert out.returncode == 0, out.stderr
+    backend = "rete" if "rete" in BACKENDS else "python"
+    assert out.stdout.splitlines() == ["durable loaded at import: False",
+                                       f"ran {backend} 1 durable in parent: False"]

@@ -32,6 +32,7 @@ def mtg(j: str, id_: str, day: str, meeting: str, **facts: Any) -> dict[str, Any
     """A meeting; unless told, it needs no minutes (qianjin 55) and decides no documents (zhanqian 22,
     xiangshan 44), so that those checks have the facts they read."""
     return ev(j, "meeting_held", id_, day, **{"needs_minutes": False, "decided_documents": False,
+                                              "legal_matters": False, "decisions_to_publish": False,
                                               "meeting": meeting, **facts})
 
 
@@ -49,18 +50,27 @@ def run(engine: govrules.Engine, log: list[dict[str, Any]], as_of: dt.date) -> A
 PLANTED = [  # (on, check, kind, events, breach, article), as listed in examples/audit/EXPECTED.md
     ("2026-01-25", "qinghemen.audit.topical_minutes_3_days", "late",
      ("QHM-2026-ZT-031", "QHM-2026-JY-038"), True, 39),
+    ("2026-02-05", "qinghemen.audit.legality_opinion_1_day", "late",
+     ("QHM-2026-ZT-032", "QHM-2026-HF-065"), True, 40),
     ("2026-02-10", "qinghemen.audit.inspection_simple_7_days", "late",
      ("QHM-2026-DB-031", "QHM-2026-BJ-031"), True, 57),
     ("2026-02-14", "qinghemen.audit.countersign_2_working_days", "consent", ("QHM-2026-HQ-057",), False, 49),
-    ("2026-03-01", "qinghemen.audit.inspection_complex_1_month", "missing", ("QHM-2026-DB-032",), True, 57),
+    ("2026-02-27", "qinghemen.audit.upper_documents_forwarded_monthly", "missing", ("QHM-2026-SJ-014",), True, 69),
+    ("2026-02-28", "qinghemen.audit.inspection_complex_1_month", "missing", ("QHM-2026-DB-032",), True, 57),
     ("2026-03-03", "qinghemen.audit.department_head_leave_3_days_ahead", "late",
      ("QHM-2026-CF-019", "QHM-2026-QJ-019"), False, 70),
     ("2026-03-09", "qinghemen.audit.countersign_2_working_days", "late",
-     ("QHM-2026-HQ-058", "QHM-2026-HF-057"), False, 49),
+     ("QHM-2026-HQ-058", "QHM-2026-HF-064"), False, 49),
+    ("2026-03-09", "qinghemen.audit.urgent_upper_documents_forwarded_at_once", "late",
+     ("QHM-2026-SJ-013", "QHM-2026-ZB-013"), True, 69),
     ("2026-03-14", "qinghemen.audit.outside_meeting_report_2_working_days", "missing",
      ("QHM-2026-SW-013",), True, 45),
+    ("2026-03-16", "qinghemen.audit.deputy_reports_beforehand", "late",
+     ("QHM-2026-CF-020", "QHM-2026-QJ-020"), True, 70),
     ("2026-03-23", "qinghemen.audit.executive_minutes_3_days", "late",
      ("QHM-2026-CW-007", "QHM-2026-JY-039"), False, 38),
+    ("2026-03-31", "qinghemen.audit.normative_filed", "open", ("QHM-2026-GF-003",), False, 20),
+    ("2026-03-31", "qinghemen.audit.visit_report", "open", ("QHM-2026-FH-021",), False, 66),
 ]
 
 
@@ -68,13 +78,14 @@ def test_sample_log_yields_exactly_the_planted_findings(engine: govrules.Engine)
     report = audit_file(engine, str(SAMPLE), as_of=Q1_END)
     assert report.problems == ()
     assert report.events == sum(1 for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip())
-    assert report.events > 300
+    assert report.events > 400
+    assert [f.age_days for f in report.findings if f.kind == "open"] == [15, 21]
     got = [(str(f.on), f.check, f.kind, f.events, f.breach, f.article) for f in report.findings]
     assert got == PLANTED
     for f in report.findings:
         assert f.jurisdiction == "qinghemen"
         assert f.citation_zh == f"依据《清河门区人民政府工作规则》{article_zh(f.article)}"
-    assert len(report.breaches) == 4
+    assert len(report.breaches) == 8
 
 
 def test_sample_log_findings_are_the_ones_expected_md_lists() -> None:
@@ -114,12 +125,35 @@ Case = tuple[str, list[dict[str, Any]], list[tuple[str, str, tuple[str, ...]]], 
 
 
 def monthly(j: str, check: str, meeting: str) -> Case:
+    """January is partial (the log starts on 01-05): not judged; February has none; March, ending on
+    the audit date, is judged."""
     return (check,
             [mtg(j, "a", "2026-01-05", meeting), mtg(j, "b", "2026-03-02", meeting)],
             [("2026-02-28", "gap", ())],
             [mtg(j, "a", "2026-01-05", meeting), mtg(j, "b", "2026-02-03", meeting),
              mtg(j, "c", "2026-03-02", meeting)],
             "2026-03-31")
+
+
+def halves(j: str, check: str) -> Case:
+    """每半年: 2025 H1 is partial (the log starts on 01-10); H2 2025 and H1 2026 have none."""
+    return (check,
+            [mtg(j, "a", "2025-01-10", "plenary"), mtg(j, "b", "2026-07-03", "plenary")],
+            [("2025-12-31", "gap", ()), ("2026-06-30", "gap", ())],
+            [mtg(j, "a", "2025-01-10", "plenary"), mtg(j, "b", "2025-09-01", "plenary"),
+             mtg(j, "c", "2026-03-02", "plenary")],
+            "2026-07-31")
+
+
+def fortnightly(j: str, check: str) -> Case:
+    """每两周: 28 days without an executive meeting (01-19 to 02-16), though January had two and
+    February one; the 14-day windows 01-20..02-02 through 02-02..02-15 are empty: one gap."""
+    days = ["2026-01-05", "2026-01-19", "2026-02-16", "2026-03-02"]
+    return (check,
+            [mtg(j, f"x{i}", d, "executive") for i, d in enumerate(days)],
+            [("2026-02-02", "gap", ())],
+            [mtg(j, f"x{i}", d, "executive") for i, d in enumerate([*days, "2026-02-02"])],
+            "2026-03-15")
 
 
 def yearly(j: str, check: str) -> Case:
@@ -159,19 +193,40 @@ def countersign(j: str, check: str, consent_on: str, answer_on: str, category: s
 
 
 def decided(j: str, check: str, answer: str, late: str, on_time: str) -> Case:
-    m = mtg(j, "m", "2026-03-02", "executive", decided_documents=True)
+    """One meeting decides two documents: the first in time does not hide the second, late."""
+    m = mtg(j, "m", "2026-03-02", "executive", decided_documents=True, documents=2)
     return (check,
-            [m, mtg(j, "m2", "2026-03-03", "executive"), ev(j, answer, "d", late, ref="m")],
-            [(late, "late", ("m", "d"))],
-            [m, mtg(j, "m2", "2026-03-03", "executive"), ev(j, answer, "d", on_time, ref="m")],
+            [m, mtg(j, "m2", "2026-03-03", "executive"), ev(j, answer, "d1", on_time, ref="m"),
+             ev(j, answer, "d2", late, ref="m")],
+            [(late, "late", ("m", "d2"))],
+            [m, mtg(j, "m2", "2026-03-03", "executive"), ev(j, answer, "d1", on_time, ref="m"),
+             ev(j, answer, "d2", on_time, ref="m")],
             "2026-03-31")
+
+
+def trip(j: str, actor: dict[str, Any], filed: str, depart: str = "2026-03-04", **returned: Any) -> list[dict[str, Any]]:
+    return [ev(j, "leave_requested", "q", filed, actor, departure=depart, destination="out_of_province"),
+            ev(j, "departed", "d", depart, actor, ref="q"),
+            ev(j, "returned", "b", "2026-03-06", actor, ref="q", **{"upper_meeting": False, "delegation": False, **returned})]
+
+
+def beforehand(j: str, check: str, actor: dict[str, Any]) -> Case:
+    """事先: leave asked the day after departure is late; asked on the day of departure, not."""
+    return (check, trip(j, actor, "2026-03-05"), [("2026-03-04", "late", ("d", "q"))],
+            trip(j, actor, "2026-03-04"), "2026-03-31")
+
+
+def open_after(j: str, check: str, trigger: list[dict[str, Any]], answer: dict[str, Any]) -> Case:
+    """No deadline in the text: unanswered, an open obligation (its age on the audit date), never
+    late; answered weeks later, nothing."""
+    return (check, trigger, [("2026-03-31", "open", (trigger[-1]["id"],))], [*trigger, answer], "2026-03-31")
 
 
 def hegang_trip(upper: bool, closed: list[tuple[str, bool]]) -> list[dict[str, Any]]:
     j = "hegang"
     log = [ev(j, "leave_requested", "q", "2026-03-02", DEPT, departure="2026-03-04", destination="out_of_province"),
            ev(j, "departed", "d", "2026-03-04", DEPT, ref="q"),
-           ev(j, "returned", "b", "2026-03-06", DEPT, ref="q", upper_meeting=upper)]
+           ev(j, "returned", "b", "2026-03-06", DEPT, ref="q", upper_meeting=upper, delegation=False)]
     return log + [ev(j, "leave_closed", f"x{i}", day, DEPT, ref="b", written=w) for i, (day, w) in enumerate(closed)]
 
 
@@ -179,22 +234,43 @@ def qhm(type_: str, id_: str, day: str, actor: dict[str, Any] | None = None, **f
     return ev("qinghemen", type_, id_, day, actor, **facts)
 
 
+def visit(j: str, check: str) -> Case:
+    return open_after(j, check, trip(j, HEAD, "2026-03-02", delegation=True),
+                      ev(j, "trip_reported", "t", "2026-03-27", HEAD, ref="b"))
+
+
+def published(j: str, check: str) -> Case:
+    return open_after(j, check, [mtg(j, "m", "2026-03-02", "executive", decisions_to_publish=True)],
+                      ev(j, "decisions_published", "p", "2026-03-30", ref="m"))
+
+
+def filed(j: str, check: str) -> Case:
+    return open_after(j, check, [ev(j, "normative_document_issued", "n", "2026-03-02", DEPT, issuer="department")],
+                      ev(j, "normative_document_filed", "f", "2026-03-30", DEPT, ref="n"))
+
+
+DEPUTY = {"role": "deputy"}
 CASES: list[Case] = [
     # qianjin
     monthly("qianjin", "qianjin.audit.executive_monthly", "executive"),
     monthly("qianjin", "qianjin.audit.head_regular_monthly", "head_regular"),
     minutes("qianjin", "qianjin.audit.minutes_3_days", "head_regular", needs_minutes=True),
     district_wide("qianjin", "qianjin.audit.one_district_wide_meeting_a_year"),
+    open_after("qianjin", "qianjin.audit.upper_documents_reported",
+               [ev("qianjin", "upper_document_received", "u", "2026-03-02", DEPT)],
+               ev("qianjin", "upper_document_forwarded", "f", "2026-03-25", DEPT, ref="u")),
+    visit("qianjin", "qianjin.audit.visit_report"),
     # zhanqian
-    yearly("zhanqian", "zhanqian.audit.plenary_every_half_year"),
-    monthly("zhanqian", "zhanqian.audit.executive_fortnightly", "executive"),
+    halves("zhanqian", "zhanqian.audit.plenary_every_half_year"),
+    fortnightly("zhanqian", "zhanqian.audit.executive_fortnightly"),
     decided("zhanqian", "zhanqian.audit.decided_documents_to_office_3_working_days",
             "decided_document_sent", "2026-03-06", "2026-03-05"),
     decided("zhanqian", "zhanqian.audit.decided_documents_issued_7_working_days",
             "decided_document_issued", "2026-03-12", "2026-03-11"),
-    ("zhanqian.audit.study_every_two_months",
+    published("zhanqian", "zhanqian.audit.decisions_published"),
+    ("zhanqian.audit.study_every_two_months",  # 两个月: Jan-Feb partial; Mar-Apr, May-Jun none
      [mtg("zhanqian", "s1", "2026-01-10", "study"), mtg("zhanqian", "s2", "2026-07-10", "study")],
-     [("2026-06-30", "gap", ())],
+     [("2026-04-30", "gap", ()), ("2026-06-30", "gap", ())],
      [mtg("zhanqian", "s1", "2026-01-10", "study"), mtg("zhanqian", "s2", "2026-03-10", "study"),
       mtg("zhanqian", "s3", "2026-05-12", "study")],
      "2026-07-31"),
@@ -206,13 +282,23 @@ CASES: list[Case] = [
      [ev("zhanqian", "document_submitted", "r", "2026-03-03", DEPT, genre="request"),
       mtg("zhanqian", "w", "2026-03-12", "district_wide", organizer_unit="区财政局", ref="r")],
      "2026-03-31"),
+    filed("zhanqian", "zhanqian.audit.normative_filed"),
+    beforehand("zhanqian", "zhanqian.audit.deputy_leave_beforehand", DEPUTY),
+    beforehand("zhanqian", "zhanqian.audit.department_head_leave_beforehand", DEPT),
     # qinghemen
-    yearly("qinghemen", "qinghemen.audit.plenary_every_half_year"),
+    halves("qinghemen", "qinghemen.audit.plenary_every_half_year"),
     minutes("qinghemen", "qinghemen.audit.executive_minutes_3_days", "executive"),
     ("qinghemen.audit.topical_minutes_3_days",
      [mtg("qinghemen", "m", "2026-03-02", "topical")],
      [("2026-03-06", "missing", ("m",))],
      [mtg("qinghemen", "m", "2026-03-02", "topical"), qhm("minutes_issued", "n", "2026-03-05", ref="m")],
+     "2026-03-31"),
+    ("qinghemen.audit.legality_opinion_1_day",  # 会议结束后1日内: the opinion of 03-03 is in time
+     [mtg("qinghemen", "m", "2026-03-02", "topical", legal_matters=True),
+      qhm("legality_opinion_given", "o", "2026-03-04", {"role": "justice_bureau"}, ref="m")],
+     [("2026-03-04", "late", ("m", "o"))],
+     [mtg("qinghemen", "m", "2026-03-02", "topical", legal_matters=True),
+      qhm("legality_opinion_given", "o", "2026-03-03", {"role": "justice_bureau"}, ref="m")],
      "2026-03-31"),
     ("qinghemen.audit.outside_meeting_report_2_working_days",
      [qhm("outside_meeting_attended", "o", "2026-03-02", level="city"),
@@ -222,6 +308,7 @@ CASES: list[Case] = [
       qhm("outside_meeting_reported", "r", "2026-03-04", DEPT, ref="o", written=True)],
      "2026-03-31"),
     countersign("qinghemen", "qinghemen.audit.countersign_2_working_days", "2026-03-04", "2026-03-04"),
+    filed("qinghemen", "qinghemen.audit.normative_filed"),
     ("qinghemen.audit.inspection_simple_7_days",
      [qhm("inspection_assigned", "i", "2026-03-02", complexity="simple"),
       qhm("inspection_completed", "k", "2026-03-09", DEPT, ref="i")],
@@ -229,38 +316,77 @@ CASES: list[Case] = [
      [qhm("inspection_assigned", "i", "2026-03-02", complexity="simple"),  # 03-08 is the 7th day
       qhm("inspection_completed", "k", "2026-03-08", DEPT, ref="i")],
      "2026-03-31"),
-    ("qinghemen.audit.inspection_complex_1_month",
-     [qhm("inspection_assigned", "i", "2026-01-30", complexity="complex")],
-     [("2026-03-01", "missing", ("i",))],
+    ("qinghemen.audit.inspection_complex_1_month",  # 从部署当日算起: 01-30 is day 1, the month ends 02-27
+     [qhm("inspection_assigned", "i", "2026-01-30", complexity="complex"),
+      qhm("inspection_completed", "k", "2026-02-28", DEPT, ref="i")],
+     [("2026-02-28", "late", ("i", "k"))],
      [qhm("inspection_assigned", "i", "2026-01-30", complexity="complex"),
       qhm("inspection_completed", "k", "2026-02-27", DEPT, ref="i")],
      "2026-03-31"),
+    visit("qinghemen", "qinghemen.audit.visit_report"),
+    ("qinghemen.audit.urgent_upper_documents_forwarded_at_once",  # received Fri 03-06: by Mon 03-09
+     [qhm("upper_document_received", "u", "2026-03-06", DEPT, urgent=True),
+      qhm("upper_document_forwarded", "f", "2026-03-10", DEPT, ref="u")],
+     [("2026-03-10", "late", ("u", "f"))],
+     [qhm("upper_document_received", "u", "2026-03-06", DEPT, urgent=True),
+      qhm("upper_document_forwarded", "f", "2026-03-09", DEPT, ref="u")],
+     "2026-03-31"),
+    ("qinghemen.audit.upper_documents_forwarded_monthly",  # received 01-30: by 02-28
+     [qhm("upper_document_received", "u", "2026-01-30", DEPT, urgent=False)],
+     [("2026-03-01", "missing", ("u",))],
+     [qhm("upper_document_received", "u", "2026-01-30", DEPT, urgent=False),
+      qhm("upper_document_forwarded", "f", "2026-02-28", DEPT, ref="u")],
+     "2026-03-31"),
+    beforehand("qinghemen", "qinghemen.audit.deputy_reports_beforehand", DEPUTY),
     ("qinghemen.audit.department_head_leave_3_days_ahead",
      [qhm("leave_requested", "q", "2026-03-06", DEPT), qhm("departed", "d", "2026-03-08", DEPT, ref="q")],
      [("2026-03-08", "late", ("d", "q"))],
      [qhm("leave_requested", "q", "2026-03-06", DEPT), qhm("departed", "d", "2026-03-09", DEPT, ref="q"),
       # a deputy head reports beforehand, with no lead time: not this check's business
-      qhm("leave_requested", "q2", "2026-03-08", {"role": "deputy"}),
-      qhm("departed", "d2", "2026-03-08", {"role": "deputy"}, ref="q2")],
+      qhm("leave_requested", "q2", "2026-03-08", DEPUTY),
+      qhm("departed", "d2", "2026-03-08", DEPUTY, ref="q2")],
      "2026-03-31"),
     # hegang
     yearly("hegang", "hegang.audit.plenary_yearly"),
-    monthly("hegang", "hegang.audit.executive_twice_monthly", "executive"),
-    ("hegang.audit.close_leave_after_return",  # returned on Friday 03-06: closed by Monday 03-09
-     hegang_trip(False, [("2026-03-10", False)]), [("2026-03-10", "late", ("b", "x0"))],
-     hegang_trip(False, [("2026-03-09", False)]), "2026-03-31"),
-    ("hegang.audit.report_after_upper_meeting",  # 5 working days after Friday 03-06: 03-13
-     hegang_trip(True, [("2026-03-09", False)]), [("2026-03-14", "missing", ("b",))],
-     hegang_trip(True, [("2026-03-09", False), ("2026-03-13", True)]), "2026-03-31"),
+    ("hegang.audit.plenary_at_most_twice",  # 一至二次: a third in the year is a breach
+     [mtg("hegang", f"p{i}", d, "plenary") for i, d in enumerate(["2026-03-02", "2026-06-01", "2026-11-02"])],
+     [("2026-11-02", "excess", ("p2", "p0"))],
+     [mtg("hegang", f"p{i}", d, "plenary") for i, d in enumerate(["2026-03-02", "2026-11-02", "2027-01-04"])],
+     "2027-01-05"),
+    ("hegang.audit.executive_twice_monthly",  # 一个月2次: February has one
+     [mtg("hegang", f"x{i}", d, "executive") for i, d in enumerate(
+         ["2026-01-05", "2026-01-20", "2026-02-10", "2026-03-02", "2026-03-16"])],
+     [("2026-02-28", "gap", ())],
+     [mtg("hegang", f"x{i}", d, "executive") for i, d in enumerate(
+         ["2026-01-05", "2026-01-20", "2026-02-10", "2026-02-24", "2026-03-02", "2026-03-16"])],
+     "2026-03-31"),
+    published("hegang", "hegang.audit.decisions_published"),
+    ("hegang.audit.close_leave_after_return",  # 及时: open while not closed; closed 2 weeks on, nothing
+     hegang_trip(False, []), [("2026-03-31", "open", ("b",))],
+     hegang_trip(False, [("2026-03-20", False)]), "2026-03-31"),
+    ("hegang.audit.report_after_upper_meeting",  # 返回后: no deadline
+     hegang_trip(True, [("2026-03-09", False)]), [("2026-03-31", "open", ("b",))],
+     hegang_trip(True, [("2026-03-09", False), ("2026-03-25", True)]), "2026-03-31"),
+    beforehand("hegang", "hegang.audit.leadership_leave_beforehand", DEPUTY),
+    beforehand("hegang", "hegang.audit.department_head_leave_beforehand", DEPT),
     # xiangshan
-    yearly("xiangshan", "xiangshan.audit.plenary_every_half_year"),
-    monthly("xiangshan", "xiangshan.audit.executive_fortnightly", "executive"),
+    halves("xiangshan", "xiangshan.audit.plenary_every_half_year"),
+    fortnightly("xiangshan", "xiangshan.audit.executive_fortnightly"),
     decided("xiangshan", "xiangshan.audit.decided_documents_5_working_days",
             "decided_document_issued", "2026-03-10", "2026-03-09"),
     district_wide("xiangshan", "xiangshan.audit.one_district_wide_meeting_a_year"),
+    ("xiangshan.audit.annual_meeting_plan",  # 2025 partial; the plan for 2026 made in 2025 counts in 2026
+     [ev("xiangshan", "plan_made", "p", "2025-01-10", plan="meetings", for_year=2025)],
+     [("2026-12-31", "gap", ())],
+     [ev("xiangshan", "plan_made", "p", "2025-01-10", plan="meetings", for_year=2025),
+      ev("xiangshan", "plan_made", "p2", "2025-12-20", plan="meetings", for_year=2026)],
+     "2026-12-31"),
     countersign("xiangshan", "xiangshan.audit.countersign_3_working_days", "2026-03-05", "2026-03-05"),
     countersign("xiangshan", "xiangshan.audit.countersign_7_working_days_major", "2026-03-11", "2026-03-11",
                 category="land_planning"),
+    filed("xiangshan", "xiangshan.audit.normative_filed"),
+    published("xiangshan", "xiangshan.audit.decisions_published"),
+    beforehand("xiangshan", "xiangshan.audit.leadership_reports_beforehand", DEPUTY),
 ]
 
 
@@ -283,7 +409,8 @@ def test_check_fires(engine: govrules.Engine, case: Case) -> None:
         if f.check == check:
             assert f.article == meta.article.number
             assert f.citation_zh.endswith(article_zh(meta.article.number))
-            assert f.breach == (f.kind != "consent" and meta.check.modality in ("must", "shall"))
+            assert f.breach == (f.kind not in ("consent", "open") and meta.check.modality in ("must", "shall"))
+            assert (f.age_days is not None) == (f.kind == "open")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
@@ -388,17 +515,34 @@ def test_decided_documents_deadlines_differ(engine: govrules.Engine) -> None:
 
 
 def test_executive_meeting_frequencies_differ(engine: govrules.Engine) -> None:
-    """Executive meetings in January and March only: a February gap for the texts that set a
-    frequency (qianjin monthly; zhanqian and xiangshan every two weeks, hegang twice a month: checked
-    by the month), none for Qinghemen, whose text sets none. All in principle: no breach."""
+    """Executive meetings on 01-05 and 03-02 only, audited on 03-31: each text at its own period.
+    Qianjin 49 (每月1次): February; hegang 37 (一个月2次): February and March, each short of two;
+    zhanqian 20 and xiangshan 40 (每两周): the 14-day runs from 01-06 and from 03-03; Qinghemen sets no
+    frequency. January is partial (the log starts on 01-05). All in principle: no breach."""
     def log(j: str) -> list[dict[str, Any]]:
         return [mtg(j, "a", "2026-01-05", "executive"), mtg(j, "b", "2026-03-02", "executive")]
     got = findings_by_jurisdiction(engine, log, "2026-03-31")
-    gaps = {j: [(f.article, str(f.on)) for f in fs if f.kind == "gap" and f.topic == "meeting.frequency"
-                and "executive" in f.check] for j, fs in got.items()}
-    assert gaps == {"qianjin": [(49, "2026-02-28")], "zhanqian": [(20, "2026-02-28")],
-                    "hegang": [(37, "2026-02-28")], "xiangshan": [(40, "2026-02-28")], "qinghemen": []}
+    gaps = {j: [(f.article, str(f.since), str(f.on)) for f in fs if f.kind == "gap" and "executive" in f.check]
+            for j, fs in got.items()}
+    assert gaps == {"qianjin": [(49, "2026-02-01", "2026-02-28")],
+                    "zhanqian": [(20, "2026-01-06", "2026-01-19"), (20, "2026-03-03", "2026-03-16")],
+                    "hegang": [(37, "2026-02-01", "2026-02-28"), (37, "2026-03-01", "2026-03-31")],
+                    "xiangshan": [(40, "2026-01-06", "2026-01-19"), (40, "2026-03-03", "2026-03-16")],
+                    "qinghemen": []}
     assert not any(f.breach for fs in got.values() for f in fs if "executive" in f.check)
+
+
+def test_periods_judged_and_partial_are_reported(engine: govrules.Engine) -> None:
+    """Issue 18: a year audited as of 12-31 is judged; a log starting mid-year leaves its first half
+    partial, not a gap."""
+    log = [mtg("qinghemen", "a", "2025-03-02", "plenary"), mtg("qinghemen", "b", "2025-09-01", "plenary")]
+    report = run(engine, log, dt.date(2025, 12, 31))
+    assert [(str(p.start), str(p.end), p.judged, p.held) for p in report.periods
+            if p.check == "qinghemen.audit.plenary_every_half_year"] == [
+        ("2025-01-01", "2025-06-30", False, 1), ("2025-07-01", "2025-12-31", True, 1)]
+    assert of(report, "qinghemen.audit.plenary_every_half_year") == []
+    empty = run(engine, log[:1], dt.date(2025, 12, 31))
+    assert of(empty, "qinghemen.audit.plenary_every_half_year") == [("2025-12-31", "gap", ())]
 
 
 def test_leave_lead_time_excludes_the_travel_day(engine: govrules.Engine) -> None:
@@ -424,3 +568,59 @@ def test_district_wide_meeting_without_a_request_is_missing_it(engine: govrules.
     unknown = audit(engine, [mtg("zhanqian", "w", "2026-03-12", "district_wide", ref="zz")], as_of=Q1_END)
     assert of(unknown, check) == [("2026-03-12", "missing", ("w",))]
     assert [p.message for p in unknown.problems] == ["refers to unknown event `zz`"]
+
+
+# --- causes of issue 18 and issue 11 §4 --------------------------------------------------------
+def test_requesters_own_deadline_governs_consent_and_lateness(engine: govrules.Engine) -> None:
+    """Qinghemen 49, zhanqian 29, xiangshan 47: 除主办部门另有时限要求外: a request with its own
+    deadline is judged by it (not skipped): consent the day it passes, late after it."""
+    for j, check in [("qinghemen", "qinghemen.audit.countersign_2_working_days"),
+                     ("zhanqian", "zhanqian.audit.countersign_7_working_days"),
+                     ("xiangshan", "xiangshan.audit.countersign_3_working_days")]:
+        silent = [ev(j, "countersign_requested", "c", "2026-03-02", DEPT, own_deadline="2026-03-20")]
+        assert of(run(engine, silent, Q1_END), check) == [("2026-03-20", "consent", ("c",))], j
+        late = [*silent, ev(j, "countersign_replied", "r", "2026-03-23", DEPT, ref="c")]
+        assert [(f.kind, str(f.due)) for f in run(engine, late, Q1_END).findings if f.check == check] == [
+            ("late", "2026-03-20")], j
+        in_time = [*silent, ev(j, "countersign_replied", "r", "2026-03-19", DEPT, ref="c")]  # past 2/3/7 days
+        assert of(run(engine, in_time, Q1_END), check) == [], j
+
+
+def test_each_decided_document_is_issued_on_time(engine: govrules.Engine) -> None:
+    """Xiangshan 44: a meeting deciding three documents with one issued in time leaves two outstanding."""
+    log = [mtg("xiangshan", "m", "2026-03-02", "executive", decided_documents=True, documents=3),
+           ev("xiangshan", "decided_document_issued", "d1", "2026-03-04", ref="m")]
+    report = run(engine, log, Q1_END)
+    got = [(f.kind, f.events, f.outstanding) for f in report.findings
+           if f.check == "xiangshan.audit.decided_documents_5_working_days"]
+    assert got == [("missing", ("m",), 2)]
+
+
+def test_an_answer_dated_before_its_trigger_is_a_problem_not_on_time(engine: govrules.Engine) -> None:
+    """Issue 11 §4: minutes dated a year before their meeting do not answer it."""
+    log = [mtg("qinghemen", "m", "2026-03-02", "topical"),
+           qhm("minutes_issued", "n", "2025-03-02", ref="m")]
+    report = audit(engine, log, as_of=Q1_END)
+    assert [p.event for p in report.problems] == ["n"]
+    assert "before `m`" in report.problems[0].message
+    assert of(report, "qinghemen.audit.topical_minutes_3_days") == [("2026-03-06", "missing", ("m",))]
+
+
+def test_an_audit_date_beyond_the_calendar_is_refused(engine: govrules.Engine) -> None:
+    log = [mtg("qinghemen", "m", "2026-03-02", "topical")]
+    with pytest.raises(govrules.ActionError, match="beyond the working-day calendar"):
+        audit(engine, log, as_of=dt.date(9999, 12, 31))
+    far = [*log, qhm("minutes_issued", "n", "2206-03-03", ref="m")]  # a mistyped year, no --as-of
+    with pytest.raises(govrules.ActionError, match="give the audit date"):
+        audit(engine, far)
+
+
+def test_the_command_line_refuses_a_far_audit_date_without_a_traceback(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from govrules._cli import main
+
+    log = tmp_path / "log.jsonl"
+    log.write_text(json.dumps(mtg("qinghemen", "m", "2026-03-02", "topical")) + "\n", encoding="utf-8")
+    assert main(["audit", str(log), "--as-of", "9999-12-31"]) == 2
+    err = capsys.readouterr().err
+    assert "beyond the working-day calendar" in err and "Traceback" not in err

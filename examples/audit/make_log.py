@@ -85,6 +85,7 @@ def dept_head(unit: str) -> dict[str, Any]:
 HEAD = {"role": "head", "name": "区长"}
 EXEC = {"role": "executive_deputy", "name": "常务副区长"}
 OFFICE = {"role": "office_director", "unit": "区政府办公室"}
+JUSTICE = {"role": "justice_bureau", "unit": "区司法局"}
 
 
 def meetings(log: Log) -> None:
@@ -100,8 +101,11 @@ def meetings(log: Log) -> None:
     topical_days = sorted(rng.sample([d for d in WORKING_DAYS if d.weekday() < 5], 30))
     for day in topical_days:
         chair = HEAD if rng.random() < 0.2 else {"role": "deputy", "name": rng.choice(DEPUTIES)}
-        m = log.add("meeting_held", "ZT", day, chair, meeting="topical")
+        legal = rng.random() < 0.2
+        m = log.add("meeting_held", "ZT", day, chair, meeting="topical", legal_matters=legal)
         log.add("minutes_issued", "JY", log.answer_day(day, day + dt.timedelta(days=3)), OFFICE, ref=m)
+        if legal:  # art. 40: the legality opinion at the meeting or within 1 day after it
+            log.add("legality_opinion_given", "HF", day + dt.timedelta(days=rng.randint(0, 1)), JUSTICE, ref=m)
     # 部门召开的全区性会议: the Qinghemen text caps none (art. 42 only plans and approves them).
     for day, unit in [(D(2026, 1, 16), "区应急管理局"), (D(2026, 1, 22), "区教育局"), (D(2026, 2, 5), "区农业农村局"),
                       (D(2026, 3, 5), "区市场监管局"), (D(2026, 3, 12), "区卫生健康局"),
@@ -144,11 +148,13 @@ def leave(log: Log) -> None:
         trip(log, actor, depart - dt.timedelta(days=1), depart, add_working(depart, 2), "out_of_province")
 
 
-def trip(log: Log, actor: dict[str, Any], filed: dt.date, depart: dt.date, back: dt.date, where: str) -> None:
+def trip(log: Log, actor: dict[str, Any], filed: dt.date, depart: dt.date, back: dt.date, where: str,
+         delegation: bool = False) -> str:
     req = log.add("leave_requested", "QJ", filed, actor, departure=depart.isoformat(), destination=where)
     log.add("departed", "CF", depart, actor, ref=req)
-    ret = log.add("returned", "FH", back, actor, ref=req)
+    ret = log.add("returned", "FH", back, actor, ref=req, delegation=delegation)
     log.add("leave_closed", "XJ", back if is_working(back) else add_working(back, 1), actor, ref=ret)
+    return ret
 
 
 def inspections(log: Log) -> None:
@@ -161,7 +167,8 @@ def inspections(log: Log) -> None:
     for day in sorted(rng.sample([d for d in WORKING_DAYS if d <= D(2026, 3, 13)], 8)):
         unit = rng.choice(DEPARTMENTS)
         i = log.add("inspection_assigned", "DB", day, OFFICE, complexity="complex", note=f"督办{unit}")
-        month = D(day.year + day.month // 12, day.month % 12 + 1, min(day.day, 28))
+        # art. 57: 复杂事项1个月内有结果, the day of deployment being the first: by a month less a day
+        month = D(day.year + day.month // 12, day.month % 12 + 1, min(day.day, 28)) - dt.timedelta(days=1)
         log.add("inspection_completed", "BJ", log.answer_day(day, month, 8), dept_head(unit), ref=i)
 
 
@@ -189,10 +196,31 @@ def documents(log: Log) -> None:
         log.add("document_signed", "QF", add_working(day, rng.randint(1, 4)), EXEC, ref=d)
 
 
+def upper_documents(log: Log) -> None:
+    """Art. 69: documents from upper-level departments, forwarded at once when urgent (read: by the
+    next working day), else in the monthly roundup (read: within a month)."""
+    rng = log.rng
+    for day in sorted(rng.sample([d for d in WORKING_DAYS if d <= D(2026, 3, 20)], 12)):
+        unit = rng.choice(DEPARTMENTS)
+        urgent = rng.random() < 0.4
+        u = log.add("upper_document_received", "SJ", day, dept_head(unit), urgent=urgent)
+        latest = add_working(day, 1) if urgent else day + dt.timedelta(days=20)
+        log.add("upper_document_forwarded", "ZB", log.answer_day(day, latest, 0), dept_head(unit), ref=u)
+
+
+def normative_documents(log: Log) -> None:
+    """Art. 20: a department's normative document is filed with the justice bureau 及时 (no deadline)."""
+    for day, filed in [(D(2026, 1, 14), D(2026, 1, 20)), (D(2026, 2, 4), D(2026, 3, 3))]:
+        unit = log.rng.choice(DEPARTMENTS)
+        n = log.add("normative_document_issued", "GF", day, dept_head(unit), issuer="department")
+        log.add("normative_document_filed", "BA", filed, dept_head(unit), ref=n)
+
+
 def plant(log: Log) -> None:
     """The planted breaches: see EXPECTED.md."""
     # P1 topical meeting, minutes issued 5 days after it (due in 3): art. 39, late
-    m = log.add("meeting_held", "ZT", D(2026, 1, 20), {"role": "deputy", "name": "李副区长"}, meeting="topical")
+    m = log.add("meeting_held", "ZT", D(2026, 1, 20), {"role": "deputy", "name": "李副区长"}, meeting="topical",
+                legal_matters=False)
     log.add("minutes_issued", "JY", D(2026, 1, 25), OFFICE, ref=m)
     # P2 executive meeting on a Thursday, minutes the next Monday (due on the Sunday: 3日 are calendar
     # days): art. 38 (原则上), late, not a breach
@@ -214,6 +242,30 @@ def plant(log: Log) -> None:
     # P8 a provincial meeting with no report: art. 45, missing
     log.add("outside_meeting_attended", "SW", D(2026, 3, 11), {"role": "deputy", "name": "张副区长"},
             level="provincial")
+    # P9 an urgent upper-level document received on Thursday 03-05, forwarded on Monday 03-09
+    # (立即转报, read as by the next working day, Friday 03-06): art. 69, late
+    u = log.add("upper_document_received", "SJ", D(2026, 3, 5), dept_head("区商务局"), urgent=True)
+    log.add("upper_document_forwarded", "ZB", D(2026, 3, 9), dept_head("区商务局"), ref=u)
+    # P10 a routine upper-level document received 01-26 and never forwarded (每月定期…转报): missing
+    log.add("upper_document_received", "SJ", D(2026, 1, 26), dept_head("区民政局"), urgent=False)
+    # P11 a topical meeting on legal matters, the legality opinion two days after it: art. 40, late
+    m = log.add("meeting_held", "ZT", D(2026, 2, 3), {"role": "deputy", "name": "王副区长"}, meeting="topical",
+                legal_matters=True)
+    log.add("minutes_issued", "JY", D(2026, 2, 5), OFFICE, ref=m)
+    log.add("legality_opinion_given", "HF", D(2026, 2, 5), JUSTICE, ref=m)
+    # P12 a deputy head leaving Fuxin reports to the head the day after departure (事先): art. 70, late
+    trip(log, {"role": "deputy", "name": "刘副区长"}, D(2026, 3, 17), D(2026, 3, 16), D(2026, 3, 18), "in_province")
+    # P13 a department head back from heading a delegation on 03-10, no summary report yet (及时: no
+    # deadline): art. 66, an open obligation 21 days old on 03-31, not a breach
+    trip(log, dept_head("区商务局"), D(2026, 3, 2), D(2026, 3, 6), D(2026, 3, 10), "abroad", delegation=True)
+    # P14 a department's normative document issued 03-16, not yet filed (及时): art. 20, open
+    log.add("normative_document_issued", "GF", D(2026, 3, 16), dept_head("区教育局"), issuer="department")
+    # near misses: a delegation reported 24 days after its return (no deadline: nothing), and a
+    # deputy reporting on the day of departure (事先 holds)
+    ret = trip(log, dept_head("区农业农村局"), D(2026, 1, 19), D(2026, 1, 23), D(2026, 1, 28), "abroad",
+               delegation=True)
+    log.add("trip_reported", "BG", D(2026, 2, 21), dept_head("区农业农村局"), ref=ret)
+    trip(log, {"role": "deputy", "name": "王副区长"}, D(2026, 2, 25), D(2026, 2, 25), D(2026, 2, 27), "in_province")
 
 
 def build() -> list[dict[str, Any]]:
@@ -224,6 +276,8 @@ def build() -> list[dict[str, Any]]:
     inspections(log)
     outside_meetings(log)
     documents(log)
+    upper_documents(log)
+    normative_documents(log)
     plant(log)
     return sorted(log.events, key=lambda e: (e["date"], e["id"]))
 

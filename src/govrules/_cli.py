@@ -565,8 +565,32 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    engine = _engine(args)
-    report = audit_file(engine, args.log, as_of=args.as_of)
+    import signal
+    import threading
+
+    from ._audit import stop_workers
+
+    class Terminated(BaseException):
+        pass
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, terminate) if main_thread else None
+    try:
+        engine = _engine(args)
+        report = audit_file(engine, args.log, as_of=args.as_of, backend=args.backend)
+    except ActionError as exc:
+        print(f"govrules audit: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except (KeyboardInterrupt, Terminated) as exc:  # stop the workers; no traceback
+        stop_workers()
+        print("govrules audit: interrupted", file=sys.stderr)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 143
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     out = sys.stdout
     if args.format == "json":
         json.dump({"version": JSON_SHAPE_VERSION, **report.model_dump(mode="json")}, out, ensure_ascii=False, indent=2)
@@ -579,12 +603,17 @@ def cmd_audit(args: argparse.Namespace) -> int:
             out.write(f"{where}: problem{f' ({p.event})' if p.event else ''}: {p.message}\n")
         for f in report.findings:
             msg = f.message_zh if args.lang == "zh" else f.message_en
-            due = f" (due {f.due})" if f.due else ""
+            due = f" (due {f.due})" if f.due else f" (open {f.age_days} days)" if f.age_days is not None else ""
+            since = f" since {f.since}" if f.since else ""
+            left = f" ({f.outstanding} outstanding)" if f.outstanding else ""
             tag = "BREACH" if f.breach else "note"
-            out.write(f"{f.on} {tag} {f.kind}{due} {', '.join(f.events)} — {f.citation_zh}（{f.label}）"
+            out.write(f"{f.on} {tag} {f.kind}{due}{since}{left} {', '.join(f.events)} — {f.citation_zh}（{f.label}）"
                       f"{f.check}: {msg}\n")
-        out.write(f"{report.events} events as of {report.as_of}: {len(report.breaches)} breaches, "
-                  f"{len(report.findings) - len(report.breaches)} other findings, {len(report.problems)} problems\n")
+        judged = sum(p.judged for p in report.periods)
+        out.write(f"{report.events} events as of {report.as_of} ({report.backend} backend): "
+                  f"{len(report.breaches)} breaches, {len(report.findings) - len(report.breaches)} other findings, "
+                  f"{len(report.problems)} problems; {judged} periods judged, "
+                  f"{len(report.periods) - judged} partial\n")
     if report.problems:
         return EXIT_INPUT
     return EXIT_DENIED if report.breaches else EXIT_OK
@@ -607,7 +636,8 @@ def _audit_junit(report: AuditReport, log: str, out: TextIO) -> None:
     out.write(f'<testsuites><testsuite name="govrules audit" tests="{len(by_check) + len(report.problems)}" '
               f'failures="{failures}" errors="{len(report.problems)}">\n')
     for check, fs in sorted(by_check.items()):
-        lines = [f"{f.on} {f.kind} {','.join(f.events)}: {f.citation_zh} {f.message_zh}" for f in fs]
+        lines = [f"{f.on} {f.kind}{f' ({f.age_days} days)' if f.age_days is not None else ''} "
+                 f"{','.join(f.events)}: {f.citation_zh} {f.message_zh}" for f in fs]
         out.write(f"  <testcase classname={quoteattr(log)} name={quoteattr(check)}>")
         tag = "failure" if any(f.breach for f in fs) else "system-out"
         attr = f" message={quoteattr(lines[0])}" if tag == "failure" else ""
@@ -669,13 +699,15 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("-o", "--output", help="write to this file instead of standard output")
     ref.set_defaults(func=cmd_reference)
 
-    aud = sub.add_parser("audit", help="check a log of events over time (durable-rules)")
+    aud = sub.add_parser("audit", help="check a log of events over time")
     aud.add_argument("log", help="events, JSON Lines or YAML")
     aud.add_argument("--as-of", type=_day, help="the day the audit stands (default: the last event's date)")
     aud.add_argument("--format", choices=("text", "json", "junit"), default="text")
     aud.add_argument("--lang", choices=("en", "zh"), default="en")
     aud.add_argument("--rules", action="append", help="overlay rule files or folders")
     aud.add_argument("--rulebook", help="a rulebook folder instead of the bundled one")
+    aud.add_argument("--backend", choices=("auto", "rete", "python"), default="auto",
+                     help="durable-rules' Rete network, or plain Python (default: Rete where installed)")
     aud.set_defaults(func=cmd_audit)
 
     test = sub.add_parser("test", help="run the rule tests written as data")

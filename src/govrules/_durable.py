@@ -1,72 +1,58 @@
 """The one module that talks to durable-rules (its Rete engine, `durable_rules_engine`).
 
-durable-rules has been unmaintained since 2020: its Python host starts timer threads that live
-forever, and its C engine keeps rulesets in global tables that are not safe to share between
-threads. So we use neither the host nor its decorators: a network is created under a unique name,
-fed, drained and deleted inside one call, under one process-wide lock. Callers see a pure function
-from (network definition, facts) to the matches it produced.
+durable-rules has been unmaintained since 2020 (2.0.28 does not build on Python 3.13): where it is
+not installed the audit runs its plain-Python backend instead (`available()`). It is imported only
+here, and only inside worker processes or `run_network`, never when `govrules` is imported.
+
+Its Python host starts timer threads that live forever, and its C engine keeps rulesets in global
+tables that are not safe to share between threads. So we use neither the host nor its decorators: a
+network is created under a unique name, fed, drained and deleted inside one call, under one lock.
+Callers see a pure function from (network definition, facts) to the matches it produced.
 
 Three defects shape how we run it (reproduced in tests/test_audit.py): facts asserted over
 several calls let negations fire wrongly, so a network gets its facts in one call; string values
 are hashed into 32 bits, so two facts whose string ids collide lose one of them, so every id and
 join value we give it is an int; and a deleted network does not give its memory back (about 170 MB
 per 20,000 facts), so networks run in worker processes that are replaced once they have taken
-FACTS_PER_POOL facts, which also keeps its global state out of the caller's process altogether.
+FACTS_PER_WORKER facts, which also keeps its global state out of the caller's process altogether.
+
+The workers are plain subprocesses running this file, one JSON line in (a network and its facts),
+one JSON line out (its matches). Not multiprocessing: that re-imports the caller's main script in
+every worker (a script without an `if __name__ == "__main__"` guard ran again), and its forkserver
+and workers outlived a killed parent. A worker here exits when its standard input closes, which
+happens when the parent exits for any reason; `stop()` kills them at once (Ctrl-C, SIGTERM).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import json
-import multiprocessing
+import os
+import subprocess
+import sys
 import threading
 from collections import deque
-from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
-
-import durable_rules_engine as _dre  # type: ignore[import-not-found]
-
-_LOCK = threading.Lock()
-_NAMES = itertools.count()
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import IO, Any
 
 Definition = dict[str, Any]
 Match = tuple[str, dict[str, dict[str, Any]]]
 
-
 WORKERS = 2  # the machine's cores: the networks of one audit run side by side
-FACTS_PER_POOL = 100_000  # then the workers are replaced, and the memory durable-rules kept with them
-_POOL: ProcessPoolExecutor | None = None
-_POOL_FACTS = 0
-_POOL_LOCK = threading.Lock()
+FACTS_PER_WORKER = 40_000  # then the worker is replaced, and the memory durable-rules kept with it
+
+_LOCK = threading.Lock()  # durable-rules' global tables, in the process that runs a network
+_NAMES = itertools.count()
 
 
-def run_networks(jobs: Sequence[tuple[Definition, list[dict[str, Any]]]]) -> list[list[Match]]:
-    """Run each (definition, facts) network in a worker process; the matches of each, in order.
-    At most two networks per worker are in flight, so that what waits is not copied out early."""
-    results: list[list[Match]] = []
-    pending: deque[Future[list[Match]]] = deque()
-    for definition, facts in jobs:
-        pending.append(_submit(definition, facts))
-        if len(pending) >= 2 * WORKERS:
-            results.append(pending.popleft().result())
-    results += [f.result() for f in pending]
-    return results
+def available() -> bool:
+    """Whether durable-rules is installed (found without importing it)."""
+    return importlib.util.find_spec("durable_rules_engine") is not None
 
 
-def _submit(definition: Definition, facts: list[dict[str, Any]]) -> Future[list[Match]]:
-    global _POOL, _POOL_FACTS  # stateless workers shared by every caller, replaced as they grow
-    with _POOL_LOCK:
-        if _POOL is None or _POOL_FACTS > FACTS_PER_POOL:
-            if _POOL is not None:
-                _POOL.shutdown(wait=False)  # its workers finish what they were given, then exit
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([__name__])
-            _POOL, _POOL_FACTS = ProcessPoolExecutor(WORKERS, mp_context=context), 0
-        _POOL_FACTS += len(facts)
-        return _POOL.submit(run_network, definition, facts)
-
-
+# --- in the process that runs a network ---------------------------------------------------------
 def run_network(definition: Definition, facts: Iterable[dict[str, Any]]) -> list[Match]:
     """Assert `facts` into a fresh Rete network built from `definition` (durable-rules' JSON rule
     format, without actions) and return every match: (rule name, {alias: fact}).
@@ -77,25 +63,161 @@ def run_network(definition: Definition, facts: Iterable[dict[str, Any]]) -> list
     """
     if not definition:
         return []
+    import durable_rules_engine as dre  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
     matches: list[Match] = []
     payload = json.dumps(list(facts), ensure_ascii=False)
     with _LOCK:
-        handle = _dre.create_ruleset(f"govrules_{next(_NAMES)}", json.dumps(definition, ensure_ascii=False))
+        handle = dre.create_ruleset(f"govrules_{next(_NAMES)}", json.dumps(definition, ensure_ascii=False))
         try:
-            _dre.assert_facts(handle, payload)
-            _drain(handle, matches)
+            dre.assert_facts(handle, payload)
+            result = dre.start_action(handle)
+            while result:
+                state, message = result[2], result[1]
+                while message:
+                    matches += json.loads(message).items()
+                    message = dre.complete_and_start_action(handle, state)
+                result = dre.start_action(handle)
         finally:
-            _dre.delete_ruleset(handle)
+            dre.delete_ruleset(handle)
     return matches
 
 
-def _drain(handle: int, matches: list[Match]) -> None:
-    result = _dre.start_action(handle)
-    while result:
-        state = result[2]
-        message: str | None = result[1]
-        while message:
-            for rule, aliases in json.loads(message).items():
-                matches.append((rule, aliases))
-            message = _dre.complete_and_start_action(handle, state)
-        result = _dre.start_action(handle)
+def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
+    """A worker: one network per line of `stdin`, its matches as one line of `stdout`, until EOF."""
+    for line in stdin:
+        definition, facts = json.loads(line)
+        stdout.write(json.dumps(run_network(definition, facts), ensure_ascii=False).encode() + b"\n")
+        stdout.flush()
+
+
+# --- in the caller's process --------------------------------------------------------------------
+class _Worker:
+    def __init__(self) -> None:
+        self.facts = 0
+        # In a process group of its own, so that Ctrl-C at a terminal reaches only the parent,
+        # which stops it (it ignores SIGINT besides).
+        self.proc = subprocess.Popen([sys.executable, __file__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     process_group=0)
+
+    def run(self, definition: Definition, facts: list[dict[str, Any]]) -> list[Match]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.facts += len(facts)
+        try:
+            self.proc.stdin.write(json.dumps([definition, facts], ensure_ascii=False).encode() + b"\n")
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        except (BrokenPipeError, OSError):
+            line = b""
+        if not line:
+            raise RuntimeError(f"a durable-rules worker stopped (exit code {self.proc.poll()})")
+        return [(rule, aliases) for rule, aliases in json.loads(line)]
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()  # it exits at end of input
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            self.kill()
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
+
+
+_IDLE: list[_Worker] = []
+_LIVE: set[_Worker] = set()
+_POOL = threading.Condition()
+
+
+def _acquire() -> _Worker:
+    with _POOL:
+        while not _IDLE and len(_LIVE) >= WORKERS:
+            _POOL.wait()
+        if _IDLE:
+            return _IDLE.pop()
+        worker = _Worker()
+        _LIVE.add(worker)
+        return worker
+
+
+def _release(worker: _Worker, healthy: bool) -> None:
+    retire = not healthy or worker.facts > FACTS_PER_WORKER
+    with _POOL:
+        if retire:
+            _LIVE.discard(worker)
+        elif worker in _LIVE:  # not stopped meanwhile
+            _IDLE.append(worker)
+        _POOL.notify()
+    if retire:
+        worker.kill() if not healthy else worker.close()
+
+
+def _run_on_worker(definition: Definition, facts: list[dict[str, Any]]) -> list[Match]:
+    worker = _acquire()
+    try:
+        matches = worker.run(definition, facts)
+    except BaseException:
+        _release(worker, healthy=False)
+        raise
+    _release(worker, healthy=True)
+    return matches
+
+
+def run_networks(jobs: Iterable[tuple[Definition, list[dict[str, Any]]]]) -> Iterator[list[Match]]:
+    """Run each (definition, facts) network in a worker process; yield the matches of each, in
+    order. At most two networks per worker are in flight, so that the jobs are built as they go.
+    On any error or interruption the workers are stopped before it propagates."""
+    pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="govrules-rete")
+    pending: deque[Future[list[Match]]] = deque()
+    try:
+        for definition, facts in jobs:
+            if definition and facts:
+                pending.append(pool.submit(_run_on_worker, definition, facts))
+            if len(pending) >= 2 * WORKERS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    except BaseException:
+        for f in pending:
+            f.cancel()
+        stop()
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def stop() -> None:
+    """Kill every worker process now (an interrupted audit)."""
+    with _POOL:
+        workers = list(_LIVE)
+        _LIVE.clear()
+        _IDLE.clear()
+        _POOL.notify_all()
+    for worker in workers:
+        worker.kill()
+
+
+def shutdown() -> None:
+    """Let the idle workers exit (at interpreter exit they would anyway: their input closes)."""
+    with _POOL:
+        idle = list(_IDLE)
+        _IDLE.clear()
+        for worker in idle:
+            _LIVE.discard(worker)
+    for worker in idle:
+        worker.close()
+
+
+if __name__ == "__main__":
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _serve(sys.stdin.buffer, sys.stdout.buffer)
+    except BrokenPipeError:  # the parent went away
+        os._exit(0)

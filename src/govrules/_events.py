@@ -36,6 +36,13 @@ class MeetingHeld(_Event):
     decided_documents: bool | None = Field(
         None, description="The meeting decided documents to be issued (讨论通过决定印发的文件)."
     )
+    documents: int | None = Field(
+        None, ge=1, le=1000, description="How many documents it decided to issue (one meeting, several documents)."
+    )
+    legal_matters: bool | None = Field(None, description="Its topics raised legal matters (涉及法律事务).")
+    decisions_to_publish: bool | None = Field(
+        None, description="It decided matters to be made public (讨论决定的事项, 除依法需要保密的外)."
+    )
     ref: str | None = Field(
         None, max_length=200, description="The request to hold it, for a meeting held on request (报送请示)."
     )
@@ -80,6 +87,7 @@ class Returned(_Answer):
     upper_meeting: bool | None = Field(
         None, description="The trip was to a meeting or activity of the upper level (参加上级的会议、活动)."
     )
+    delegation: bool | None = Field(None, description="The trip was an official visit heading a delegation (率团出访).")
 
 
 class LeaveClosed(_Answer):
@@ -147,6 +155,60 @@ class OutsideMeetingReported(_Answer):
     written: bool | None = None
 
 
+class TripReported(_Answer):
+    """The report on an official visit (出访报告, 出访工作总结报告) after the return (`ref`: the `returned` event)."""
+
+    type: Literal["trip_reported"]
+
+
+class LegalityOpinionGiven(_Answer):
+    """The justice bureau's legality opinion on a meeting (`ref`) or its draft minutes (合法性审核意见)."""
+
+    type: Literal["legality_opinion_given"]
+
+
+class UpperDocumentReceived(_Event):
+    """A document received from the upper-level counterpart department (上级对口部门的公文)."""
+
+    type: Literal["upper_document_received"]
+    urgent: bool | None = Field(
+        None, description="It concerns key work or matters to be carried out promptly (重点工作或需要抓紧落实的重要事项)."
+    )
+
+
+class UpperDocumentForwarded(_Answer):
+    """An upper-level document (`ref`) forwarded to the government (转报区政府)."""
+
+    type: Literal["upper_document_forwarded"]
+
+
+class PlanMade(_Event):
+    """A yearly plan made: of meetings (年度会议计划) or of inspections (督促检查考核年度计划)."""
+
+    type: Literal["plan_made"]
+    plan: Literal["meetings", "inspection"]
+    for_year: int | None = Field(None, ge=1949, le=2200)
+
+
+class NormativeDocumentIssued(_Event):
+    """An administrative normative document issued (行政规范性文件印发)."""
+
+    type: Literal["normative_document_issued"]
+    issuer: Literal["government", "government_office", "department"]
+
+
+class NormativeDocumentFiled(_Answer):
+    """A normative document (`ref`) filed for the record (备案)."""
+
+    type: Literal["normative_document_filed"]
+
+
+class DecisionsPublished(_Answer):
+    """The matters a meeting (`ref`) decided made public (公布)."""
+
+    type: Literal["decisions_published"]
+
+
 Event = Annotated[
     MeetingHeld
     | MinutesIssued
@@ -163,7 +225,15 @@ Event = Annotated[
     | InspectionAssigned
     | InspectionCompleted
     | OutsideMeetingAttended
-    | OutsideMeetingReported,
+    | OutsideMeetingReported
+    | TripReported
+    | LegalityOpinionGiven
+    | UpperDocumentReceived
+    | UpperDocumentForwarded
+    | PlanMade
+    | NormativeDocumentIssued
+    | NormativeDocumentFiled
+    | DecisionsPublished,
     Field(discriminator="type"),
 ]
 

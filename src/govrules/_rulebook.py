@@ -133,10 +133,12 @@ class Rule(_Model):
 
 
 class Span(_Model):
-    """A length of time: calendar days, working days or months."""
+    """A length of time: calendar days, working days or months. `counts_start`: the day it runs from
+    is its first day (从部署当日算起: 7 days from a Monday end on the Sunday)."""
 
     days: int = Field(ge=0, le=3660)
     unit: Literal["calendar", "working", "months"] = "calendar"
+    counts_start: bool = False
 
 
 class EventPattern(_Model):
@@ -145,31 +147,62 @@ class EventPattern(_Model):
 
 
 class Expect(EventPattern):
-    """The event a check expects: after the trigger (`within`) or before it (`ahead`)."""
+    """The event a check expects: after the trigger by a deadline (`within`), after it with no deadline
+    the text sets (`open`: an open obligation while unanswered, never late), or before it (`ahead`).
+
+    `due_field`: a date field of the trigger that, when given, is the deadline instead of `within`
+    (a reply deadline the requester set, or agreed: 除主办部门另有时限要求外). `count_field`: an integer
+    field of the trigger giving how many answers are due (one meeting deciding several documents);
+    one when not given."""
 
     within: Span | None = None
     ahead: Span | None = None
+    open: bool = False
+    due_field: str | None = None
+    count_field: str | None = None
 
     @model_validator(mode="after")
     def _one_span(self) -> Expect:
-        if (self.within is None) == (self.ahead is None):
-            raise ValueError("give exactly one of `within` (a follow-up) or `ahead` (a lead time)")
+        if sum((self.within is not None, self.ahead is not None, self.open)) != 1:
+            raise ValueError("give exactly one of `within` (a follow-up), `open: true` (a follow-up with no "
+                             "deadline) or `ahead` (a lead time)")
+        if self.ahead is not None and (self.due_field or self.count_field):
+            raise ValueError("`due_field` and `count_field` go with a follow-up, not with `ahead`")
+        if self.open and self.due_field:
+            raise ValueError("an open obligation has no deadline: drop `due_field`, or give `within`")
         return self
 
 
 class Limit(_Model):
     """At most `count` triggers per group (`per`: fields of the trigger event) per period."""
 
-    count: Literal[1] = 1
+    count: int = Field(1, ge=1, le=100)
     per: tuple[str, ...] = ()
     period: Literal["year"] = "year"
 
 
 class Frequency(_Model):
-    """At least one trigger in every complete period, from the log's first to the audit date."""
+    """At least `at_least` triggers in every calendar `period` the log covers whole (一个月2次: 2 a
+    month; 每半年: `half`; 两个月一次: `two_months`, Jan-Feb, Mar-Apr...), or at least one in every
+    run of `every_days` days (每两周: 14). A period the log starts inside, or that ends after the
+    audit date, is partial and not judged; the period ending on the audit date is judged."""
 
-    at_least: Literal[1] = 1
-    period: Literal["week", "month", "quarter", "year"]
+    at_least: int = Field(1, ge=1, le=100)
+    period: Literal["week", "month", "two_months", "quarter", "half", "year"] | None = None
+    every_days: int | None = Field(None, ge=1, le=366)
+    year_field: str | None = Field(
+        None, description="An integer field of the trigger naming the year it serves (a yearly plan made "
+        "ahead): the trigger counts in that year instead of the year of its date (`period: year` only).")
+
+    @model_validator(mode="after")
+    def _one_period(self) -> Frequency:
+        if self.year_field is not None and self.period != "year":
+            raise ValueError("`year_field` goes with `period: year`")
+        if (self.period is None) == (self.every_days is None):
+            raise ValueError("give exactly one of `period` (calendar periods) or `every_days` (a cadence)")
+        if self.every_days is not None and self.at_least != 1:
+            raise ValueError("a cadence (`every_days`) asks for one trigger in every run of days")
+        return self
 
 
 class AuditCheck(_Model):
@@ -178,10 +211,12 @@ class AuditCheck(_Model):
     - `expect` with `within`: every trigger is followed by the expected event (its `ref` naming the
       trigger) by the deadline; none by the audit date is a breach, or consent when `silence` is
       `consent` (逾期不回复视为无不同意见).
+    - `expect` with `open: true`: the text sets no deadline (及时, 返回后): an unanswered trigger is an
+      open obligation, reported with its age, never a breach.
     - `expect` with `ahead`: every trigger is preceded by the event its `ref` names, at least that
-      long before ("提前3天（不含出行当日）": `{days: 3}`).
-    - `limit`: at most one trigger per group and year (每个部门每年1次全区性会议).
-    - `frequency`: at least one trigger per period (常务会议原则上每月召开一次).
+      long before ("提前3天（不含出行当日）": `{days: 3}`; 事先: `{days: 0}`, the same day at the latest).
+    - `limit`: at most `count` triggers per group and year (每个部门每年1次全区性会议; 一至二次: 2).
+    - `frequency`: at least so many triggers per period, or one per run of days (常务会议原则上每月召开一次).
     """
 
     id: str = Field(pattern=RULE_ID)
