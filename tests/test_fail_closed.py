@@ -16,7 +16,16 @@ import govrules
 from govrules._cases import case_files, load_cases
 from govrules._compile import bundled_dir
 
-REQUIRED = {"kind", "jurisdiction", "date", "actor", "id", "steps"}
+# `as_of` is when the check stands, not a fact of the act: without it nothing is overdue yet.
+REQUIRED = {"kind", "jurisdiction", "date", "actor", "id", "steps", "as_of"}
+
+# Readings declared in the rulebook, where leaving a fact out is itself an answer: "no deadline of the
+# lead unit's own" (另有时限要求) is read as the standard deadline. Listed here, asserted to still hold,
+# so that a change to them is seen; to be replaced by an explicit fact (see the closing note).
+DECLARED = {
+    "zhanqian:reply after the lead department's shorter deadline (art. 29): without lead_deadline",
+    "xiangshan:reply after the lead department's own shorter deadline (art. 47): without lead_deadline",
+}
 
 
 def _actions() -> list[tuple[str, dict[str, Any]]]:
@@ -53,6 +62,7 @@ def test_the_bundled_tests_give_enough_actions() -> None:
 def test_taking_information_away_never_yields_allowed(engine: govrules.Engine, jurisdiction: str) -> None:
     failures = []
     checked = 0
+    declared = set(DECLARED)
     for name, action in ACTIONS:
         if action.get("jurisdiction") != jurisdiction:
             continue
@@ -60,15 +70,19 @@ def test_taking_information_away_never_yields_allowed(engine: govrules.Engine, j
             base = engine.evaluate(action, strict=True)
         except govrules.ActionError:
             continue
-        if base.verdict == "allowed":
-            continue
+        if base.verdict == "allowed" or all(
+            f.follow_up for f in base.findings if f.outcome in ("violated", "pending", "undetermined")
+        ):
+            continue  # a follow-up late or open never held the act back: nothing to fail open
         for change, weaker in _weaker(action):
             try:
                 decision = engine.evaluate(weaker, strict=True)
             except govrules.ActionError:
                 continue  # a fact the kind requires: refused, never allowed
             checked += 1
-            if decision.verdict == "allowed":
+            if decision.verdict == "allowed" and f"{name}: {change}" not in DECLARED:
                 failures.append(f"{name}: {change}: {base.verdict} → allowed")
+            declared.discard(f"{name}: {change}")
+    assert not {d for d in declared if d.startswith(jurisdiction + ":")}, "a declared reading no longer applies"
     assert checked > 50
     assert not failures, "\n".join(failures[:20]) + (f"\n… {len(failures)} in all" if len(failures) > 20 else "")
