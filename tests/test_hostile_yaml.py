@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 import govrules
-from govrules._yaml import MAX_BYTES
+from govrules._yaml import MAX_BYTES, MAX_DEPTH
 
 MINI_YAML = Path(__file__).parent / "fixtures" / "mini" / "mini.yaml"
 MINI_TEXT = MINI_YAML.read_text(encoding="utf-8")
@@ -87,10 +87,25 @@ def test_billion_laughs(tmp_path: Path) -> None:
     assert codes(error) == {"E006"}
 
 
-@pytest.mark.parametrize("opening,closing", [("[", "]"), ("{a: ", "}")], ids=["flow_list", "flow_map"])
+FLOW = pytest.mark.parametrize("opening,closing", [("[", "]"), ("{a: ", "}")], ids=["flow_list", "flow_map"])
+
+
+@FLOW
 def test_nesting_ten_thousand_deep(tmp_path: Path, opening: str, closing: str) -> None:
+    """What we guarantee, whichever bound fires first: ours (E004) or, at 1,000 flow levels,
+    libyaml's own (E003 since PyYAML 6.0.2; its wording is not ours to pin): refused, on its line,
+    as a YAML error."""
     path = write(tmp_path, "jurisdiction: " + opening * 10_000 + "x" + closing * 10_000 + "\n")
     error = refused(path)
+    assert codes(error) <= {"E003", "E004"}
+    assert [d.line for d in error.diagnostics] == [1]
+
+
+@FLOW
+def test_nesting_past_our_bound_is_ours_to_refuse(tmp_path: Path, opening: str, closing: str) -> None:
+    """Deeper than MAX_DEPTH but well within what any YAML library accepts: our bound, our code."""
+    depth = MAX_DEPTH * 4
+    error = refused(write(tmp_path, "jurisdiction: " + opening * depth + "x" + closing * depth + "\n"))
     assert codes(error) == {"E004"}
 
 
