@@ -41,6 +41,7 @@ class Finding(_Out):
     due: dt.date | None = None
     comply_by: dt.date | None = None  # the day that would have complied, when the act failed on timing
     exception_to: tuple[str, ...] = ()
+    provenance: str = "bundled"  # where the rule comes from: the rulebook shipped with govrules, or a file's path
 
 
 class Obligation(_Out):

@@ -267,7 +267,7 @@ class _Judgement:
                 rule=r.id, jurisdiction=rule.jurisdiction, article=rule.article.number,
                 label=rule.article.label, topic=r.topic, modality=r.modality, outcome=outcome,
                 message_zh=r.message.zh, message_en=r.message.en, citation_zh=rule.citation_zh,
-                quote=r.quote, exception_to=r.exception_to, **extra)
+                quote=r.quote, exception_to=r.exception_to, provenance=rule.provenance, **extra)
             if key:
                 self.shared[key] = finding
         self.findings.append(finding)
