@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 import govrules
-from govrules._yaml import MAX_BYTES
+from govrules._yaml import MAX_BYTES, MAX_DEPTH
 
 MINI_YAML = Path(__file__).parent / "fixtures" / "mini" / "mini.yaml"
 MINI_TEXT = MINI_YAML.read_text(encoding="utf-8")
@@ -87,10 +87,25 @@ def test_billion_laughs(tmp_path: Path) -> None:
     assert codes(error) == {"E006"}
 
 
-@pytest.mark.parametrize("opening,closing", [("[", "]"), ("{a: ", "}")], ids=["flow_list", "flow_map"])
+FLOW = pytest.mark.parametrize("opening,closing", [("[", "]"), ("{a: ", "}")], ids=["flow_list", "flow_map"])
+
+
+@FLOW
 def test_nesting_ten_thousand_deep(tmp_path: Path, opening: str, closing: str) -> None:
+    """What we guarantee, whichever bound fires first: ours (E004) or, at 1,000 flow levels,
+    libyaml's own (E003 since PyYAML 6.0.2; its wording is not ours to pin): refused, on its line,
+    as a YAML error."""
     path = write(tmp_path, "jurisdiction: " + opening * 10_000 + "x" + closing * 10_000 + "\n")
     error = refused(path)
+    assert codes(error) <= {"E003", "E004"}
+    assert [d.line for d in error.diagnostics] == [1]
+
+
+@FLOW
+def test_nesting_past_our_bound_is_ours_to_refuse(tmp_path: Path, opening: str, closing: str) -> None:
+    """Deeper than MAX_DEPTH but well within what any YAML library accepts: our bound, our code."""
+    depth = MAX_DEPTH * 4
+    error = refused(write(tmp_path, "jurisdiction: " + opening * depth + "x" + closing * depth + "\n"))
     assert codes(error) == {"E004"}
 
 
@@ -318,3 +333,122 @@ def test_fair_condition_loads_and_judges(tmp_path: Path, when: str) -> None:
     path, _ = hostile_rulebook(tmp_path, when)
     decision = govrules.load(path).evaluate(LEAVE)
     assert decision.verdict in ("allowed", "conditional", "denied")
+
+
+# --- issue 11 §2: limits per file and per run, before reading; every problem a RulebookError ------
+def bomb(values: int, anchor: str = "a") -> str:
+    """A document whose aliases add about `values` values: 1,000-long lists, referred to."""
+    per = 1000
+    return f"leaf: &{anchor} [{', '.join(['x'] * per)}]\nmany: [{', '.join([f'*{anchor}'] * (values // per))}]\n"
+
+
+def test_alias_bomb_over_many_documents_is_refused_before_the_second(tmp_path: Path) -> None:
+    """A 31 KB overlay of many documents once took 2.96 GB: the second document is never read."""
+    text = "---\n".join(bomb(900_000) for _ in range(40))
+    error = refused(write(tmp_path, text, "overlay.yaml"))
+    assert codes(error) == {"E005"}
+    assert error.diagnostics[0].line == 3  # the second document's `---`
+
+
+def test_alias_budget_is_per_run_across_files(tmp_path: Path) -> None:
+    """Each file under the per-document bound, together over the per-run one."""
+    for n in range(3):
+        write(tmp_path, f"extends: mini\nversion: '1'\n{bomb(600_000)}", f"overlay{n}.yaml")
+    with pytest.raises(govrules.RulebookError) as info:
+        govrules.load(MINI_YAML, extra=[tmp_path])
+    assert codes(info.value) == {"E006"}
+    assert "in this run" in info.value.diagnostics[0].message
+
+
+def test_a_huge_file_is_refused_from_its_size_without_reading_it(tmp_path: Path) -> None:
+    """A sparse 3 GB file: refused at once (it once raised MemoryError)."""
+    path = tmp_path / "mini.yaml"
+    with path.open("wb") as fh:
+        fh.truncate(3 * 1024**3)
+    assert codes(refused(path)) == {"E001"}
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("where", ["rulebook", "overlay", "in_folder", "topics"])
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path, where: str) -> None:
+    """Opening a FIFO with no writer blocks forever: it is refused before being opened for real.
+    Run in a subprocess with a timeout, so that a regression fails instead of hanging the suite."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    fifo = folder / {"topics": "topics.yaml", "in_folder": "x.yaml"}.get(where, "fifo.yaml")
+    os.mkfifo(fifo)
+    if where == "topics":
+        write(folder, MINI_TEXT)
+    root, extra = {"rulebook": (fifo, []), "overlay": (MINI_YAML, [fifo]),
+                   "in_folder": (MINI_YAML, [folder]), "topics": (folder, [])}[where]
+    code = ("import govrules, sys\n"
+            f"try: govrules.load({str(root)!r}, extra={[str(e) for e in extra]!r})\n"
+            "except govrules.RulebookError as e: print(e); sys.exit(2)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(Path(govrules.__file__).parent.parent)})
+    assert done.returncode == 2, done.stderr
+    assert "not a regular file" in done.stdout and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("key", ["issued", "effective_from"])
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_rulebook_date_at_the_calendar_s_edge_is_refused(tmp_path: Path, key: str, day: str) -> None:
+    data = copy.deepcopy(MINI_DATA)
+    data[key] = day
+    error = refused(write(tmp_path, dump(data)))
+    assert "E102" in codes(error)
+
+
+def test_impossible_date_in_a_rulebook_is_a_positioned_error(tmp_path: Path) -> None:
+    """`2026-02-30` unquoted: PyYAML cannot make it a date (it once raised ValueError)."""
+    line = MINI_TEXT[: MINI_TEXT.index("issued:")].count("\n") + 1
+    error = refused(write(tmp_path, MINI_TEXT.replace("issued: 2022-09-14", "issued: 2022-02-30")))
+    assert [(d.code, d.line) for d in error.diagnostics] == [("E100", line)]
+
+
+def test_huge_integer_in_a_rulebook_is_a_positioned_error(tmp_path: Path) -> None:
+    line = MINI_TEXT[: MINI_TEXT.index("  - number: 2")].count("\n") + 1
+    error = refused(write(tmp_path, MINI_TEXT.replace("  - number: 2", "  - number: " + "9" * 5000)))
+    assert [(d.code, d.line) for d in error.diagnostics] == [("E100", line)]
+
+
+def test_topics_of_the_wrong_shape_is_a_rulebook_error(tmp_path: Path) -> None:
+    write(tmp_path, MINI_TEXT)
+    write(tmp_path, "- a list, not topics\n", "topics.yaml")
+    error = refused_any(tmp_path)
+    assert [d.code for d in error.diagnostics] == ["E100"]
+
+
+def refused_any(path: Path) -> govrules.RulebookError:
+    with pytest.raises(govrules.RulebookError) as info:
+        govrules.load(path)
+    return info.value
+
+
+def source_book(tmp_path: Path, name: str, content: bytes | None) -> Path:
+    folder = tmp_path / "book"
+    (folder / "sources").mkdir(parents=True)
+    if content is not None:
+        (folder / "sources" / name).write_bytes(content)
+    return write(folder, MINI_TEXT.replace("source: 002_034e8b9808803d7f.txt", f"source: {name}"))
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("binary.txt", b"\x00\x01\x02 PK\x03\x04"),
+    ("gbk.txt", "十二条".encode("gbk") * 10),
+])
+def test_a_binary_source_is_refused(tmp_path: Path, name: str, content: bytes) -> None:
+    error = refused(source_book(tmp_path, name, content))
+    assert [d.code for d in error.diagnostics] == ["E205"]
+
+
+def test_a_source_symlink_out_of_sources_is_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("秘密", encoding="utf-8")
+    path = source_book(tmp_path, "link.txt", None)
+    (path.parent / "sources" / "link.txt").symlink_to(secret)
+    assert [d.code for d in refused(path).diagnostics] == ["E205"]

@@ -5,8 +5,11 @@ The passes, in order (each later pass relies on what the earlier ones establishe
 1. read       YAML → documents with positions (safe loader, duplicate keys, size and alias bounds)
 2. model      documents → typed `RulebookFile`s and `OverlayFile`s (unknown fields, wrong types,
               mapped to lines)
-3. sites      every rule and check with the article it cites; an overlay's rules attached to the
-              articles of the rulebook it extends (which must exist)
+3. sites      every rule and check with the article it cites and where it comes from (bundled, or
+              the file); an overlay's rules attached to the articles of the rulebook it extends
+              (which must exist). No two rulebooks share a (jurisdiction, version); an overlay rule
+              that replaces or defeats a rule of its base says so (`overrides: true`), and the one
+              it replaces leaves; no exception is to an exception (the engine would not weigh it)
 4. citations  articles numbered 1…N in order; each text found in the shipped source; each quote
               found in its article (needs 3: the article of each rule)
 5. names      rule and check ids unique; kinds, event types, topics, exception targets and due
@@ -38,10 +41,13 @@ from ._calendar import WorkCalendar
 from ._condition import DATE, Checked, ConditionError, compile_condition, conjoin, type_of
 from ._errors import Diagnostic, RulebookError, did_you_mean
 from ._events import EVENT_MODELS
+from ._files import InputError, read_bytes
 from ._rulebook import Article, AuditCheck, OverlayAudit, OverlayFile, OverlayRule, Rule, RulebookFile
-from ._yaml import Document, YamlError, load_document
+from ._yaml import Budget, Document, YamlError, load_document
 
 BUNDLED = "rulebook"
+# A rulebook's dates lie within these, so that a deadline counted from one stays a date.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 def bundled_dir() -> Path:
@@ -68,6 +74,7 @@ class CompiledRule:
     condition: Checked  # for a deny rule with a scope: `scope and when`
     scope: Checked | None = None
     exceptions: list[CompiledRule] = field(default_factory=list)  # filled once, in pass 8
+    provenance: str = "bundled"  # or the path of the file the rule was read from
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,13 +118,17 @@ def rulebook_files(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def _topics(paths: Sequence[Path]) -> dict[str, Any]:
+def _topics(paths: Sequence[Path], budget: Budget | None = None) -> dict[str, Any]:
+    """The topics of the bundled rulebook and of each folder given. Raises YamlError."""
     topics: dict[str, Any] = {}
-    for folder in {p.parent for p in paths} | {bundled_dir()}:
+    for folder in sorted({p.parent for p in paths} | {bundled_dir()}):
         f = folder / "topics.yaml"
         if f.exists():
-            doc = load_document(str(f))
-            topics.update((doc.data or {}).get("topics", {}))
+            doc = load_document(str(f), budget=budget)
+            found = doc.data.get("topics") if isinstance(doc.data, dict) else None
+            if not isinstance(found, dict):
+                raise YamlError(doc.diagnostic(("topics",), "E100", "topics: expected a mapping of topic names"))
+            topics.update(found)
     return topics
 
 
@@ -127,11 +138,43 @@ def source_text(version: Version) -> str | None:
 
 
 def _source_text(folder: Path, name: str) -> str | None:
+    """The source `name` of a rulebook in `folder`, or None when it cannot be had (the model pass
+    has said why)."""
+    try:
+        found = _find_source(folder, name)
+        return _read_source(found) if found else None
+    except ValueError:
+        return None
+
+
+def _find_source(folder: Path, name: str) -> Path | None:
+    """The file `name` under the rulebook's `sources/` folder, or the bundled one's; None if in
+    neither. Raises ValueError for a name that would reach outside them."""
+    rel = Path(name)
+    if not name or rel.is_absolute() or rel.drive or ".." in rel.parts or "\\" in name:
+        raise ValueError(f"source `{name}` must be a file name under `sources/`")
     for base in (folder / "sources", bundled_dir() / "sources"):
-        f = base / name
+        f = base / rel
         if f.is_file():
-            return f.read_text(encoding="utf-8")
+            if not f.resolve().is_relative_to(base.resolve()):
+                raise ValueError(f"source `{name}` leads outside `sources/`")
+            return f
     return None
+
+
+def _read_source(path: Path) -> str:
+    """A source text: UTF-8, no NUL. Raises ValueError saying what is wrong."""
+    try:
+        raw = read_bytes(str(path))
+    except InputError as exc:
+        raise ValueError(f"source `{path.name}`: {exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(f"source `{path.name}` is not UTF-8 text") from None
+    if "\x00" in text:
+        raise ValueError(f"source `{path.name}` is binary (it holds NUL characters), not text")
+    return text
 
 
 _WS = re.compile(r"\s+")
@@ -213,6 +256,11 @@ class Site:
     article: Article
     item: Rule | AuditCheck
 
+    @property
+    def provenance(self) -> str:
+        """`bundled` for the rulebook shipped with govrules, else the file the item was read from."""
+        return "bundled" if Path(self.doc.file).parent == bundled_dir() else self.doc.file
+
     def error(self, key: str, code: str, message: str, hint: str | None = None) -> Diagnostic:
         return self.doc.diagnostic((*self.path, key), code, message, rule=self.item.id, hint=hint)
 
@@ -224,6 +272,7 @@ class _Build:
     def __init__(self, calendar: WorkCalendar) -> None:
         self.calendar = calendar
         self.errors: list[Diagnostic] = []
+        self.budget = Budget()  # what YAML aliases may add over every file of this load
 
     def fail_if_errors(self) -> None:
         if self.errors:
@@ -234,11 +283,9 @@ class _Build:
         docs = []
         for f in files:
             try:
-                docs.append(load_document(str(f)))
+                docs.append(load_document(str(f), budget=self.budget))
             except YamlError as exc:
                 self.errors.append(exc.diagnostic)
-            except OSError as exc:
-                self.errors.append(Diagnostic(str(f), 1, 1, "E000", f"cannot read: {exc.strerror}"))
         return docs
 
     # 2. model
@@ -251,27 +298,58 @@ class _Build:
                 if is_overlay:
                     overlays.append((doc, OverlayFile.model_validate(doc.data)))
                 else:
-                    books.append((doc, RulebookFile.model_validate(doc.data)))
+                    book = RulebookFile.model_validate(doc.data)
+                    books.append((doc, book))
+                    self.book_dates(doc, book)
+                    self.book_source(doc, book)
             except ValidationError as exc:
                 self.errors += _pydantic_diagnostics(doc, exc, overlay=is_overlay)
         return books, overlays
 
+    def book_dates(self, doc: Document, book: RulebookFile) -> None:
+        """A rulebook's dates lie where deadlines counted from them stay within the calendar."""
+        for key in ("adopted", "issued", "effective_from", "effective_until"):
+            day = getattr(book, key)
+            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+                self.errors.append(doc.diagnostic((key,), "E102", f"{key}: {day} is outside "
+                                                  f"{FIRST_DAY.year}–{LAST_DAY.year}"))
+
+    def book_source(self, doc: Document, book: RulebookFile) -> None:
+        """The source a rulebook quotes: a UTF-8 text file under its folder's `sources/`."""
+        try:
+            found = _find_source(Path(doc.file).parent, book.source)
+            if found is not None:
+                _read_source(found)
+        except ValueError as exc:
+            self.errors.append(doc.diagnostic(("source",), "E205", str(exc)))
+
     # 3. sites: every rule and check with the article it cites (an overlay's, in its base)
     def sites(self, books: Books, overlays: Sequence[tuple[Document, OverlayFile]]) -> list[Site]:
-        found = []
+        found: list[Site] = []
         for doc, book in books:
             for i, art in enumerate(book.articles):
                 found += [Site(doc, ("articles", i, "rules", j), book, art, r) for j, r in enumerate(art.rules)]
                 found += [Site(doc, ("articles", i, "audits", j), book, art, c) for j, c in enumerate(art.audits)]
-        by_key = {(b.jurisdiction, b.version): b for _, b in books}
+        by_key: dict[tuple[str, str], tuple[Document, RulebookFile]] = {}
+        for doc, book in books:
+            key = (book.jurisdiction, book.version)
+            if key in by_key:
+                self.errors.append(doc.diagnostic(("version",), "E402", f"`{key[0]}@{key[1]}` is defined twice: "
+                                                  f"here and in {by_key[key][0].file}",
+                                                  hint="give a later version its own `version` and dates"))
+                continue
+            by_key[key] = (doc, book)
+        # INVARIANT: a base rule's or check's id names one site here (ids are unique by pass 5).
+        base = {(s.book.jurisdiction, s.book.version, s.item.id): s for s in found}
+        replaced: set[int] = set()
         for doc, ov in overlays:
-            base = by_key.get((ov.extends, ov.version))
-            if base is None:
+            if (ov.extends, ov.version) not in by_key:
                 known = [f"{j}@{v}" for j, v in by_key]
                 self.errors.append(doc.diagnostic(("extends",), "E501", f"no rulebook `{ov.extends}@{ov.version}` "
                                                   "to extend", hint=did_you_mean(f"{ov.extends}@{ov.version}", known)))
                 continue
-            articles = {a.number: a for a in base.articles}
+            book = by_key[(ov.extends, ov.version)][1]
+            articles = {a.number: a for a in book.articles}
             supplied: tuple[tuple[str, Sequence[OverlayRule | OverlayAudit]], ...] = (
                 ("rules", ov.rules), ("audits", ov.audits))
             for key, items in supplied:
@@ -280,10 +358,61 @@ class _Build:
                     if cited is None:
                         self.errors.append(doc.diagnostic((key, j, "article"), "E502",
                                            f"article {item.article} does not exist in {ov.extends}@{ov.version} "
-                                           f"(it has {len(base.articles)})", rule=item.id))
+                                           f"(it has {len(book.articles)})", rule=item.id))
                         continue
-                    found.append(Site(doc, (key, j), base, cited, item))
+                    site = Site(doc, (key, j), book, cited, item)
+                    old = base.get((ov.extends, ov.version, item.id))
+                    if self.overrides(site, item, old, base) and old is not None:
+                        replaced.add(id(old))
+                    if old is None or id(old) in replaced:
+                        found.append(site)
+        found = [s for s in found if id(s) not in replaced]
+        self.exceptions_to_exceptions(found)
         return found
+
+    def overrides(self, site: Site, item: OverlayRule | OverlayAudit, old: Site | None,
+                  base: dict[tuple[str, str, str], Site]) -> bool:
+        """Whether an overlay item may replace `old` (the base's item of the same id, if any) or
+        defeat the base rules it is an exception to: only when it says `overrides: true`."""
+        book = site.book
+        where = f"{book.jurisdiction}@{book.version}"
+        targets = [t for t in getattr(item, "exception_to", ())
+                   if isinstance(getattr(base.get((book.jurisdiction, book.version, t)), "item", None), Rule)]
+        hint = "say `overrides: true` in this rule if it is meant to change the answer of the rulebook it extends"
+        if old is not None and isinstance(old.item, Rule) != isinstance(item, Rule):
+            noun = "rule" if isinstance(old.item, Rule) else "check"
+            self.errors.append(site.error("id", "E503", f"`{item.id}` is a {noun} of {where}: "
+                                          f"only a {noun} can replace it"))
+            return False
+        if not item.overrides:
+            if old is not None:
+                self.errors.append(site.error("id", "E503", f"`{item.id}` is already a rule of {where} "
+                                              f"({old.doc.file}): this would replace it", hint=hint))
+            for t in targets:
+                self.errors.append(site.error("exception_to", "E504", f"an exception to `{t}`, a rule of "
+                                              f"{where}: this would defeat it", hint=hint))
+            return old is None and not targets
+        if old is None and not targets:
+            self.errors.append(site.error("overrides", "E505", f"`overrides: true`, but `{item.id}` replaces "
+                                          f"no rule of {where} and is an exception to none of them",
+                                          hint="remove `overrides`"))
+            return False
+        return True
+
+    def exceptions_to_exceptions(self, sites: Sequence[Site]) -> None:
+        """The engine weighs an exception against the rule it defeats, never against another
+        exception: one that names an exception as its target is refused, not loaded and ignored."""
+        rules = {(s.book.jurisdiction, s.book.version, s.item.id): s.item for s in sites if isinstance(s.item, Rule)}
+        for site in sites:
+            if not isinstance(site.item, Rule):
+                continue
+            for t in site.item.exception_to:
+                target = rules.get((site.book.jurisdiction, site.book.version, t))
+                if target is not None and target.exception_to:
+                    self.errors.append(site.error("exception_to", "E310", f"an exception to `{t}`, itself an "
+                                                  f"exception (to `{'`, `'.join(target.exception_to)}`): an "
+                                                  "exception to an exception is not weighed",
+                                                  hint="make it an exception to the rule that exception defeats"))
 
     # 4. citations
     def citations(self, books: Books, sites: Sequence[Site]) -> None:
@@ -390,7 +519,7 @@ class _Build:
                 if checked is not None and (item.scope is None or scope is not None):
                     condition = checked if scope is None else conjoin(scope, checked)
                     rules[item.id] = CompiledRule(item, site.book.jurisdiction, site.article, citation, condition,
-                                                  scope)
+                                                  scope, provenance=site.provenance)
                 continue
             trigger = self.condition(site, ("trigger", "when"), item.trigger.when, EVENT_MODELS[item.trigger.event])
             expect = None
@@ -475,7 +604,7 @@ def build(files: Sequence[Path], calendar: WorkCalendar) -> tuple[dict[str, list
     if not files:
         raise RulebookError([Diagnostic("(rulebook)", 1, 1, "E000", "no rulebook files found")])
     try:
-        topics = _topics(files)
+        topics = _topics(files, b.budget)
     except YamlError as exc:
         raise RulebookError([exc.diagnostic]) from None
     docs = b.read(files)

@@ -44,6 +44,7 @@ class Finding(_Out):
     comply_by: dt.date | None = None  # the day that would have complied, when the act failed on timing
     exception_to: tuple[str, ...] = ()
     follow_up: bool = False  # the rule sets a duty that follows the act: it never denies the act itself
+    provenance: str = "bundled"  # where the rule comes from: the rulebook shipped with govrules, or a file's path
 
 
 class Assumption(_Out):

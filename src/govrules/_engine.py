@@ -354,7 +354,7 @@ class _Judgement:
                 label=rule.article.label, topic=r.topic, modality=r.modality, outcome=result.outcome,  # type: ignore[arg-type]
                 message_zh=r.message.zh, message_en=r.message.en, citation_zh=rule.citation_zh,
                 quote=r.quote, exception_to=r.exception_to, missing=result.missing, due=result.due,
-                comply_by=result.comply_by, follow_up=bool(r.effect.require and r.effect.require.timing == "after"))
+                comply_by=result.comply_by, provenance=rule.provenance, follow_up=bool(r.effect.require and r.effect.require.timing == "after"))
             if key:
                 self.shared[key] = finding
         self.findings.append(finding)

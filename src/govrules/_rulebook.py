@@ -286,14 +286,24 @@ class RulebookFile(_Model):
     articles: tuple[Article, ...]
 
 
+OVERRIDES = Field(
+    False,
+    description="Say `true` when this rule deliberately changes what the rulebook it extends answers: "
+    "it replaces that rulebook's rule of the same `id`, or it is an exception (`exception_to`) to one of "
+    "its rules. Either is refused without it, and it is refused where it changes nothing.",
+)
+
+
 class OverlayRule(Rule):
     """A rule supplied on top of a bundled rulebook, citing one of its articles."""
 
     article: int = Field(ge=1)
+    overrides: bool = OVERRIDES
 
 
 class OverlayAudit(AuditCheck):
     article: int = Field(ge=1)
+    overrides: bool = OVERRIDES
 
 
 class OverlayFile(_Model):

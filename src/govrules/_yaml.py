@@ -3,27 +3,45 @@
 The only module that imports `yaml`. Duplicate keys are rejected, aliases are bounded (no billion
 laughs), nesting and size are bounded, and every value's position is kept in a side table so that
 later stages can point at the line and column of what they reject.
+
+Bounds, and where they hold:
+- size: MAX_BYTES per file, checked from the file's size before it is read (`_files`);
+- nesting: MAX_DEPTH per document;
+- values once aliases are expanded: MAX_NODES per document; and what aliases add beyond the text
+  itself, MAX_ALIAS_NODES per file and per run (a `Budget` shared by the files of one load or one
+  check), so that a bomb spread over many documents or many files is refused as well;
+- a multi-document file is split at its `---` lines (a document marker at the start of a line
+  ends any scalar, so the split is exact) and each document is parsed on its own: a broken
+  document is one error, and those after it are still read.
+
+A scalar that PyYAML resolves but cannot construct (an impossible date such as `2026-02-30`, an
+integer of more than 4,300 digits) is kept as its text: the models then refuse it, with its
+position, like any other value of the wrong type.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from ._errors import Diagnostic
+from ._files import MAX_BYTES, InputError, read_bytes
 
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined,assignment,unused-ignore]
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
-MAX_BYTES = 20 * 1024 * 1024
+__all__ = ["MAX_BYTES", "Budget", "Document", "YamlError", "iter_documents", "load_document", "load_documents"]
+
 MAX_DEPTH = 64
-MAX_NODES = 1_000_000
+MAX_NODES = 1_000_000  # values in one document, aliases expanded
+MAX_ALIAS_NODES = 1_000_000  # values that aliases add, in one file and in one run
 
 Path = tuple[str | int, ...]
 
@@ -54,10 +72,27 @@ class YamlError(Exception):
         super().__init__(str(diagnostic))
 
 
+@dataclass
+class Budget:
+    """The values aliases may still add over the files of one run (one `load()`, one `check`)."""
+
+    alias_nodes: int = MAX_ALIAS_NODES
+
+
+@dataclass
+class _FileBudget:
+    run: Budget
+    alias_nodes: int = MAX_ALIAS_NODES
+    spent: list[int] = field(default_factory=list)
+
+
 def _read(file: str, text: str | bytes | None) -> str:
     if text is None:
-        with open(file, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+        try:
+            raw = read_bytes(file)
+        except InputError as exc:
+            code = "E001" if exc.too_large else "E000"
+            raise YamlError(Diagnostic(file, 1, 1, code, str(exc))) from None
     else:
         raw = text.encode() if isinstance(text, str) else text
     if len(raw) > MAX_BYTES:
@@ -69,47 +104,129 @@ def _read(file: str, text: str | bytes | None) -> str:
         raise YamlError(Diagnostic(file, line, 1, "E002", "not UTF-8 text")) from None
 
 
-def load_documents(file: str, text: str | bytes | None = None) -> Iterator[Document]:
-    """Each YAML document of a file (or of `text`), with positions. Raises YamlError."""
+# A `---` at the start of a line, then a space or the line's end, starts a document wherever it
+# stands: inside a block or quoted scalar too (YAML forbids it there), so a split there is exact.
+_DOC_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.MULTILINE)
+_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # what libyaml counts as a line break
+
+
+def _split(source: str) -> list[tuple[int, str]]:
+    """The documents of a YAML stream as (lines before it, its text). Comments and directives
+    before the first `---` stay with the document they precede."""
+    starts = [m.start() for m in _DOC_START.finditer(source) if m.start() > 0]
+    if starts and not _has_content(source[: starts[0]]):
+        starts = starts[1:]
+    bounds = [0, *starts, len(source)]
+    chunks, line = [], 0
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        chunks.append((line, source[a:b]))
+        line += len(_BREAK.findall(source, a, b))
+    return chunks
+
+
+def _has_content(text: str) -> bool:
+    return any(s and not s.startswith(("#", "%")) for s in (ln.strip() for ln in _BREAK.split(text)))
+
+
+def iter_documents(file: str, text: str | bytes | None = None,
+                   budget: Budget | None = None) -> Iterator[Document | Diagnostic]:
+    """Each YAML document of a file (or of `text`), with positions, or a Diagnostic for each one
+    that cannot be loaded; the documents after a broken one are still read. A problem with the
+    file as a whole (unreadable, too large, not UTF-8) is one Diagnostic, and the end."""
+    try:
+        source = _read(file, text)
+    except YamlError as exc:
+        yield exc.diagnostic
+        return
+    spend = _FileBudget(budget or Budget())
+    for offset, chunk in _split(source):
+        yield from _parse(file, chunk, offset, spend)
+
+
+def load_documents(file: str, text: str | bytes | None = None,
+                   budget: Budget | None = None) -> Iterator[Document]:
+    """Each YAML document of a file (or of `text`), with positions. Raises YamlError at the first
+    document that cannot be loaded."""
+    for item in iter_documents(file, text, budget):
+        if isinstance(item, Diagnostic):
+            raise YamlError(item)
+        yield item
+
+
+def load_document(file: str, text: str | bytes | None = None, budget: Budget | None = None) -> Document:
+    """The single document of a file; an empty file is an error, and so is a second document,
+    refused before it is read."""
     source = _read(file, text)
+    chunks = _split(source)
+    if len(chunks) > 1:
+        raise YamlError(Diagnostic(file, chunks[1][0] + 1, 1, "E005",
+                                   "expected one YAML document, found more (a `---` line starts another)"))
+    found: list[Document] = []
+    for item in _parse(file, source, 0, _FileBudget(budget or Budget())):
+        if isinstance(item, Diagnostic):
+            raise YamlError(item)
+        found.append(item)
+        if len(found) > 1:
+            line = found[1].where(())[0]
+            raise YamlError(Diagnostic(file, line, 1, "E005", "expected one YAML document, found more"))
+    if not found:
+        raise YamlError(Diagnostic(file, 1, 1, "E005", "expected one YAML document, found 0"))
+    return found[0]
+
+
+def _parse(file: str, source: str, offset: int, spend: _FileBudget) -> Iterator[Document | Diagnostic]:
+    """The documents of one piece of a stream, or a Diagnostic and the end of the piece."""
     loader = _Loader(source)
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is None:  # pragma: no cover
                 break
-            _check_size(file, node)
+            _spend(file, node, offset, spend)
             positions: dict[Path, tuple[int, int]] = {}
             budget = [MAX_NODES]
             data = _convert(file, node, (), positions, 0, budget, yaml.constructor.SafeConstructor())
+            if offset:
+                positions = {k: (line + offset, col) for k, (line, col) in positions.items()}
             yield Document(file, data, positions)
+    except YamlError as exc:
+        d = exc.diagnostic
+        yield Diagnostic(d.file, d.line + offset, d.column, d.code, d.message, rule=d.rule, hint=d.hint)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        raise YamlError(Diagnostic(file, line, col, "E003", f"invalid YAML: {message}")) from None
+        yield Diagnostic(file, line + offset, col, "E003", f"invalid YAML: {message}")
     except yaml.YAMLError as exc:
-        raise YamlError(Diagnostic(file, 1, 1, "E003", f"invalid YAML: {exc}")) from None
+        yield Diagnostic(file, offset + 1, 1, "E003", f"invalid YAML: {exc}")
     except RecursionError:
-        raise YamlError(Diagnostic(file, 1, 1, "E004", "nesting too deep")) from None
+        yield Diagnostic(file, offset + 1, 1, "E004", "nesting too deep")
     finally:
         loader.dispose()
 
 
-def load_document(file: str, text: str | bytes | None = None) -> Document:
-    """The single document of a file; an empty file is an error."""
-    docs = list(load_documents(file, text))
-    if len(docs) != 1:
-        raise YamlError(Diagnostic(file, 1, 1, "E005", f"expected one YAML document, found {len(docs)}"))
-    return docs[0]
+def _spend(file: str, root: yaml.Node, offset: int, spend: _FileBudget) -> None:
+    """Charge what a document's aliases add to the file's and the run's budgets."""
+    expanded, distinct = _check_size(file, root)
+    added = expanded - distinct
+    if not added:
+        return
+    spend.alias_nodes -= added
+    spend.run.alias_nodes -= added
+    if spend.alias_nodes < 0 or spend.run.alias_nodes < 0:
+        where = "file" if spend.alias_nodes < 0 else "run"
+        mark = root.start_mark
+        raise YamlError(Diagnostic(file, mark.line + 1, mark.column + 1, "E006",
+                                   f"aliases add more than {MAX_ALIAS_NODES} values in this {where} (alias bomb?)"))
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-def _check_size(file: str, root: yaml.Node) -> None:
-    """Refuse a document whose aliases would expand past MAX_NODES (billion laughs) or into
-    themselves, before expanding anything: sizes are counted once per distinct node."""
+def _check_size(file: str, root: yaml.Node) -> tuple[int, int]:
+    """(values once aliases are expanded, distinct nodes) of a document. Refuses a document whose
+    aliases would expand past MAX_NODES (billion laughs) or into themselves, before expanding
+    anything: sizes are counted once per distinct node."""
     sizes: dict[int, int] = {}
     open_: set[int] = set()
 
@@ -135,7 +252,7 @@ def _check_size(file: str, root: yaml.Node) -> None:
         sizes[key] = total
         return total
 
-    size(root, 0)
+    return size(root, 0), len(sizes)
 
 
 def _convert(
@@ -187,7 +304,12 @@ def _convert(
     # as dates and refuse datetimes' time part silently becoming a date.
     if node.tag == "tag:yaml.org,2002:str":
         return scalars.construct_scalar(node)  # type: ignore[arg-type]
-    constructed = scalars.construct_object(node)
+    try:
+        constructed = scalars.construct_object(node)
+    except (ValueError, OverflowError):
+        # `2026-02-30`, an integer past Python's 4,300 digits: kept as text, for the models to refuse.
+        scalars.recursive_objects.pop(node, None)  # PyYAML leaves it marked when construction fails
+        return node.value
     if isinstance(constructed, dt.datetime):
         return constructed.isoformat()
     return constructed
