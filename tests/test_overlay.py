@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import govrules
+from govrules._compile import bundled_dir
 from govrules._cli import main
 
 ROOT = Path(__file__).parent.parent
@@ -179,4 +180,5 @@ def test_two_rulebooks_of_one_jurisdiction_and_version_are_refused(tmp_path: Pat
     (folder / "zhanqian.yaml").write_text(text.replace("id: zhanqian.", "id: zhanqian.copy_"), encoding="utf-8")
     d = refused_codes(folder)["E402"]
     assert d.file == str(folder / "zhanqian.yaml")
-    assert "`zhanqian@2024`" in d.message and str(ROOT / "src/govrules/rulebook/zhanqian.yaml") in d.message
+    bundled = bundled_dir() / "zhanqian.yaml"  # the installed package's copy, wherever it is installed
+    assert "`zhanqian@2024`" in d.message and str(bundled) in d.message
