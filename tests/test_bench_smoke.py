@@ -3,6 +3,7 @@ the shared slice equal plain Python's, and an engine that answers wrong is caugh
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 import pytest
@@ -20,7 +21,9 @@ def engines() -> list[Any]:
 def test_slice_quick_run_verifies_every_engine(engines: list[Any]) -> None:
     sec = part_slice.run(n=300, runs=1, quick=True, engines=engines)
     names = {e.name for e in engines}
-    assert {"plain Python", "govrules", "durable-rules"} <= names
+    # durable-rules does not build on Python 3.13 (see pyproject): there the bench compares without it.
+    peers = {"durable-rules"} if importlib.util.find_spec("durable_rules_engine") else set()
+    assert {"plain Python", "govrules", *peers} <= names
     assert all(name in sec.figures["typed"] for name in names)
     assert "checked equal to plain Python's" in "\n".join(sec.body)
 
