@@ -195,6 +195,9 @@ def _parse(file: str, source: str, offset: int, spend: _FileBudget) -> Iterator[
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        last = len(_BREAK.findall(source.rstrip())) + 1
+        if line > last:  # "but found end of stream": the document's last line, not the next one's
+            line, col = last, len(_BREAK.split(source.rstrip())[-1]) + 1
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         yield Diagnostic(file, line + offset, col, "E003", f"invalid YAML: {message}")
     except yaml.YAMLError as exc:
