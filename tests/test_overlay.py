@@ -180,3 +180,10 @@ def test_two_rulebooks_of_one_jurisdiction_and_version_are_refused(tmp_path: Pat
     d = refused_codes(folder)["E402"]
     assert d.file == str(folder / "zhanqian.yaml")
     assert "`zhanqian@2024`" in d.message and str(ROOT / "src/govrules/rulebook/zhanqian.yaml") in d.message
+
+
+def test_the_text_report_names_the_overlay_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--rules", str(OVERLAY), str(ROOT / "examples" / "overlay" / "actions.yaml")]) == 1
+    out = capsys.readouterr().out
+    assert "qinghemen.local.office_directors_file_in_writing: " in out
+    assert f" — from {OVERLAY / 'qinghemen-local.yaml'}" in out

@@ -18,13 +18,13 @@ import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from types import FrameType
 from importlib.metadata import PackageNotFoundError, version
 from itertools import islice
 from pathlib import Path
+from types import FrameType
 from typing import Any, TextIO
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
@@ -165,6 +165,8 @@ def _text(it: Item, lang: str) -> str:
             extra += f" — due {f.due}"
         if f.comply_by:
             extra += f" — would have complied by {f.comply_by}"
+        if f.provenance != "bundled":  # a rule of one's own: say so, it may have changed the answer
+            extra += f" — from {f.provenance}"
         lines.append(f"    [{f.outcome}] {f.citation_zh}（{f.label}）{f.rule}: {msg}{extra}")
     for o in d.obligations:
         due = f" by {o.due}" if o.due else ""
@@ -337,7 +339,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 CHUNK = 1000
 
 
-def _judge_all(args: argparse.Namespace, items: Iterator[Item], render: str | None) -> Iterator[Any]:
+def _judge_all(args: argparse.Namespace, items: Iterator[Item], render: str | None) -> Generator[Any, None, None]:
     """Judge items in order, here or in `--jobs` worker processes (each loading the rulebook once),
     with a bounded number of chunks in flight, so that memory stays flat whatever the input size.
     With `render`, each comes back as (verdict or "error", its text in that format), rendered where

@@ -22,6 +22,7 @@ position, like any other value of the wrong type.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -118,7 +119,7 @@ def _split(source: str) -> list[tuple[int, str]]:
         starts = starts[1:]
     bounds = [0, *starts, len(source)]
     chunks, line = [], 0
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         chunks.append((line, source[a:b]))
         line += len(_BREAK.findall(source, a, b))
     return chunks
