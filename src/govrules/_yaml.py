@@ -42,7 +42,7 @@ __all__ = ["MAX_BYTES", "Budget", "Document", "YamlError", "iter_documents", "lo
 
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000  # values in one document, aliases expanded
-MAX_ALIAS_NODES = 1_000_000  # values that aliases add, in one file and in one run
+MAX_ALIAS_NODES = 100_000  # values that aliases add, in one file and in one run
 
 Path = tuple[str | int, ...]
 
