@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 import govrules
-from govrules._yaml import MAX_BYTES, MAX_DEPTH
+from govrules._yaml import MAX_ALIAS_NODES, MAX_BYTES, MAX_DEPTH
 
 MINI_YAML = Path(__file__).parent / "fixtures" / "mini" / "mini.yaml"
 MINI_TEXT = MINI_YAML.read_text(encoding="utf-8")
@@ -353,7 +353,7 @@ def test_alias_bomb_over_many_documents_is_refused_before_the_second(tmp_path: P
 def test_alias_budget_is_per_run_across_files(tmp_path: Path) -> None:
     """Each file under the per-document bound, together over the per-run one."""
     for n in range(3):
-        write(tmp_path, f"extends: mini\nversion: '1'\n{bomb(600_000)}", f"overlay{n}.yaml")
+        write(tmp_path, f"extends: mini\nversion: '1'\n{bomb(MAX_ALIAS_NODES * 6 // 10)}", f"overlay{n}.yaml")
     with pytest.raises(govrules.RulebookError) as info:
         govrules.load(MINI_YAML, extra=[tmp_path])
     assert codes(info.value) == {"E006"}

@@ -182,3 +182,11 @@ def test_two_rulebooks_of_one_jurisdiction_and_version_are_refused(tmp_path: Pat
     assert d.file == str(folder / "zhanqian.yaml")
     bundled = bundled_dir() / "zhanqian.yaml"  # the installed package's copy, wherever it is installed
     assert "`zhanqian@2024`" in d.message and str(bundled) in d.message
+
+
+
+def test_the_text_report_names_the_overlay_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--rules", str(OVERLAY), str(ROOT / "examples" / "overlay" / "actions.yaml")]) == 1
+    out = capsys.readouterr().out
+    assert "qinghemen.local.office_directors_file_in_writing: " in out
+    assert f" — from {OVERLAY / 'qinghemen-local.yaml'}" in out

@@ -1,5 +1,8 @@
 """`python -m govrules`: the command line."""
 
+import sys
+
 from ._cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    sys.exit(main())

@@ -15,6 +15,8 @@ from functools import lru_cache
 from dateutil.relativedelta import relativedelta
 from holidays.countries.china import China
 
+from ._errors import ActionError
+
 
 @lru_cache(maxsize=1)
 def _last_published_year() -> int:
@@ -39,6 +41,8 @@ class WorkCalendar:
     def _year(self, year: int) -> list[int]:
         counts = self._counts.get(year)
         if counts is None:
+            if year >= dt.MAXYEAR:  # its last day has no next day: nothing can be counted across it
+                raise ActionError(f"a working-day count reaches the year {year}, past the calendar")
             with self._lock:  # the holiday library fills a year on first look-up: once, here
                 counts = self._counts.get(year)
                 if counts is None:

@@ -1,19 +1,30 @@
 """The `govrules` command: check and explain actions, validate a rulebook, run rule tests, show
-articles, and write the JSON Schemas and the reference page."""
+articles, and write the JSON Schemas and the reference page.
+
+Exit codes: 0 nothing denied, 1 something denied (a breach), 2 unusable input (a bad rulebook, a
+bad action: every good one is still judged), 3 govrules itself failed (a bug: never read as a
+breach), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import multiprocessing
+import os
+import signal
 import sys
+import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from itertools import islice
 from pathlib import Path
+from types import FrameType
 from typing import Any, TextIO
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
@@ -22,15 +33,17 @@ from . import ActionError, Decision, Engine, RulebookError, load
 from ._audit import AuditFinding, AuditReport, audit_file
 from ._cases import case_files, run_all, untested_rules
 from ._compile import article_zh, bundled_dir, source_text
-from ._errors import Diagnostic, did_you_mean
+from ._errors import Diagnostic, GovrulesError, did_you_mean
 from ._explain import explain
+from ._files import MAX_LINE, InputError, lines, open_regular, read_bytes, read_stream
 from ._reference import reference
 from ._rulebook import Rule
 from ._schema import KINDS, dumps, generate
 from ._sources import split
-from ._yaml import YamlError, load_documents
+from ._yaml import Budget, iter_documents
 
-EXIT_OK, EXIT_DENIED, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_DENIED, EXIT_INPUT, EXIT_CRASH = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM  # 130, 143: the shell's way
 JSON_SHAPE_VERSION = 1
 NOT_AN_ACTION = "an action is a mapping with `kind`, `jurisdiction`, `date` and `actor`"
 
@@ -46,63 +59,78 @@ class Item:
     decision: Decision | None = None
 
 
-def read_actions(path: str) -> Iterator[Item]:
-    """The actions in a YAML, JSON or JSON Lines file, one by one, with their line numbers."""
+def read_actions(path: str, budget: Budget | None = None) -> Iterator[Item]:
+    """The actions in a YAML, JSON or JSON Lines file, one by one, with their line numbers. A
+    record that cannot be read is an Item with an error, and those after it are still read."""
     p = Path(path)
-    if path != "-" and not p.is_file():
-        yield Item(path, 0, error="no such file" if not p.exists() else "not a file")
-        return
-    if p.suffix in (".jsonl", ".ndjson"):
+    if path != "-" and p.suffix in (".jsonl", ".ndjson"):
         yield from _read_lines(path)  # streamed: a file of a million actions is never held whole
         return
     try:
-        raw = sys.stdin.buffer.read() if path == "-" else p.read_bytes()
-    except OSError as exc:
-        yield Item(path, 0, error=f"cannot read: {exc.strerror}")
+        raw = read_stream(sys.stdin.buffer) if path == "-" else read_bytes(path)
+    except InputError as exc:
+        yield Item(path, 0, error=str(exc))
         return
     if not raw.strip():
         yield Item(path, 0, error="empty file: no actions")
         return
     if p.suffix == ".json":
-        try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            yield Item(path, getattr(exc, "lineno", 1), error=f"invalid JSON: {exc}")
+        data, error = _json_value(raw)
+        if error is not None:
+            yield Item(path, 1, error=error)
             return
         for d in data if isinstance(data, list) else [data]:
             yield Item(path, 1, d)
         return
+    for doc in iter_documents(path, raw, budget):
+        if isinstance(doc, Diagnostic):
+            yield Item(path, doc.line, error=f"{doc.code}: {doc.message}")
+            continue
+        data = doc.data
+        base: tuple[str, ...] = ()
+        if isinstance(data, dict) and set(data) == {"actions"}:
+            data, base = data["actions"], ("actions",)
+        if isinstance(data, list):
+            for i, d in enumerate(data):
+                yield Item(path, doc.where((*base, i))[0], d)
+        else:
+            yield Item(path, doc.where(())[0], data)
+
+
+def _json_value(raw: bytes) -> tuple[Any, str | None]:
+    """A JSON text's value, or why it cannot be had."""
     try:
-        for doc in load_documents(path, raw):
-            data = doc.data
-            base: tuple[str, ...] = ()
-            if isinstance(data, dict) and set(data) == {"actions"}:
-                data, base = data["actions"], ("actions",)
-            if isinstance(data, list):
-                for i, d in enumerate(data):
-                    yield Item(path, doc.where((*base, i))[0], d)
-            else:
-                yield Item(path, doc.where(())[0], data)
-    except YamlError as exc:
-        d = exc.diagnostic
-        yield Item(path, d.line, error=d.message)
+        return json.loads(raw), None
+    except json.JSONDecodeError as exc:
+        return None, f"invalid JSON: {exc}"
+    except UnicodeDecodeError:
+        return None, "invalid JSON: not UTF-8 text"
+    except RecursionError:
+        return None, "invalid JSON: nesting too deep"
+    except ValueError:  # Python reads no integer of more than 4,300 digits
+        return None, "invalid JSON: a number too long to read"
 
 
 def _read_lines(path: str) -> Iterator[Item]:
-    empty = True
     try:
-        with open(path, "rb") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                empty = False
-                try:
-                    yield Item(path, n, json.loads(line.rstrip(b"\r\n")))
-                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                    yield Item(path, n, error=f"invalid JSON: {exc}")
-    except OSError as exc:
-        yield Item(path, 0, error=f"cannot read: {exc.strerror}")
+        fh = open_regular(path)
+    except InputError as exc:
+        yield Item(path, 0, error=str(exc))
         return
+    empty = True
+    with fh:
+        try:
+            for n, line in lines(fh):
+                if line is None:
+                    empty = False
+                    yield Item(path, n, error=f"line longer than {MAX_LINE} bytes")
+                elif line.strip():
+                    empty = False
+                    data, error = _json_value(line)
+                    yield Item(path, n, data, error)
+        except OSError as exc:
+            yield Item(path, 0, error=f"cannot read: {exc.strerror}")
+            return
     if empty:
         yield Item(path, 0, error="empty file: no actions")
 
@@ -143,6 +171,8 @@ def _text(it: Item, lang: str) -> str:
             extra += f" — would have complied by {f.comply_by}"
         if f.follow_up:
             extra += " — a duty after the act"
+        if f.provenance != "bundled":  # a rule of one's own: say so, it may have changed the answer
+            extra += f" — from {f.provenance}"
         lines.append(f"    [{f.outcome}] {f.citation_zh}（{f.label}）{f.rule}: {msg}{extra}")
     for a in d.assumptions:
         reason = a.reason_zh if lang == "zh" else a.reason_en
@@ -302,24 +332,28 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    items = (it for path in args.files for it in read_actions(path))
+    budget = Budget()  # what YAML aliases may add, over every file of the run
+    items = (it for path in args.files for it in read_actions(path, budget))
     out, tally = sys.stdout, Tally()
-    if args.format in ("junit", "sarif"):  # their headers count what follows: gather first
-        collected = [it for it, _ in _judge_all(args, items, render=None)]
-        for it in collected:
-            tally.add(_tag(it))
-        (_junit(collected, out) if args.format == "junit" else _sarif(collected, out, args.lang))
-    elif args.format == "json":
-        out.write(f'{{"version": {JSON_SHAPE_VERSION}, "results": [\n')
-        for n, (tag, text) in enumerate(_judge_all(args, items, render="json")):
-            tally.add(tag)
-            out.write((",\n" if n else "") + text)
-        out.write("\n]}\n")
-    else:
-        for tag, text in _judge_all(args, items, render="text"):
-            tally.add(tag)
-            out.write(text)
-        out.write(f"{tally}\n")
+    render = {"json": "json", "text": "text"}.get(args.format)
+    # closed on every way out, so that its worker processes end with the command
+    with contextlib.closing(_judge_all(args, items, render)) as judged:
+        if render is None:  # JUnit and SARIF headers count what follows: gather first
+            collected = [it for it, _ in judged]
+            for it in collected:
+                tally.add(_tag(it))
+            (_junit(collected, out) if args.format == "junit" else _sarif(collected, out, args.lang))
+        elif render == "json":
+            out.write(f'{{"version": {JSON_SHAPE_VERSION}, "results": [\n')
+            for n, (tag, text) in enumerate(judged):
+                tally.add(tag)
+                out.write((",\n" if n else "") + text)
+            out.write("\n]}\n")
+        else:
+            for tag, text in judged:
+                tally.add(tag)
+                out.write(text)
+            out.write(f"{tally}\n")
     if tally.errors:
         return EXIT_INPUT
     return EXIT_DENIED if tally.breaches and not args.exit_zero else EXIT_OK
@@ -328,7 +362,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 CHUNK = 1000
 
 
-def _judge_all(args: argparse.Namespace, items: Iterator[Item], render: str | None) -> Iterator[Any]:
+def _judge_all(args: argparse.Namespace, items: Iterator[Item], render: str | None) -> Generator[Any, None, None]:
     """Judge items in order, here or in `--jobs` worker processes (each loading the rulebook once),
     with a bounded number of chunks in flight, so that memory stays flat whatever the input size.
     With `render`, each comes back as (verdict or "error", its text in that format), rendered where
@@ -340,14 +374,54 @@ def _judge_all(args: argparse.Namespace, items: Iterator[Item], render: str | No
             yield from _process(engine, chunk, *job)
         return
     _engine(args)  # a broken rulebook is reported once, here, not by every worker
-    with ProcessPoolExecutor(args.jobs, initializer=_start_worker, initargs=(args.rulebook, args.rules)) as pool:
+    with _workers(args) as pool:
         pending: deque[Future[list[Any]]] = deque()
         for chunk in _chunks(items):
-            pending.append(pool.submit(_work, chunk, *job))
+            with _signals_held():  # a worker forked now starts with them held, until it ignores them
+                pending.append(pool.submit(_work, chunk, *job))
             if len(pending) > 2 * args.jobs:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+
+
+@contextlib.contextmanager
+def _workers(args: argparse.Namespace) -> Iterator[ProcessPoolExecutor]:
+    """A pool of worker processes that never outlives the command: on any way out but the normal
+    one (Ctrl-C, SIGTERM, an error, the generator dropped), its workers are ended, not waited on;
+    and a worker whose parent dies, even by SIGKILL, is ended by the kernel (Linux)."""
+    before = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(args.jobs, initializer=_start_worker,
+                               initargs=(args.rulebook, args.rules, os.getpid()))
+    try:
+        yield pool
+    except BaseException:
+        workers = [p for p in multiprocessing.active_children() if p not in before]
+        for p in workers:
+            p.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in workers:
+            p.join(2)
+            if p.is_alive():  # pragma: no cover - a worker deaf to SIGTERM
+                p.kill()
+                p.join(2)
+        raise
+    pool.shutdown()
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
 
 
 def _chunks(items: Iterator[Item]) -> Iterator[list[Item]]:
@@ -369,9 +443,28 @@ def _process(engine: Engine, chunk: list[Item], trace: bool, render: str | None,
 _WORKER: Engine | None = None
 
 
-def _start_worker(rulebook: str | None, rules: list[str] | None) -> None:
+def _start_worker(rulebook: str | None, rules: list[str] | None, parent: int) -> None:
     global _WORKER  # one engine per worker process, loaded once
+    # Ctrl-C reaches the whole process group: the parent alone answers it, and ends the workers.
+    # SIGTERM ends a worker at once, quietly. Both were held since the fork: released only now.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+    _end_with_parent(parent)
     _WORKER = load(rulebook, extra=rules or ())
+
+
+def _end_with_parent(parent: int) -> None:
+    """Ask the kernel to send SIGTERM to this process when its parent dies (Linux's
+    PR_SET_PDEATHSIG); if the parent is already gone, end now."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent and multiprocessing.get_start_method() in ("fork", "spawn"):
+        os._exit(EXIT_TERMINATED)
 
 
 def _work(chunk: list[Item], trace: bool, render: str | None, lang: str, strict: bool) -> list[Any]:
@@ -403,8 +496,9 @@ def cmd_facts(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     engine = _engine(args)
     code = EXIT_OK
+    budget = Budget()
     for path in args.files:
-        for it in read_actions(path):
+        for it in read_actions(path, budget):
             text = None
             if it.error is None and not isinstance(it.data, dict):
                 it.error = NOT_AN_ACTION
@@ -734,8 +828,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that the command unwinds (and ends its workers)."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated
+
+
+REPORT = "this is a bug in govrules, not a finding about your actions: please report it with the command and its input"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    handles_sigterm = threading.current_thread() is threading.main_thread()  # Python's rule for handlers
+    if handles_sigterm:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code: int = args.func(args)
     except RulebookError as exc:
@@ -743,8 +851,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(d, file=sys.stderr)
         print(f"{len(exc.diagnostics)} error(s)", file=sys.stderr)
         return EXIT_INPUT
+    except GovrulesError as exc:
+        print(f"govrules: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("govrules: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except _Terminated:
+        print("govrules: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except BrokenPipeError:  # pragma: no cover
         return EXIT_OK
+    except Exception as exc:  # crash ≠ breach: a code of its own, one line, never a traceback
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+        message = " ".join(str(exc).split()) or "(no message)"
+        print(f"govrules: internal error: {type(exc).__name__}: {message}\n    hint: {REPORT}", file=sys.stderr)
+        return EXIT_CRASH
+    finally:
+        if handles_sigterm:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
     return code
 
 

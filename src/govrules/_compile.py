@@ -332,13 +332,13 @@ class _Build:
                 found += [Site(doc, ("articles", i, "audits", j), book, art, c) for j, c in enumerate(art.audits)]
         by_key: dict[tuple[str, str], tuple[Document, RulebookFile]] = {}
         for doc, book in books:
-            key = (book.jurisdiction, book.version)
-            if key in by_key:
-                self.errors.append(doc.diagnostic(("version",), "E402", f"`{key[0]}@{key[1]}` is defined twice: "
-                                                  f"here and in {by_key[key][0].file}",
+            jv = (book.jurisdiction, book.version)
+            if jv in by_key:
+                self.errors.append(doc.diagnostic(("version",), "E402", f"`{jv[0]}@{jv[1]}` is defined twice: "
+                                                  f"here and in {by_key[jv][0].file}",
                                                   hint="give a later version its own `version` and dates"))
                 continue
-            by_key[key] = (doc, book)
+            by_key[jv] = (doc, book)
         # INVARIANT: a base rule's or check's id names one site here (ids are unique by pass 5).
         base = {(s.book.jurisdiction, s.book.version, s.item.id): s for s in found}
         replaced: set[int] = set()

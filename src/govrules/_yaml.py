@@ -22,6 +22,7 @@ position, like any other value of the wrong type.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ __all__ = ["MAX_BYTES", "Budget", "Document", "YamlError", "iter_documents", "lo
 
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000  # values in one document, aliases expanded
-MAX_ALIAS_NODES = 1_000_000  # values that aliases add, in one file and in one run
+MAX_ALIAS_NODES = 100_000  # values that aliases add, in one file and in one run
 
 Path = tuple[str | int, ...]
 
@@ -118,7 +119,7 @@ def _split(source: str) -> list[tuple[int, str]]:
         starts = starts[1:]
     bounds = [0, *starts, len(source)]
     chunks, line = [], 0
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         chunks.append((line, source[a:b]))
         line += len(_BREAK.findall(source, a, b))
     return chunks
@@ -195,6 +196,9 @@ def _parse(file: str, source: str, offset: int, spend: _FileBudget) -> Iterator[
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        last = len(_BREAK.findall(source.rstrip())) + 1
+        if line > last:  # "but found end of stream": the document's last line, not the next one's
+            line, col = last, len(_BREAK.split(source.rstrip())[-1]) + 1
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         yield Diagnostic(file, line + offset, col, "E003", f"invalid YAML: {message}")
     except yaml.YAMLError as exc:

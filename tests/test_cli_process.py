@@ -1,0 +1,264 @@
+"""The command line as a process (issue 11 §2): exit codes, signals and worker processes, and
+hostile input, seen from outside through a real `python -m govrules`.
+
+Exit codes: 0 nothing denied, 1 something denied, 2 unusable input, 3 govrules failed (never read
+as a breach), 130 interrupted, 143 terminated. Output goes to files, not pipes: a worker left behind
+would hold a pipe open and hang the test instead of failing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import govrules
+from tests.conftest import MINI
+
+SRC = str(Path(govrules.__file__).parent.parent)
+RB = ["--rulebook", str(MINI)]
+GOOD = {"kind": "leave_jurisdiction", "jurisdiction": "mini", "date": "2026-03-09", "actor": {"role": "deputy"},
+        "destination": "in_province", "head_away": False}
+GOOD_YAML = ("{kind: leave_jurisdiction, jurisdiction: mini, date: 2026-03-09, actor: {role: deputy}, "
+             "destination: in_province, head_away: false}")
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+
+
+def run(tmp_path: Path, *args: str, code: str | None = None, stdin: bytes | None = None,
+        timeout: float = 120) -> tuple[int, str, str]:
+    """`python -m govrules ARGS` (or `python -c CODE`), its exit code, standard output and error."""
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "govrules", *args]
+    with out.open("wb") as o, err.open("wb") as e:
+        done = subprocess.run(command, input=stdin, stdout=o, stderr=e, timeout=timeout,
+                              env={**os.environ, "PYTHONPATH": SRC})
+    return done.returncode, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return str(path)
+
+
+def no_traceback(*texts: str) -> None:
+    for text in texts:
+        assert "Traceback" not in text, text
+
+
+# --- processes ------------------------------------------------------------------------------------
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    found = []
+    for child in children(pid):
+        found += [child, *descendants(child)]
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_until(predicate: Any, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return bool(predicate())
+
+
+# Each chunk of 1,000 actions takes a second in the workers: a run long enough to interrupt.
+SLOW_CHECK = """
+import sys, time
+import govrules._cli as cli
+judge = cli._process
+def slow(*args):
+    time.sleep(1)
+    return judge(*args)
+cli._process = slow
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+@pytest.fixture
+def slow_check(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    actions = write(tmp_path, "many.jsonl", (json.dumps(GOOD) + "\n") * 40_000)
+    err = (tmp_path / "stderr").open("wb")
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_CHECK, "check", "-j", "2", *RB, actions],
+                            stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, "PYTHONPATH": SRC})
+    workers: list[int] = []
+    try:
+        assert wait_until(lambda: len(children(proc.pid)) >= 2, 60), "the workers never started"
+        workers[:] = descendants(proc.pid)
+        proc.workers = workers  # type: ignore[attr-defined]
+        yield proc
+    finally:
+        err.close()
+        for pid in [proc.pid, *workers]:  # whatever the outcome, nothing of ours is left running
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait(10)
+
+
+@pytest.mark.parametrize(("sig", "code", "said"), [
+    (signal.SIGTERM, 143, "govrules: terminated"),
+    (signal.SIGINT, 130, "govrules: interrupted"),
+])
+def test_a_signal_ends_check_and_its_workers(slow_check: subprocess.Popen[bytes], tmp_path: Path,
+                                             sig: int, code: int, said: str) -> None:
+    """Ctrl-C or SIGTERM during `check -j 2`: the exit code of the signal, one line, no traceback,
+    and no worker left behind (they once outlived their parent, holding up to 1.3 GB)."""
+    workers = slow_check.workers  # type: ignore[attr-defined]
+    if sig == signal.SIGINT:  # as a terminal's Ctrl-C does: to the parent and its workers at once
+        for pid in [slow_check.pid, *workers]:
+            os.kill(pid, sig)
+    else:
+        slow_check.send_signal(sig)
+    assert slow_check.wait(30) == code
+    assert wait_until(lambda: not any(alive(w) for w in workers), 10), [w for w in workers if alive(w)]
+    err = (tmp_path / "stderr").read_text(encoding="utf-8")
+    assert err.strip() == said
+    no_traceback(err)
+
+
+def test_workers_die_with_a_killed_parent(slow_check: subprocess.Popen[bytes]) -> None:
+    """SIGKILL leaves the parent no chance to clean up: the kernel ends the workers."""
+    workers = slow_check.workers  # type: ignore[attr-defined]
+    slow_check.kill()
+    slow_check.wait(30)
+    assert wait_until(lambda: not any(alive(w) for w in workers), 10), [w for w in workers if alive(w)]
+
+
+# --- crash is not breach --------------------------------------------------------------------------
+def test_an_internal_error_exits_3_with_one_line(tmp_path: Path) -> None:
+    actions = write(tmp_path, "a.yaml", f"- {GOOD_YAML}\n")
+    code = ("import sys, govrules._engine as e\n"
+            "def boom(*a, **k): raise KeyError('a bug')\n"
+            "e.Engine.evaluate = boom\n"
+            "from govrules._cli import main\n"
+            f"sys.exit(main(['check', *{RB!r}, {actions!r}]))\n")
+    status, out, err = run(tmp_path, code=code)
+    assert status == 3
+    first, hint = err.strip().split("\n")
+    assert first == "govrules: internal error: KeyError: 'a bug'" and "report it" in hint
+    no_traceback(out, err)
+
+
+# --- hostile input: one bad record is one error; the others are judged and counted ----------------
+def test_impossible_date_in_a_yaml_list(tmp_path: Path) -> None:
+    bad = GOOD_YAML.replace("date: 2026-03-09", "date: 2026-02-30")
+    path = write(tmp_path, "a.yaml", f"- {GOOD_YAML}\n- {bad}\n- {GOOD_YAML}\n")
+    status, out, err = run(tmp_path, "check", *RB, path)
+    assert status == 2
+    assert f"{path}:2: error: date:" in out
+    assert out.endswith("3 actions: 0 allowed, 2 conditional, 0 denied, 1 errors\n")
+    no_traceback(out, err)
+
+
+def test_a_broken_document_in_a_yaml_stream(tmp_path: Path) -> None:
+    """Multi-document YAML: a syntax error, a bomb and a 5,000-deep document, each one error line."""
+    deep = "[" * 5000 + "]" * 5000
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True))
+    docs = [GOOD_YAML, "{kind: [", GOOD_YAML, deep, bomb, GOOD_YAML]
+    path = write(tmp_path, "a.yaml", "".join(f"---\n{d}\n" for d in docs))
+    status, out, err = run(tmp_path, "check", *RB, path)
+    assert status == 2
+    errors = [line for line in out.splitlines() if ": error: " in line]
+    found = [e.split(": error: ")[1][:4] for e in errors]
+    assert found[0] == "E003" and found[1] in ("E003", "E004") and found[2] == "E006", errors  # E003: libyaml's bound
+    assert [int(e.split(":")[1]) for e in errors] == [4, 8, 15]
+    assert out.endswith("6 actions: 0 allowed, 3 conditional, 0 denied, 3 errors\n")
+    no_traceback(out, err)
+
+
+def test_hostile_json_lines(tmp_path: Path) -> None:
+    good = json.dumps(GOOD)
+    lines = [good, '{"kind": ' + "9" * 5000 + "}", "[" * 5000 + "]" * 5000, good,
+             '{"x": "' + "x" * (1024 * 1024 + 10) + '"}', "\xff", good]
+    path = write(tmp_path, "a.jsonl", "\n".join(lines).encode("utf-8", "surrogateescape") + b"\n")
+    status, out, err = run(tmp_path, "check", *RB, "--format", "json", path)
+    assert status == 2
+    results = json.loads(out)["results"]
+    assert [r.get("error", "ok") for r in results] == [
+        "ok", "invalid JSON: a number too long to read", "invalid JSON: nesting too deep", "ok",
+        "line longer than 1048576 bytes", "invalid JSON: Expecting value: line 1 column 1 (char 0)", "ok"]
+    assert [r["line"] for r in results] == [1, 2, 3, 4, 5, 6, 7]
+    no_traceback(out, err)
+
+
+def test_deep_json_file(tmp_path: Path) -> None:
+    status, out, err = run(tmp_path, "check", *RB, write(tmp_path, "a.json", "[" * 5000 + "]" * 5000))
+    assert status == 2 and "invalid JSON: nesting too deep" in out
+    no_traceback(out, err)
+
+
+def test_a_deadline_past_the_calendar(tmp_path: Path) -> None:
+    """Year 9999: the deadline counted from it is not a date (it once raised OverflowError)."""
+    far = GOOD_YAML.replace("date: 2026-03-09", "date: 9999-12-30")
+    consult = ("{kind: reply_to_consultation, jurisdiction: qinghemen, date: 9999-12-31, actor: {role: deputy}, "
+               "requested_on: 9999-12-30, replied: true}")
+    path = write(tmp_path, "a.yaml", f"- {far}\n- {GOOD_YAML.replace('mini', 'qinghemen')}\n- {consult}\n")
+    status, out, err = run(tmp_path, "check", path)
+    assert status == 2
+    assert out.count(": error: ") == 2 and "past the calendar" in out
+    no_traceback(out, err)
+
+
+def test_standard_input_is_bounded(tmp_path: Path) -> None:
+    from govrules._files import MAX_BYTES
+
+    status, out, err = run(tmp_path, "check", *RB, "-", stdin=b"# " + b"x" * MAX_BYTES + b"\n")
+    assert status == 2 and f"standard input larger than {MAX_BYTES} bytes" in out
+    no_traceback(out, err)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("where", ["actions", "rules", "rulebook"])
+def test_a_fifo_is_refused(tmp_path: Path, where: str) -> None:
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    actions = write(tmp_path, "a.yaml", f"- {GOOD_YAML}\n")
+    args = {"actions": [*RB, str(fifo), actions], "rules": [*RB, "--rules", str(fifo), actions],
+            "rulebook": ["--rulebook", str(fifo), actions]}[where]
+    status, out, err = run(tmp_path, "check", *args, timeout=60)
+    assert status == 2
+    assert "not a regular file" in out + err
+    no_traceback(out, err)
+    if where == "actions":
+        assert out.endswith("2 actions: 0 allowed, 1 conditional, 0 denied, 1 errors\n")
+
+
+def test_a_bad_rulebook_exits_2_with_positions(tmp_path: Path) -> None:
+    rulebook = write(tmp_path, "mini.yaml", (MINI / "mini.yaml").read_text(encoding="utf-8")
+                     .replace("source: 002_034e8b9808803d7f.txt", "source: /etc/passwd"))
+    status, out, err = run(tmp_path, "check", "--rulebook", rulebook, write(tmp_path, "a.yaml", GOOD_YAML))
+    assert status == 2
+    assert err.startswith(f"{rulebook}:") and ": E205: source `/etc/passwd`" in err
+    no_traceback(out, err)
