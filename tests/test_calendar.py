@@ -44,3 +44,30 @@ def test_counting_between_agrees_with_day_by_day_counting() -> None:
         lo, hi = min(a, b), max(a, b)
         one_by_one = sum(cal.is_working_day(lo + dt.timedelta(days=i)) for i in range(1, (hi - lo).days + 1))
         assert cal.working_days_between(a, b) == (one_by_one if b >= a else -one_by_one)
+
+
+def test_the_generated_schedule_equals_the_holiday_library_on_every_day_it_covers() -> None:
+    """`_workdays` (tools/gen_workdays.py) is a table of what `holidays` says: the same, day by day."""
+    from holidays.countries.china import China, ChinaStaticHolidays
+
+    from govrules._calendar import _working_days
+    from govrules._workdays import LAST_PUBLISHED, SCHEDULE
+
+    assert max(ChinaStaticHolidays.special_public_holidays) == LAST_PUBLISHED, "run tools/gen_workdays.py"
+    cn = China()
+    for year in SCHEDULE:
+        first = dt.date(year, 1, 1)
+        expected = [bool(cn.is_working_day(first + dt.timedelta(days=i))) for i in range(len(_working_days(year)))]
+        assert _working_days(year) == expected, year
+
+
+def test_a_year_outside_the_table_falls_back_to_the_holiday_library() -> None:
+    from holidays.countries.china import China
+
+    from govrules._calendar import _working_days
+    from govrules._workdays import SCHEDULE
+
+    year = max(SCHEDULE) + 1
+    cn = China()
+    assert _working_days(year) == [bool(cn.is_working_day(dt.date(year, 1, 1) + dt.timedelta(days=i)))
+                                   for i in range(len(_working_days(year)))]

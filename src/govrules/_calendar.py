@@ -1,9 +1,11 @@
 """The working-day calendar of the mainland: the only module that knows the holiday library.
 
 Statutory holidays and the weekend days made working days (调休) come from the `holidays` package's
-China calendar; month arithmetic comes from python-dateutil. A year whose official schedule the data
-does not hold yet (the State Council publishes it late in the year before) is *provisional*: dates
-in it are computed on weekends and fixed-date holidays alone, and decisions say so.
+China calendar: for the years it publishes, through `_workdays`, a table generated from it (so that
+start-up does not import every country's calendar), and for any other year from the package itself,
+imported on first need. Month arithmetic comes from python-dateutil. A year whose official schedule
+the data does not hold yet (the State Council publishes it late in the year before) is *provisional*:
+dates in it are computed on weekends and fixed-date holidays alone, and decisions say so.
 """
 
 from __future__ import annotations
@@ -12,20 +14,38 @@ import datetime as dt
 import threading
 from functools import lru_cache
 
+from typing import Any
+
 from dateutil.relativedelta import relativedelta
-from holidays.countries.china import China
 
 from ._errors import ActionError
+from ._workdays import LAST_PUBLISHED, SCHEDULE
 
 
-@lru_cache(maxsize=1)
 def _last_published_year() -> int:
     # The last year for which the data holds the State Council's own schedule: its 调休 swaps.
     # (Every year's notice since 2001 has had some, so the newest year with swaps is the newest
     # schedule the data knows.)
-    from holidays.countries.china import ChinaStaticHolidays
+    return LAST_PUBLISHED
 
-    return max(ChinaStaticHolidays.special_public_holidays)
+
+@lru_cache(maxsize=1)
+def _china() -> Any:
+    from holidays.countries.china import China
+
+    return China()  # type: ignore[no-untyped-call]
+
+
+def _working_days(year: int) -> list[bool]:
+    """Whether each day of `year` is a working day, from the table or, outside it, from `holidays`."""
+    first = dt.date(year, 1, 1)
+    days = [first + dt.timedelta(days=i) for i in range((dt.date(year + 1, 1, 1) - first).days)]
+    entry = SCHEDULE.get(year)
+    if entry is None:
+        cn = _china()
+        return [bool(cn.is_working_day(d)) for d in days]
+    off, worked = (set(part.split()) for part in entry)
+    return [(d.weekday() < 5) != (d.strftime("%m%d") in (off if d.weekday() < 5 else worked)) for d in days]
 
 
 class WorkCalendar:
@@ -36,7 +56,6 @@ class WorkCalendar:
         # A whole year of working days at a time, as a count of working days up to each day:
         # one look-up answers "is it a working day" and "how many between", whatever the span.
         self._counts: dict[int, list[int]] = {}
-        self._cn = China()  # type: ignore[no-untyped-call]
 
     def _year(self, year: int) -> list[int]:
         counts = self._counts.get(year)
@@ -46,11 +65,9 @@ class WorkCalendar:
             with self._lock:  # the holiday library fills a year on first look-up: once, here
                 counts = self._counts.get(year)
                 if counts is None:
-                    first = dt.date(year, 1, 1)
-                    days = (dt.date(year + 1, 1, 1) - first).days
                     counts, total = [0], 0
-                    for i in range(days):
-                        total += bool(self._cn.is_working_day(first + dt.timedelta(days=i)))
+                    for working in _working_days(year):
+                        total += working
                         counts.append(total)
                     self._counts[year] = counts
         return counts
