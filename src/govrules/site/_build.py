@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 import govrules
 
 from . import _adapter
-from ._adapter import Rulebook, SiteArticle, SiteBook, SiteRule
+from ._adapter import Rulebook, SiteArticle, SiteAudit, SiteBook, SiteRule
 from ._urls import article_url
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -141,29 +141,30 @@ class Row:
     kind: str = "text"  # text / code / rules / articles / messages
 
 
-def compare(book: Rulebook, topic: str) -> tuple[list[Row], dict[str, list[tuple[str, SiteRule | None, object]]]]:
+Entry = tuple[int, SiteRule | None, SiteAudit | None]  # article number, and a rule or a check
+
+
+def compare(book: Rulebook, topic: str) -> tuple[list[Row], dict[str, list[Entry]]]:
     """The topic's matrix: one column per jurisdiction, one row per aspect; compared rows mark the cells
     that differ from the most common value (all of them when no two agree)."""
-    found: dict[str, list[tuple[str, SiteRule | None, object]]] = {}
+    found: dict[str, list[Entry]] = {}
     for jur in book.jurisdictions:
         cur = book.current(jur)
-        items: list[tuple[str, SiteRule | None, object]] = []
+        items: list[Entry] = []
         for art in cur.articles:
-            items += [(str(art.number), r, art) for r in art.rules if r.topic == topic]
-            items += [(str(art.number), None, c) for c in art.audits if c.topic == topic]
+            items += [(art.number, r, None) for r in art.rules if r.topic == topic]
+            items += [(art.number, None, c) for c in art.audits if c.topic == topic]
         found[jur] = items
 
     def values(jur: str, pick: str) -> tuple[str, ...]:
         out: list[str] = []
-        for _, r, obj in found[jur]:
-            if pick == "modality":
-                out.append((r or obj).modality)  # type: ignore[union-attr]
-            elif pick == "effect":
-                out.append(effect_text(r) if r else "audit over time")
-            elif pick == "deadline":
-                out += list(r.deadlines if r else obj.spans)  # type: ignore[attr-defined]
-            elif pick == "timing" and r and r.timing:
-                out.append(r.timing)
+        for _, r, c in found[jur]:
+            if r is not None:
+                out += {"modality": [r.modality], "effect": [effect_text(r)], "deadline": list(r.deadlines),
+                        "timing": [r.timing] if r.timing else []}[pick]
+            elif c is not None:
+                out += {"modality": [c.modality], "effect": ["audit over time"], "deadline": list(c.spans),
+                        "timing": []}[pick]
         return tuple(sorted(set(out)))
 
     rows: list[Row] = []
