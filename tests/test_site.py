@@ -203,6 +203,7 @@ def test_overlay_rules_show_in_place_with_their_provenance(overlay_site: SiteRep
     assert "qinghemen-local.yaml" in card and "补充规则" in card
     assert "区政府办公室主任、副主任离阜" in card
     assert "Includes supplementary rules from" in page
+    assert re.search(r"[1-9]\d* 触发 firing", card) and re.search(r"[1-9]\d* 合规 compliant", card)  # its own tests
     # the bundled rules of art. 70 are still there, not marked as overlay
     assert 'id="rule-qinghemen.leave.leave_system"' in art70
     topic = (overlay_site.out / "topics" / "leave.written_request.html").read_text(encoding="utf-8")

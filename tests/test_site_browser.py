@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from govrules.site import article_url, topic_url
+from govrules.site import article_url, rule_url, topic_url
 from govrules.site._build import SiteReport, build_site
 
 CHROMIUM = "/usr/bin/chromium"
@@ -167,3 +167,15 @@ def test_print_layout(site: SiteReport, page: Page, shots: Path) -> None:
     expect(page.locator("nav.toc")).to_be_hidden()
     expect(page.locator("#art-70 .law")).to_be_visible()
     assert page.pdf(format="A4")[:4] == b"%PDF"
+
+
+def test_overlay_rule_in_place(tmp_path: Path, page: Page, shots: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    site = build_site(tmp_path / "site", rules=[root / "examples" / "overlay" / "rules"])
+    page.goto(rule_url(site.out.as_uri(), "qinghemen", "qinghemen.local.office_directors_file_in_writing"))
+    card = page.locator('[id="rule-qinghemen.local.office_directors_file_in_writing"]')
+    expect(card).to_be_in_viewport()
+    expect(card).to_have_class(re.compile(r"\boverlay\b"))
+    expect(card.locator(".provenance")).to_contain_text("qinghemen-local.yaml")
+    expect(page.locator(".overlay-banner")).to_be_visible()
+    card.screenshot(path=shots / "overlay.png")

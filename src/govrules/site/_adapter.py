@@ -182,18 +182,21 @@ def read(engine: Engine, *, rulebook: str | Path | None = None, overlays: Iterab
     base = Path(rulebook) if rulebook is not None else BUNDLED
     if base.is_file():
         base = base.parent
-    overlay_dirs = [Path(p) if Path(p).is_dir() else Path(p).parent for p in overlays]
+    given = [Path(p) for p in overlays]
+    overlay_dirs = [p if p.is_dir() else p.parent for p in given]
     books: dict[str, tuple[SiteBook, ...]] = {}
     for jur in engine.jurisdictions:
-        cases, total = _cases([base / "tests" / f"{jur}.yaml", *(d / "tests" / f"{jur}.yaml" for d in overlay_dirs)])
+        own = sorted(f for d in overlay_dirs for f in (d / "tests").glob("*.yaml"))  # an overlay's tests
+        cases, total = _cases([base / "tests" / f"{jur}.yaml", *own], jur)
         review = read_review(base / "review" / f"{jur}.md")
         books[jur] = tuple(_book(v, cases, total, review) for v in engine.versions(jur))
     topics = {k: (str(v.get("zh", "")), str(v.get("en", ""))) for k, v in engine.topics.items()}
-    return Rulebook(books, topics, tuple(str(p) for p in overlays))
+    return Rulebook(books, topics, tuple(str(p) for p in given))
 
 
-def _cases(files: Iterable[Path]) -> tuple[dict[str, list[Case]], int]:
-    """Rule id → the cases that name it (fires: firing; satisfies / not_fires: compliant), and how many cases."""
+def _cases(files: Iterable[Path], jurisdiction: str) -> tuple[dict[str, list[Case]], int]:
+    """Rule id → the cases of `jurisdiction` that name it (fires: firing; satisfies / not_fires: compliant),
+    and how many cases of it there are."""
     out: dict[str, list[Case]] = {}
     total = 0
     for f in files:
@@ -201,6 +204,8 @@ def _cases(files: Iterable[Path]) -> tuple[dict[str, list[Case]], int]:
             continue
         data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
         for case in data.get("cases", ()) if isinstance(data, dict) else ():
+            if not isinstance(case, dict) or (case.get("action") or {}).get("jurisdiction") != jurisdiction:
+                continue
             total += 1
             expect = case.get("expect") or {}
             verdict = expect.get("verdict")
@@ -237,9 +242,10 @@ def _book(version: Any, cases: dict[str, list[Case]], cases_total: int, review: 
         rules = []
         for rid in order:
             cr = by_id[rid]
-            if cr.provenance != "bundled":
-                overlay_files.add(cr.provenance)
-            rules.append(_rule(cr.rule, cr.provenance, tuple(cases.get(rid, ())), tuple(defeated.get(rid, ()))))
+            provenance = _shown(cr.provenance)
+            if provenance != "bundled":
+                overlay_files.add(provenance)
+            rules.append(_rule(cr.rule, provenance, tuple(cases.get(rid, ())), tuple(defeated.get(rid, ()))))
         own = {id(c) for c in art.audits}
         checks = [_audit(ca.check, "bundled" if id(ca.check) in own else "overlay")
                   for ca in audits.get(art.number, ())]
@@ -278,6 +284,16 @@ def _rule(r: Any, provenance: str, cases: tuple[Case, ...], defeated_by: tuple[s
         presume=tuple((p.fact, _value(p.value), p.reason.zh, p.reason.en) for p in r.presume),
         judgement=r.judgement, message_zh=r.message.zh, message_en=r.message.en, provenance=provenance,
         cases=cases, defeated_by=defeated_by)
+
+
+def _shown(provenance: str) -> str:
+    """An overlay's file as its author knows it: relative to the working folder when under it."""
+    if provenance == "bundled":
+        return provenance
+    try:
+        return Path(provenance).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return provenance
 
 
 def _value(v: object) -> str:

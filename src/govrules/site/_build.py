@@ -55,6 +55,7 @@ def build_site(out: str | Path, *, rulebook: str | Path | None = None, rules: Se
     its permanent address. Raises `govrules.RulebookError` for a broken rulebook or overlay."""
     engine = govrules.load(rulebook, extra=list(rules))
     book = _adapter.read(engine, rulebook=rulebook, overlays=rules)
+    # INVARIANT: the engine is not read past this point; the templates see only the adapter's records
     return Renderer(book, Path(out), base_url).render()
 
 
