@@ -264,3 +264,11 @@ def test_the_cli_parser_does_not_import_jinja2() -> None:
             "print(sorted(m for m in sys.modules if m.startswith(('jinja2', 'markupsafe'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_without_jinja2_the_command_says_which_extra(tmp_path: Path) -> None:
+    code = ("import sys; sys.modules['jinja2'] = None; from govrules._cli import main; "
+            f"sys.exit(main(['site', {str(tmp_path / 'out')!r}]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "pip install 'govrules[site]'" in done.stderr and "Traceback" not in done.stderr
