@@ -825,6 +825,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--rules", action="append", help="overlay rule files or folders")
         p.add_argument("--rulebook", help="a rulebook folder instead of the bundled one")
         p.set_defaults(func=func)
+
+    from .site.cli import add_parser as add_site  # the website (extra `site`); imports no Jinja2 here
+
+    add_site(sub)
     return parser
 
 
