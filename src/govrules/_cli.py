@@ -825,6 +825,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--rules", action="append", help="overlay rule files or folders")
         p.add_argument("--rulebook", help="a rulebook folder instead of the bundled one")
         p.set_defaults(func=func)
+
+    from .server._cli import add_parser as add_serve  # `serve` (govrules[server]): imports nothing of it yet
+
+    add_serve(sub)
     return parser
 
 
