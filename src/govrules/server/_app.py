@@ -506,7 +506,10 @@ def create_app(
             raise Problem(413, "log-too-large", "The log is too large",
                           f"{len(items)} events; a log holds at most {limits.max_batch * 10}")
         events = [d for _, d, _ in items]
-        report = await _in_thread(lambda: govrules.audit(rb.engine, events, as_of=as_of), limits.timeout)
+        # The plain-Python backend: the same report as durable-rules' Rete network (tests/test_audit.py), without
+        # its worker processes and the memory it keeps, in a process that runs for months.
+        report = await _in_thread(lambda: govrules.audit(rb.engine, events, as_of=as_of, backend="python"),
+                                  limits.timeout)
         return _model(AuditResponse(rulebook_digest=rb.digest, report=report))
 
     # -- what is loaded
