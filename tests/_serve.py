@@ -53,10 +53,18 @@ def serve(*args: str) -> Iterator[Server]:
                 found.set()
         found.set()
 
-    threading.Thread(target=drain, daemon=True).start()
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
     try:
         found.wait(120)
         assert server.url, "the server did not start:\n" + "\n".join(server.log)
+        end = time.monotonic() + 120  # with --workers, the socket listens once a worker has started
+        while True:
+            with contextlib.suppress(httpx.TransportError), server.client() as c:
+                if c.get("/healthz").status_code == 200:
+                    break
+            assert time.monotonic() < end and proc.poll() is None, "\n".join(server.log)
+            time.sleep(0.1)
         yield server
     finally:
         proc.terminate()
@@ -65,3 +73,6 @@ def serve(*args: str) -> Iterator[Server]:
         except subprocess.TimeoutExpired:  # pragma: no cover
             proc.kill()
             proc.wait()
+        reader.join(30)
+        assert proc.stdout is not None
+        proc.stdout.close()

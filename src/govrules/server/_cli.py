@@ -97,7 +97,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     settings = _settings(args)
     initial = rulebook_loader(settings["rulebook"], settings["rules"])()  # RulebookError: govrules prints it
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    log_config = copy.deepcopy(LOGGING_CONFIG)  # the service's own lines (reloads, failures) beside uvicorn's
+    log_config["loggers"]["govrules.server"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     common: dict[str, Any] = {"host": args.host, "port": args.port, "access_log": args.access_log,
+                              "log_config": log_config,
                               "server_header": False, "timeout_graceful_shutdown": 30, "log_level": "info"}
     if args.workers == 1:
         uvicorn.run(_app(settings, initial), **common)
