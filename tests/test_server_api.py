@@ -313,7 +313,8 @@ def test_reload_keeps_the_old_rulebook_when_the_new_one_fails(tmp_path: Path) ->
     assert body["rulebook_digest"] == after
     assert body["errors"] and all(e["file"].endswith("broken.yaml") and e["line"] >= 1 and e["code"]
                                   for e in body["errors"])
-    assert c.post("/v1/decisions", json=DIRECTOR, headers=auth).json()["decision"]["verdict"] == "denied"  # the old one answers
+    # the old one answers
+    assert c.post("/v1/decisions", json=DIRECTOR, headers=auth).json()["decision"]["verdict"] == "denied"
     assert c.get("/readyz").json()["last_reload_errors"] == body["errors"]
     assert 'govrules_rulebook_reloads_total{result="failed"' in c.get("/metrics").text
     (rules / "broken.yaml").unlink()

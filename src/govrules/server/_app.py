@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import hmac
 import json
 import logging
@@ -26,7 +27,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -217,7 +218,8 @@ class _Envelope:
                 await send_wrapped({"type": "http.response.body", "body": body})
         finally:
             route = scope.get("route")
-            name = getattr(route, "path", None) or ("static" if scope.get("path", "").startswith("/static/") else "other")
+            static = scope.get("path", "").startswith("/static/")
+            name = getattr(route, "path", None) or ("static" if static else "other")
             self.metrics.request(scope.get("method", ""), name, status, time.perf_counter() - start)
 
 
@@ -471,18 +473,18 @@ def create_app(
                 try:
                     if left <= 0:
                         raise Problem(503, "timeout", "The request took too long")
-                    lines = await _in_thread(lambda s=start: judge(s, items[s:s + CHUNK]), left)
-                except Problem as p:
-                    p.detail = (f"stopped after {start} of {len(items)} actions: not answered within "
-                                f"{limits.timeout:g} s (--timeout)")
-                    yield b'{"index":%d,"error":' % start + p.render() + b"}\n"
+                    lines = await _in_thread(functools.partial(judge, start, items[start:start + CHUNK]), left)
+                except Problem as late:
+                    late.detail = (f"stopped after {start} of {len(items)} actions: not answered within "
+                                   f"{limits.timeout:g} s (--timeout)")
+                    yield b'{"index":%d,"error":' % start + late.render() + b"}\n"
                     return
                 except Exception:  # after the first line the status is sent: the error goes in the stream
                     log.exception("batch %s failed at action %d", rid, start)
-                    p = Problem(500, "internal-error", "Internal error",
-                                f"govrules failed on this batch at action {start} (id {rid}); the server's log has "
-                                "the details", request_id=rid)
-                    yield b'{"index":%d,"error":' % start + p.render() + b"}\n"
+                    crash = Problem(500, "internal-error", "Internal error",
+                                    f"govrules failed on this batch at action {start} (id {rid}); the server's log "
+                                    "has the details", request_id=rid)
+                    yield b'{"index":%d,"error":' % start + crash.render() + b"}\n"
                     return
                 yield b"".join(lines)
 
@@ -522,8 +524,8 @@ def create_app(
     @app.get("/v1/jurisdictions/{jurisdiction}/articles/{number}", tags=["rulebook"], dependencies=guarded,
              response_model=ArticleView)
     async def article(request: Request, jurisdiction: str, number: int,
-                      date: dt.date | None = Query(None, description="the version in force on this day "
-                                                   "(default: today)")) -> Response:
+                      date: Annotated[dt.date | None, Query(description="the version in force on this day "
+                                                            "(default: today)")] = None) -> Response:
         """An article: its text in the original, its status (encoded, principle, external) and its rules."""
         rb = _rulebook(request)
         if not any(j.id == jurisdiction for j in rb.jurisdictions):
@@ -541,8 +543,8 @@ def create_app(
 
     @app.get("/v1/facts/{kind}", tags=["rulebook"], dependencies=guarded, response_model=FactsResponse)
     async def facts(request: Request, kind: str, jurisdiction: str,
-                    date: dt.date | None = Query(None, description="the rules in force on this day (default: today)")
-                    ) -> Response:
+                    date: Annotated[dt.date | None, Query(description="the rules in force on this day "
+                                                          "(default: today)")] = None) -> Response:
         """The checklist of one kind of action in one jurisdiction: the facts the rules in force read (with
         zh/en descriptions) and the steps they require. A form is built from it."""
         rb = _rulebook(request)

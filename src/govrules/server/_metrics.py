@@ -58,7 +58,8 @@ class Metrics:
         ]
         with self._lock:
             for (method, route, status), n in sorted(self.requests.items()):
-                out.append(f"govrules_http_requests_total{_labels(method=method, route=route, status=status, worker=w)} {n}")
+                labels = _labels(method=method, route=route, status=status, worker=w)
+                out.append(f"govrules_http_requests_total{labels} {n}")
             out += ["# HELP govrules_decisions_total Actions judged, by verdict.",
                     "# TYPE govrules_decisions_total counter"]
             for verdict in ("allowed", "conditional", "denied", "error"):
@@ -70,8 +71,10 @@ class Metrics:
                 for b, n in zip((*BUCKETS, float("inf")), counts, strict=True):
                     running += n
                     le = "+Inf" if b == float("inf") else repr(b)
-                    out.append(f"govrules_request_duration_seconds_bucket{_labels(route=route, le=le, worker=w)} {running}")
-                out.append(f"govrules_request_duration_seconds_sum{_labels(route=route, worker=w)} {self.latency_sum[route]:.6f}")
+                    out.append(f"govrules_request_duration_seconds_bucket{_labels(route=route, le=le, worker=w)} "
+                               f"{running}")
+                total = self.latency_sum[route]
+                out.append(f"govrules_request_duration_seconds_sum{_labels(route=route, worker=w)} {total:.6f}")
                 out.append(f"govrules_request_duration_seconds_count{_labels(route=route, worker=w)} {running}")
             out += ["# HELP govrules_rulebook_reloads_total Reloads of the rulebook, by result.",
                     "# TYPE govrules_rulebook_reloads_total counter"]
