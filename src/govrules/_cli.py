@@ -829,6 +829,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .site.cli import add_parser as add_site  # the website (extra `site`); imports no Jinja2 here
 
     add_site(sub)
+
+    from .server._cli import add_parser as add_serve  # `serve` (govrules[server]): imports nothing of it yet
+
+    add_serve(sub)
     return parser
 
 
