@@ -163,7 +163,7 @@ def blocks(path: Path, lang: str) -> list[str]:
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
 def test_every_command_in_the_docs_parses(path: Path) -> None:
     for block in blocks(path, "sh"):
-        for line in block.splitlines():
+        for line in block.replace("\\\n", " ").splitlines():  # continuation lines joined
             command = line.split("#")[0].split(">")[0].strip()
             if command.startswith("govrules "):
                 build_parser().parse_args(shlex.split(command)[1:])  # exits on a bad option
