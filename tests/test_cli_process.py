@@ -96,7 +96,7 @@ def wait_until(predicate: Any, seconds: float) -> bool:
 # Each chunk of 1,000 actions takes a second in the workers: a run long enough to interrupt.
 SLOW_CHECK = """
 import sys, time
-import govrules._cli as cli
+import govrules._cli.check as cli
 judge = cli._process
 def slow(*args):
     time.sleep(1)

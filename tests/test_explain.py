@@ -10,7 +10,8 @@ import pytest
 
 import govrules
 from govrules._actions import Party, StepType
-from govrules._cli import main, read_actions
+from govrules._cli import main
+from govrules._cli.check import read_actions
 from govrules._explain import PARTY_ZH, STEP_ZH, explain
 from tests.conftest import MINI
 

@@ -29,18 +29,18 @@ from typing import Any, TextIO
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
-from . import ActionError, Decision, Engine, RulebookError, load
-from ._audit import AuditFinding, AuditReport, audit_file
-from ._cases import case_files, run_all, untested_rules
-from ._compile import article_zh, bundled_dir, source_text
-from ._errors import Diagnostic, GovrulesError, did_you_mean
-from ._explain import explain
-from ._files import MAX_LINE, InputError, lines, open_regular, read_bytes, read_stream
-from ._reference import reference
-from ._rulebook import Rule
-from ._schema import KINDS, dumps, generate
-from ._sources import split
-from ._yaml import Budget, iter_documents
+from .. import ActionError, Decision, Engine, RulebookError, load
+from .._audit import AuditFinding, AuditReport, audit_file
+from .._cases import case_files, run_all, untested_rules
+from .._compile import article_zh, bundled_dir, source_text
+from .._errors import Diagnostic, GovrulesError, did_you_mean
+from .._explain import explain
+from .._files import MAX_LINE, InputError, lines, open_regular, read_bytes, read_stream
+from .._reference import reference
+from .._rulebook import Rule
+from .._schema import KINDS, dumps, generate
+from .._sources import split
+from .._yaml import Budget, iter_documents
 
 EXIT_OK, EXIT_DENIED, EXIT_INPUT, EXIT_CRASH = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM  # 130, 143: the shell's way
@@ -662,7 +662,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from ._audit import stop_workers
+    from .._audit import stop_workers
 
     class Terminated(BaseException):
         pass
