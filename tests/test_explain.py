@@ -11,8 +11,8 @@ import pytest
 import govrules
 from govrules._actions import Party, StepType
 from govrules._cli import main
-from govrules._records import read_records
 from govrules._explain import PARTY_ZH, STEP_ZH, explain
+from govrules._records import read_records
 from tests.conftest import MINI
 
 ROOT = Path(__file__).parent.parent

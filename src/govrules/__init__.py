@@ -71,7 +71,6 @@ if TYPE_CHECKING:
         RulebookError,
     )
     from ._events import (
-        Event,
         CountersignReplied,
         CountersignRequested,
         DecidedDocumentIssued,
@@ -80,6 +79,7 @@ if TYPE_CHECKING:
         Departed,
         DocumentSigned,
         DocumentSubmitted,
+        Event,
         InspectionAssigned,
         InspectionCompleted,
         LeaveClosed,
@@ -102,8 +102,8 @@ if TYPE_CHECKING:
     )
     from ._info import (
         ArticleInfo,
-        RuleInfo,
         RulebookVersion,
+        RuleInfo,
     )
 
     __version__: str
@@ -213,12 +213,12 @@ __all__ = [
     "UpperDocumentReceived",
     "Verdict",
     "WorkCalendar",
+    "__version__",
     "audit",
     "audit_file",
     "explain",
     "load",
     "parse_action",
-    "__version__",
 ]
 
 
@@ -251,7 +251,7 @@ if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt name is s
         mod = import_module(f"govrules.{module}")
         for other in _MODULES[module]:  # all of the module's public names at once, shown as govrules'
             value = getattr(mod, other)
-            if isinstance(value, type) or callable(value) and hasattr(value, "__code__"):
+            if isinstance(value, type) or (callable(value) and hasattr(value, "__code__")):
                 value.__module__ = "govrules"
             globals()[other] = value
         return globals()[name]

@@ -11,13 +11,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from ._actions import ACTION_ADAPTER, ACTION_MODELS, Action, Step
+from ._actions import ACTION_ADAPTER, ACTION_MODELS, Action
 from ._calendar import WorkCalendar
 from ._compile import CompiledRule, Version, build, bundled_dir, rulebook_files
 from ._condition import Checked, Type, type_of
 from ._decision import Assumption, Decision, FactUse, Finding, Obligation, TraceEntry
 from ._errors import ActionError, did_you_mean
-from ._info import RuleInfo, RulebookVersion, public_versions
+from ._info import RulebookVersion, RuleInfo, public_versions
 from ._rulebook import Presumption, Require
 
 _VALUE = {True: "true", False: "false", None: "unknown"}

@@ -76,8 +76,8 @@ def read_records(path: str, noun: str = "actions", budget: Budget | None = None)
         for d in data if isinstance(data, list) else [data]:
             yield Record(path, 1, d)
         return
-    from ._yaml import iter_documents  # PyYAML, only when a YAML file is read
     from ._errors import Diagnostic
+    from ._yaml import iter_documents  # PyYAML, only when a YAML file is read
 
     for doc in iter_documents(path, raw, budget):
         if isinstance(doc, Diagnostic):

@@ -14,7 +14,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-
 KINDS = ("rulebook", "overlay", "actions", "cases")
 REGENERATE = "govrules schema {kind} -o src/govrules/schema/{kind}.schema.json"
 
