@@ -49,7 +49,8 @@ class _Version(argparse.Action):
             number = version("govrules")
         except PackageNotFoundError:  # pragma: no cover - run from a source tree
             number = "0+unknown"
-        parser.exit(message=f"govrules {number}\n")
+        sys.stdout.write(f"govrules {number}\n")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
