@@ -96,13 +96,14 @@ def wait_until(predicate: Any, seconds: float) -> bool:
 # Each chunk of 1,000 actions takes a second in the workers: a run long enough to interrupt.
 SLOW_CHECK = """
 import sys, time
-import govrules._cli.check as cli
-judge = cli._process
+import govrules._cli.check as check
+from govrules._cli import main
+judge = check._process
 def slow(*args):
     time.sleep(1)
     return judge(*args)
-cli._process = slow
-sys.exit(cli.main(sys.argv[1:]))
+check._process = slow
+sys.exit(main(sys.argv[1:]))
 """
 
 

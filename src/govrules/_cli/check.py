@@ -24,11 +24,12 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from .._engine import Engine
+    from .._yaml import Budget
 
 NOT_AN_ACTION = "an action is a mapping with `kind`, `jurisdiction`, `date` and `actor`"
 
 
-def read_actions(paths: list[str], budget: Any = None) -> Iterator[Item]:
+def read_actions(paths: list[str], budget: Budget | None = None) -> Iterator[Item]:
     """The actions of files and folders (walked for action files), as items to judge."""
     for path in expand(paths):
         for r in read_records(path, "actions", budget):
