@@ -10,7 +10,6 @@ regenerated from them, and a test fails when a shipped schema is stale.
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,8 @@ DIALECT = "http://json-schema.org/draft-07/schema#"
 
 def shipped(kind: str) -> Path:
     """The schema file shipped in the package."""
+    from importlib import resources
+
     return Path(str(resources.files("govrules").joinpath("schema", f"{kind}.schema.json")))
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
-from xml.sax.saxutils import escape, quoteattr
 
 from .._records import Record
 
@@ -113,6 +112,7 @@ def json_result(it: Item) -> str:
 # --- JUnit XML -----------------------------------------------------------------------------------
 def junit(items: list[Item], out: TextIO) -> None:
     """A test case per action: failing when denied, erroring when unusable."""
+    from xml.sax.saxutils import escape, quoteattr  # it imports urllib.request: only when asked for
     failures = sum(1 for i in items if i.decision and i.decision.verdict == "denied")
     errors = sum(1 for i in items if i.decision is None)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
@@ -139,6 +139,7 @@ def junit(items: list[Item], out: TextIO) -> None:
 
 def audit_junit(report: AuditReport, log: str, out: TextIO) -> None:
     """One test case per check that found something, failing on breaches; one per problem, erroring."""
+    from xml.sax.saxutils import escape, quoteattr
     by_check: dict[str, list[Any]] = {}
     for f in report.findings:
         by_check.setdefault(f.check, []).append(f)
