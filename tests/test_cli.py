@@ -82,10 +82,24 @@ def test_bad_input_exits_2_with_a_message(tmp_path: Path, capsys: pytest.Capture
     assert "Traceback" not in out
 
 
-def test_missing_path_and_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_path_and_empty_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, str(tmp_path / "nope.yaml"), str(tmp_path))
     assert code == 2
-    assert "no such file" in out and "not a file" in out
+    assert "no such file" in out and "a folder with no .yaml, .yml, .json or .jsonl file" in out
+
+
+def test_check_walks_folders_in_sorted_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    write(tmp_path / "b", "z.yaml", GOOD)
+    write(tmp_path / "b", "a.json", json.dumps([]))
+    write(tmp_path, "c.yml", GOOD)
+    write(tmp_path / ".hidden", "x.yaml", "not: an action")
+    write(tmp_path, "notes.txt", "not read")
+    code, out, _ = run(capsys, "--format", "json", str(tmp_path))
+    files = [Path(r["file"]).relative_to(tmp_path).as_posix() for r in json.loads(out)["results"]]
+    assert files == ["b/z.yaml", "c.yml"]  # b/a.json holds no action
+    assert code == 0
 
 
 def test_rule_tests_command_passes_on_the_fixture(capsys: pytest.CaptureFixture[str]) -> None:

@@ -96,13 +96,14 @@ def wait_until(predicate: Any, seconds: float) -> bool:
 # Each chunk of 1,000 actions takes a second in the workers: a run long enough to interrupt.
 SLOW_CHECK = """
 import sys, time
-import govrules._cli as cli
-judge = cli._process
+import govrules._cli.check as check
+from govrules._cli import main
+judge = check._process
 def slow(*args):
     time.sleep(1)
     return judge(*args)
-cli._process = slow
-sys.exit(cli.main(sys.argv[1:]))
+check._process = slow
+sys.exit(main(sys.argv[1:]))
 """
 
 
@@ -262,3 +263,39 @@ def test_a_bad_rulebook_exits_2_with_positions(tmp_path: Path) -> None:
     assert status == 2
     assert err.startswith(f"{rulebook}:") and ": E205: source `/etc/passwd`" in err
     no_traceback(out, err)
+
+
+# --- start-up: --help and --version load no model, no rulebook, no durable-rules, no holidays ----
+HEAVY = ("pydantic", "yaml", "holidays", "durable_rules", "durable_rules_engine", "dateutil",
+         "govrules._engine", "govrules._actions", "govrules._compile", "govrules._rulebook", "govrules._calendar",
+         "govrules._audit", "govrules._workdays")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["check", "--help"], ["audit", "--help"]])
+def test_help_and_version_import_nothing_heavy(args: list[str]) -> None:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "govrules", *args],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": SRC}, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    loaded = sorted(m for m in imported if m.split(".")[0] in HEAVY or m in HEAVY)
+    assert loaded == []
+    if args == ["--version"]:
+        assert proc.stdout == f"govrules {govrules.__version__}\n"
+
+
+def test_every_command_shares_one_option_group() -> None:
+    from govrules._cli import build_parser
+    from govrules._cli.options import DEFAULT_LANG
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    langs = {}
+    for name, parser in sub.choices.items():  # type: ignore[union-attr]
+        options = {o: a for a in parser._actions for o in a.option_strings}
+        if "--lang" in options:
+            langs[name] = options["--lang"].default
+        for a in options.values():
+            assert a.help, f"{name} {a.option_strings} has no help"
+        if name not in ("schema", "reference"):
+            assert "--rules" in options, name
+    assert set(langs.values()) == {DEFAULT_LANG}
+    assert {"check", "explain", "facts", "audit", "compare"} <= set(langs)

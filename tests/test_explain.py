@@ -10,8 +10,9 @@ import pytest
 
 import govrules
 from govrules._actions import Party, StepType
-from govrules._cli import main, read_actions
+from govrules._cli import main
 from govrules._explain import PARTY_ZH, STEP_ZH, explain
+from govrules._records import read_records
 from tests.conftest import MINI
 
 ROOT = Path(__file__).parent.parent
@@ -125,11 +126,11 @@ def test_explain_names_every_findings_article_text_and_dates(
     engine: govrules.Engine, path: Path
 ) -> None:
     """The issue's acceptance test, on the example actions and the bundled rulebook."""
-    for item in read_actions(str(path)):
+    for item in read_records(str(path)):
         d = engine.evaluate(item.data)
         text = explain(engine, item.data, "zh")
         (version,) = [v for v in engine.versions(d.jurisdiction) if v.key == d.rulebook]
-        articles = {a.number: a for a in version.meta.articles}
+        articles = {a.number: a for a in version.articles}
         for f in d.findings:
             assert f"{f.citation_zh}，{f.message_zh}" in text
             assert articles[f.article].text.strip().splitlines()[0] in text

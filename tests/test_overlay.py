@@ -143,7 +143,7 @@ def test_a_declared_replacement_changes_the_answer_and_says_where_from(engine: g
     after = govrules.load(extra=[folder]).evaluate(DEPUTY)
     (local,) = [f for f in after.findings if f.rule == BUNDLED_RULE]
     assert (local.outcome, local.provenance) == ("permitted", str(folder / "local.yaml"))
-    assert sum(1 for r in govrules.load(extra=[folder]).rules() if r.rule.id == BUNDLED_RULE) == 1
+    assert sum(1 for r in govrules.load(extra=[folder]).rules() if r.id == BUNDLED_RULE) == 1
 
 
 def test_a_declared_exception_defeats_the_bundled_rule_with_its_provenance(tmp_path: Path) -> None:

@@ -131,7 +131,7 @@ def untested_rules(engine: Engine, files: Iterable[Path]) -> list[str]:
             satisfies.update(case.expect.satisfies)
     jurisdictions = {Path(f).stem for f in files}
     out = []
-    for rule in engine.rules():
+    for rule in engine._compiled_rules():
         if rule.jurisdiction not in jurisdictions:
             continue
         wanted = [("firing", fires), ("non-firing", not_fires)]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from ._actions import Party, StepType
 
 Verdict = Literal["allowed", "conditional", "denied"]
 Outcome = Literal[
@@ -19,6 +21,10 @@ Outcome = Literal[
 ]
 # Why a decision is conditional: facts to ask for, steps to get done, grounds to record.
 Need = Literal["missing_facts", "pending_steps", "exception_grounds"]
+Modality = Literal["must", "shall", "in_principle", "may"]
+
+# Optional fields are written `Field(default=…)` so that a caller's type checker sees their defaults
+# with or without the pydantic mypy plugin (these models are read by callers, built only here).
 
 
 class _Out(BaseModel):
@@ -33,18 +39,47 @@ class Finding(_Out):
     article: int
     label: str
     topic: str
-    modality: Literal["must", "shall", "in_principle", "may"]
+    modality: Modality
     outcome: Outcome
     message_zh: str
     message_en: str
     citation_zh: str  # 依据《前进区人民政府工作规则》第六十二条
-    quote: str | None = None
-    missing: tuple[str, ...] = ()
-    due: dt.date | None = None
-    comply_by: dt.date | None = None  # the day that would have complied, when the act failed on timing
-    exception_to: tuple[str, ...] = ()
-    follow_up: bool = False  # the rule sets a duty that follows the act: it never denies the act itself
-    provenance: str = "bundled"  # where the rule comes from: the rulebook shipped with govrules, or a file's path
+    quote: str | None = Field(default=None)
+    missing: tuple[str, ...] = Field(default=())
+    due: dt.date | None = Field(default=None)
+    comply_by: dt.date | None = Field(default=None)  # the day that would have complied, when the act failed on timing
+    exception_to: tuple[str, ...] = Field(default=())
+    follow_up: bool = Field(default=False)  # the rule sets a duty that follows the act: it never denies the act itself
+    provenance: str = Field(default="bundled")  # the rulebook shipped with govrules, or a file's path
+
+    # What a finding does to the decision, decided here only: the engine's verdict, the SARIF and
+    # the JUnit reports all ask these.
+    @property
+    def breaches(self) -> bool:
+        """A binding rule is broken (violated, and not merely in principle): the decision is a breach."""
+        return self.outcome == "violated" and self.modality != "in_principle"
+
+    @property
+    def denies(self) -> bool:
+        """The act itself is denied: a breach by the act (an overdue follow-up breaches, but after it)."""
+        return self.breaches and not self.follow_up
+
+    @property
+    def need(self) -> Need | None:
+        """What holds the act back, if anything: facts to give, a step to get done, or the grounds
+        to record for departing from an in-principle rule."""
+        if self.outcome == "violated" and self.modality == "in_principle":
+            return "exception_grounds"
+        if self.outcome == "pending":
+            return "pending_steps"
+        if self.outcome == "undetermined":
+            return "missing_facts"
+        return None
+
+    @property
+    def holds_back(self) -> bool:
+        """The act may not go ahead yet (a conditional verdict), unless something denies it."""
+        return self.need is not None
 
 
 class Assumption(_Out):
@@ -63,13 +98,13 @@ class Obligation(_Out):
 
     rule: str
     article: int
-    step: str
-    party: tuple[str, ...] = ()
-    due: dt.date | None = None
-    written: bool | None = None
-    system: str | None = None
-    follow_up: bool = False  # due after the act: it does not hold the act back
-    provisional: bool = False  # the due date is in a year whose holiday schedule is not published
+    step: StepType
+    party: tuple[Party, ...] = Field(default=())
+    due: dt.date | None = Field(default=None)
+    written: bool | None = Field(default=None)
+    system: str | None = Field(default=None)
+    follow_up: bool = Field(default=False)  # due after the act: it does not hold the act back
+    provisional: bool = Field(default=False)  # the due date is in a year whose holiday schedule is not published
 
 
 class TraceEntry(_Out):
@@ -78,31 +113,31 @@ class TraceEntry(_Out):
     rule: str
     condition: str
     value: Literal["true", "false", "unknown"]
-    defeated_by: tuple[str, ...] = ()
-    outcome: str | None = None
-    exception_to: tuple[str, ...] = ()  # for an exception: the rules it was weighed against
-    facts: dict[str, Any] = {}  # the action's value of each field the condition reads (None: not given)
+    defeated_by: tuple[str, ...] = Field(default=())
+    outcome: Outcome | None = Field(default=None)
+    exception_to: tuple[str, ...] = Field(default=())  # for an exception: the rules it was weighed against
+    facts: dict[str, Any] = Field(default_factory=dict)  # the action's value of each field read (None: not given)
 
 
 class Decision(_Out):
     """The engine's answer for one action."""
 
-    action_id: str | None = None
+    action_id: str | None = Field(default=None)
     kind: str
     jurisdiction: str
     date: dt.date
     rulebook: str  # jurisdiction@version in force on `date`
     document: str  # the rules' title
     verdict: Verdict
-    breach: bool = False  # a binding rule is violated: the act is denied, or a follow-up duty is overdue
-    conditional_on: tuple[Need, ...] = ()  # for a conditional verdict: what stands between it and allowed
-    missing_facts: tuple[str, ...] = ()  # facts to ask for (every finding's `missing`, once each)
-    findings: tuple[Finding, ...] = ()
-    obligations: tuple[Obligation, ...] = ()
-    assumptions: tuple[Assumption, ...] = ()  # facts presumed as the rulebook declares
-    provisional: bool = False
-    silent: bool = False  # no provision of the rulebook applies to this action: allowed, citing nothing
-    trace: tuple[TraceEntry, ...] | None = None
+    breach: bool = Field(default=False)  # a binding rule is violated: the act is denied, or a follow-up overdue
+    conditional_on: tuple[Need, ...] = Field(default=())  # for a conditional verdict: what stands before allowed
+    missing_facts: tuple[str, ...] = Field(default=())  # facts to ask for (every finding's `missing`, once each)
+    findings: tuple[Finding, ...] = Field(default=())
+    obligations: tuple[Obligation, ...] = Field(default=())
+    assumptions: tuple[Assumption, ...] = Field(default=())  # facts presumed as the rulebook declares
+    provisional: bool = Field(default=False)
+    silent: bool = Field(default=False)  # no provision of the rulebook applies to this action: allowed, citing nothing
+    trace: tuple[TraceEntry, ...] | None = Field(default=None)
 
 
 class FactUse(_Out):
@@ -114,4 +149,4 @@ class FactUse(_Out):
     description_en: str
     description_zh: str
     rules: tuple[str, ...]  # the rules that read it
-    presumed: bool = False  # a rule presumes it when it is not given (listed in the decision)
+    presumed: bool = Field(default=False)  # a rule presumes it when it is not given (listed in the decision)

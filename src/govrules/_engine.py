@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,12 +11,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from ._actions import ACTION_ADAPTER, ACTION_MODELS, Action, Step
+from ._actions import ACTION_ADAPTER, ACTION_MODELS, Action
 from ._calendar import WorkCalendar
 from ._compile import CompiledRule, Version, build, bundled_dir, rulebook_files
 from ._condition import Checked, Type, type_of
 from ._decision import Assumption, Decision, FactUse, Finding, Obligation, TraceEntry
 from ._errors import ActionError, did_you_mean
+from ._info import RulebookVersion, RuleInfo, public_versions
 from ._rulebook import Presumption, Require
 
 _VALUE = {True: "true", False: "false", None: "unknown"}
@@ -34,6 +35,7 @@ class Engine:
         # Immutable findings and obligations without dates, by what makes them: a cache of values,
         # not state (dict reads and writes are atomic under the GIL; a race makes one twice).
         self._shared: dict[Any, Any] = {}
+        self._public: dict[str, RulebookVersion] = {}  # the public view of each version, built on first use
 
     # --- what is loaded -----------------------------------------------------------------------
     @property
@@ -44,17 +46,33 @@ class Engine:
     def topics(self) -> Mapping[str, Any]:
         return self._topics
 
-    def versions(self, jurisdiction: str) -> tuple[Version, ...]:
+    def versions(self, jurisdiction: str) -> tuple[RulebookVersion, ...]:
+        """The versions of a jurisdiction's rules, oldest first (none for an unknown jurisdiction)."""
+        return public_versions(self._compiled_versions(jurisdiction), self._public)
+
+    def rules(self) -> Iterator[RuleInfo]:
+        """Every rule loaded: each jurisdiction's, each version's, overlays' and exceptions included."""
+        for jurisdiction in self._versions:
+            for v in self.versions(jurisdiction):
+                yield from v.rules
+
+    def version_for(self, jurisdiction: str, day: dt.date) -> RulebookVersion:
+        """The version of a jurisdiction's rules in force on `day`. Raises ActionError."""
+        (view,) = public_versions([self._in_force(jurisdiction, day)], self._public)
+        return view
+
+    # --- the compiled rulebook, for govrules' own modules (not public: its types may change) ----
+    def _compiled_versions(self, jurisdiction: str) -> tuple[Version, ...]:
         return tuple(self._versions.get(jurisdiction, ()))
 
-    def rules(self) -> Iterable[CompiledRule]:
+    def _compiled_rules(self) -> Iterable[CompiledRule]:
         for versions in self._versions.values():
             for v in versions:
                 for rules in v.by_kind.values():
                     yield from rules
 
-    def version_for(self, jurisdiction: str, day: dt.date) -> Version:
-        """The version of a jurisdiction's rules in force on `day`. Raises ActionError."""
+    def _in_force(self, jurisdiction: str, day: dt.date) -> Version:
+        """The compiled version of a jurisdiction's rules in force on `day`. Raises ActionError."""
         versions = self._versions.get(jurisdiction)
         if versions is None:
             hint = did_you_mean(jurisdiction, self._versions)
@@ -77,7 +95,7 @@ class Engine:
         if kind not in ACTION_MODELS:
             raise ActionError(f"unknown kind `{kind}`" + (f"; {h}" if (h := did_you_mean(kind, ACTION_MODELS)) else ""),
                               path="kind")
-        version = self.version_for(jurisdiction, day or dt.date.today())
+        version = self._in_force(jurisdiction, day or dt.date.today())
         model = ACTION_MODELS[kind]
         readers: dict[str, list[str]] = {}
         presumed: set[str] = set()
@@ -108,7 +126,7 @@ class Engine:
 
         `strict` sets aside the rulebook's presumptions: a fact the action does not give is missing."""
         act = parse_action(action)
-        version = self.version_for(act.jurisdiction, act.date)
+        version = self._in_force(act.jurisdiction, act.date)
         judge = _Judgement(act, self._calendar, trace, self._shared, strict)
         for rule in version.by_kind.get(act.kind, ()):
             judge.weigh(rule)
@@ -364,19 +382,15 @@ class _Judgement:
         breach = False
         needs: dict[str, None] = {}
         missing: dict[str, None] = {}
-        for f in self.findings:
-            if f.outcome == "violated":
-                if f.modality == "in_principle":
-                    needs["exception_grounds"] = None
-                else:
-                    breach = True
-                    if not f.follow_up:  # an overdue follow-up is a breach of its own, not of the act
-                        verdict = "denied"
-            elif f.outcome == "pending":
-                needs["pending_steps"] = None
-            elif f.outcome == "undetermined":
-                needs["missing_facts"] = None
-                missing.update(dict.fromkeys(f.missing))
+        for f in self.findings:  # what each finding does is the finding's to say (Finding.denies…)
+            if f.breaches:
+                breach = True
+                if f.denies:  # an overdue follow-up is a breach of its own, not of the act
+                    verdict = "denied"
+            elif (need := f.need) is not None:
+                needs[need] = None
+                if need == "missing_facts":
+                    missing.update(dict.fromkeys(f.missing))
         if verdict != "denied" and needs:
             verdict = "conditional"
         act = self.act

@@ -4,6 +4,74 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Every code a diagnostic may carry, registered once, with its title: the reference page lists them
+# from here (`govrules reference`), and a test fails when the code base emits a code not listed.
+# INVARIANT: codes are stable; a code is never reused for another problem.
+CODES: dict[str, str] = {
+    # E0xx: the file and its YAML
+    "E000": "the file cannot be read: missing, a directory, or not a regular file (a FIFO, a device)",
+    "E001": "the file is larger than 20 MB (refused from its size, before it is read)",
+    "E002": "not UTF-8 text",
+    "E003": "invalid YAML (from the YAML library; it also refuses flow nesting past 1,000 levels)",
+    "E004": "nested deeper than 64 levels",
+    "E005": "not exactly one YAML document (a second `---` is refused before it is read)",
+    "E006": "aliases expand too far: more than 1,000,000 values in a document, or aliases adding more "
+            "than 100,000 values in a file or in one load",
+    "E007": "a key that is not plain text, or a merge key (`<<`)",
+    "E008": "a duplicate key",
+    # E1xx: the file's shape
+    "E100": "a field unknown, missing or of the wrong type (the rulebook, overlay or test file models)",
+    "E102": "a date of the rulebook outside 1900–2999",
+    # E2xx: citations, against the source text
+    "E201": "the rulebook's `source:` text is not found",
+    "E202": "articles not numbered 1…N in order",
+    "E203": "an article's text is not found in the source",
+    "E204": "a rule's `quote` is not found in its article",
+    "E205": "`source:` is not a UTF-8 text file under the rulebook's `sources/` folder (an absolute path, "
+            "`..`, a link out of it, a binary file)",
+    # E3xx: names
+    "E301": "a rule or check id used twice",
+    "E302": "a rule or check id that does not start with its jurisdiction",
+    "E303": "an unknown action kind",
+    "E304": "an unknown topic",
+    "E305": "an exception to an unknown rule",
+    "E306": "an exception to a rule of another kind",
+    "E307": "a deadline's anchor that is not a date field of the kind",
+    "E308": "an unknown event type",
+    "E309": "a limit's `per` that is not a field of the event",
+    "E310": "an exception to a rule that is itself an exception: the engine would not weigh it",
+    "E311": "a binding `deny` rule without a `scope` (rulebooks with `migrated: true`)",
+    "E312": "a presumed fact that is not a field of the kind",
+    "E313": "a presumed value that is not a value of its fact",
+    "E314": "a condition reading a fact that is really a step (rulebooks with `migrated: true`)",
+    # E4xx: versions
+    "E401": "two versions of one jurisdiction in force at once",
+    "E402": "two rulebooks with the same jurisdiction and version (the message names both files)",
+    # E5xx: overlays
+    "E501": "an overlay extends a rulebook that is not loaded",
+    "E502": "an overlay rule cites an article its rulebook does not have",
+    "E503": "an overlay rule takes the id of a rule of the rulebook it extends, without `overrides: true`",
+    "E504": "an overlay rule is an exception to a rule of the rulebook it extends, without `overrides: true`",
+    "E505": "`overrides: true` on a rule that replaces nothing and defeats nothing",
+    # Cxxx: conditions (`when:`, `scope:`, triggers); the column points into the condition
+    "C001": "a condition longer than the limit",
+    "C002": "an unexpected character",
+    "C003": "a syntax error: an unexpected or missing token",
+    "C004": "a condition nested too deep, or a chain of too many operands",
+    "C005": "a date literal that is not a date",
+    "C010": "a field of something that has no fields",
+    "C011": "an unknown field",
+    "C012": "an object where a field of it is needed",
+    "C020": "a list that mixes types",
+    "C021": "a comparison of values that cannot be compared",
+    "C022": "an operand of the wrong type",
+    "C023": "a value that is not one of the field's values",
+    "C024": "a condition that is not true or false",
+    "C030": "an unknown function",
+    "C031": "a function given the wrong arguments",
+    "C040": "a `known(x)` guard that makes a binding rule or an exception fail open",
+}
+
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
@@ -22,6 +90,11 @@ class Diagnostic:
         rule = f" [{self.rule}]" if self.rule else ""
         hint = f"\n    hint: {self.hint}" if self.hint else ""
         return f"{where}: {self.code}: {self.message}{rule}{hint}"
+
+
+def title(code: str) -> str:
+    """The registered title of an error code. Raises KeyError for an unregistered code."""
+    return CODES[code]
 
 
 class GovrulesError(Exception):

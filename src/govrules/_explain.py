@@ -193,7 +193,7 @@ def explain(engine: Engine, action: Action | Mapping[str, Any], lang: str = "zh"
     """An explanation of the decision on `action`, as text. Raises ActionError like `evaluate`."""
     act = parse_action(action)
     decision = engine.evaluate(act, trace=True)
-    version = next(v for v in engine.versions(decision.jurisdiction) if v.key == decision.rulebook)
+    version = next(v for v in engine._compiled_versions(decision.jurisdiction) if v.key == decision.rulebook)
     return _Explanation(decision, act, version, lang).render()
 
 

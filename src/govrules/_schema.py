@@ -10,12 +10,8 @@ regenerated from them, and a test fails when a shipped schema is stale.
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Any
-
-from ._actions import ACTION_ADAPTER, ACTION_MODELS
-from ._rulebook import CaseFile, OverlayFile, RulebookFile
 
 KINDS = ("rulebook", "overlay", "actions", "cases")
 REGENERATE = "govrules schema {kind} -o src/govrules/schema/{kind}.schema.json"
@@ -27,11 +23,16 @@ DIALECT = "http://json-schema.org/draft-07/schema#"
 
 def shipped(kind: str) -> Path:
     """The schema file shipped in the package."""
+    from importlib import resources
+
     return Path(str(resources.files("govrules").joinpath("schema", f"{kind}.schema.json")))
 
 
 def generate(kind: str) -> dict[str, Any]:
     """The JSON Schema of a rulebook file, an action file or a rule test file."""
+    from ._actions import ACTION_ADAPTER  # the models, only when a schema is made (`govrules --help` needs KINDS)
+    from ._rulebook import CaseFile, OverlayFile, RulebookFile
+
     if kind == "rulebook":
         schema = RulebookFile.model_json_schema()
         _rulebook_checks(schema["$defs"])
@@ -71,6 +72,8 @@ def generate(kind: str) -> dict[str, Any]:
 
 def _rulebook_checks(defs: dict[str, Any], rule: str = "Rule") -> None:
     """Say in the schema what the rulebook models check in code, so that an editor flags it too."""
+    from ._actions import ACTION_MODELS
+
     # A rule's `kind` is one of the action kinds (checked at load as E303).
     defs[rule]["properties"]["kind"]["enum"] = sorted(ACTION_MODELS)
     # `effect` is exactly one of deny, permit or require, and may be written `effect: deny`.

@@ -1,0 +1,198 @@
+"""`govrules check`: judge the actions of files and folders, here or in `--jobs` worker processes,
+streaming, with memory flat whatever the input size; print them in one of the output formats."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Generator, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from .._errors import ActionError
+from .._records import expand, read_records
+from . import formats
+from .exits import EXIT_DENIED, EXIT_INPUT, EXIT_OK, EXIT_TERMINATED
+from .formats import Item, Tally
+from .options import load_engine
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from .._engine import Engine
+    from .._yaml import Budget
+
+NOT_AN_ACTION = "an action is a mapping with `kind`, `jurisdiction`, `date` and `actor`"
+
+
+def read_actions(paths: list[str], budget: Budget | None = None) -> Iterator[Item]:
+    """The actions of files and folders (walked for action files), as items to judge."""
+    for path in expand(paths):
+        for r in read_records(path, "actions", budget):
+            yield Item(r.file, r.line, r.data, r.error)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .._yaml import Budget
+
+    budget = Budget()  # what YAML aliases may add, over every file of the run
+    items = read_actions(args.files, budget)
+    out, tally = sys.stdout, Tally()
+    render = {"json": "json", "text": "text"}.get(args.format)
+    # closed on every way out, so that its worker processes end with the command
+    with contextlib.closing(_judge_all(args, items, render)) as judged:
+        if render is None:  # JUnit and SARIF headers count what follows: gather first
+            collected = [it for it, _ in judged]
+            for it in collected:
+                tally.add(formats.tag(it))
+            (formats.junit(collected, out) if args.format == "junit" else formats.sarif(collected, out, args.lang))
+        elif render == "json":
+            out.write(f'{{"version": {formats.JSON_SHAPE_VERSION}, "results": [\n')
+            for n, (tag, text) in enumerate(judged):
+                tally.add(tag)
+                out.write((",\n" if n else "") + text)
+            out.write("\n]}\n")
+        else:
+            for tag, text in judged:
+                tally.add(tag)
+                out.write(text)
+            out.write(f"{tally}\n")
+    if tally.errors:
+        return EXIT_INPUT
+    return EXIT_DENIED if tally.breaches and not args.exit_zero else EXIT_OK
+
+
+CHUNK = 1000
+
+
+def _judge_all(args: argparse.Namespace, items: Iterator[Item], render: str | None) -> Generator[Any, None, None]:
+    """Judge items in order, here or in `--jobs` worker processes (each loading the rulebook once),
+    with a bounded number of chunks in flight, so that memory stays flat whatever the input size.
+    With `render`, each comes back as (verdict or "error", its text in that format), rendered where
+    it was judged; without, as (the item, None)."""
+    job = (args.trace, render, getattr(args, "lang", "en"), getattr(args, "strict", False))
+    if args.jobs <= 1:
+        engine = load_engine(args)
+        for chunk in _chunks(items):
+            yield from _process(engine, chunk, *job)
+        return
+    load_engine(args)  # a broken rulebook is reported once, here, not by every worker
+    with _workers(args) as pool:
+        pending: deque[Future[list[Any]]] = deque()
+        for chunk in _chunks(items):
+            with _signals_held():  # a worker forked now starts with them held, until it ignores them
+                pending.append(pool.submit(_work, chunk, *job))
+            if len(pending) > 2 * args.jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+@contextlib.contextmanager
+def _workers(args: argparse.Namespace) -> Iterator[ProcessPoolExecutor]:
+    """A pool of worker processes that never outlives the command: on any way out but the normal
+    one (Ctrl-C, SIGTERM, an error, the generator dropped), its workers are ended, not waited on;
+    and a worker whose parent dies, even by SIGKILL, is ended by the kernel (Linux)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    before = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(args.jobs, initializer=_start_worker,
+                               initargs=(args.rulebook, args.rules, os.getpid()))
+    try:
+        yield pool
+    except BaseException:
+        workers = [p for p in multiprocessing.active_children() if p not in before]
+        for p in workers:
+            p.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in workers:
+            p.join(2)
+            if p.is_alive():  # pragma: no cover - a worker deaf to SIGTERM
+                p.kill()
+                p.join(2)
+        raise
+    pool.shutdown()
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+
+
+def _chunks(items: Iterator[Item]) -> Iterator[list[Item]]:
+    return iter(lambda: list(islice(items, CHUNK)), [])
+
+
+def _process(engine: Engine, chunk: list[Item], trace: bool, render: str | None, lang: str,
+             strict: bool) -> list[Any]:
+    out: list[Any] = []
+    for it in chunk:
+        _judge(engine, it, trace, strict)
+        if render is None:
+            out.append((it, None))
+        else:
+            out.append((formats.tag(it), formats.json_result(it) if render == "json" else formats.text(it, lang)))
+    return out
+
+
+_WORKER: Engine | None = None
+
+
+def _start_worker(rulebook: str | None, rules: list[str] | None, parent: int) -> None:
+    global _WORKER  # one engine per worker process, loaded once
+    # Ctrl-C reaches the whole process group: the parent alone answers it, and ends the workers.
+    # SIGTERM ends a worker at once, quietly. Both were held since the fork: released only now.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+    _end_with_parent(parent)
+    from .._engine import load
+
+    _WORKER = load(rulebook, extra=rules or ())
+
+
+def _end_with_parent(parent: int) -> None:
+    """Ask the kernel to send SIGTERM to this process when its parent dies (Linux's
+    PR_SET_PDEATHSIG); if the parent is already gone, end now."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    import multiprocessing
+
+    if os.getppid() != parent and multiprocessing.get_start_method() in ("fork", "spawn"):
+        os._exit(EXIT_TERMINATED)
+
+
+def _work(chunk: list[Item], trace: bool, render: str | None, lang: str, strict: bool) -> list[Any]:
+    assert _WORKER is not None
+    return _process(_WORKER, chunk, trace, render, lang, strict)
+
+
+def _judge(engine: Engine, item: Item, trace: bool, strict: bool = False) -> Item:
+    if item.error is None:
+        if not isinstance(item.data, dict):
+            item.error = NOT_AN_ACTION
+        else:
+            try:
+                item.decision = engine.evaluate(item.data, trace=trace, strict=strict)
+            except ActionError as exc:
+                item.error = str(exc)
+    return item

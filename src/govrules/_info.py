@@ -1,0 +1,135 @@
+"""What a loaded rulebook shows its callers: small frozen views of the compiled rulebook.
+
+`Engine.versions()`, `Engine.version_for()` and `Engine.rules()` return these, never the compiler's
+own types (`Version`, `CompiledRule`), so that the compiler can change without breaking a caller
+(Cedar's public crate wraps each core type the same way). Built once per version, on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from ._decision import Modality
+
+if TYPE_CHECKING:
+    from ._compile import CompiledAudit, CompiledRule, Version
+    from ._rulebook import Rule
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """One rule in force: what it governs, the article it encodes, and what it requires."""
+
+    id: str
+    jurisdiction: str
+    kind: str  # the action kind it judges
+    topic: str  # the provision, keyed the same in every jurisdiction (`govrules compare`)
+    modality: Modality
+    article: int
+    label: str  # the article's label in the text: 七十、
+    citation_zh: str  # 依据《…工作规则》第六十二条
+    when: str  # the condition, in the rule language
+    effect: str  # a one-line summary: deny, permit, or require STEP (PARTIES) [under SYSTEM][, DUE]
+    message_zh: str
+    message_en: str
+    quote: str | None = None  # the words of the article the rule encodes
+    exception_to: tuple[str, ...] = ()
+    provenance: str = "bundled"  # the rulebook shipped with govrules, or the overlay file's path
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """One article of a rulebook's text, with the rules encoded from it."""
+
+    number: int
+    label: str
+    chapter: str
+    status: Literal["encoded", "principle", "external"]
+    text: str
+    note: str | None = None
+    rules: tuple[RuleInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class RulebookVersion:
+    """One jurisdiction's rules as in force over a span of dates."""
+
+    jurisdiction: str
+    version: str
+    title_zh: str
+    title_en: str
+    short_zh: str
+    effective_from: dt.date
+    effective_until: dt.date | None  # the last day in force; None: still in force
+    file: str  # the rulebook file it was loaded from
+    articles: tuple[ArticleInfo, ...]
+    rules: tuple[RuleInfo, ...]  # every rule of the version, including overlays' and exceptions
+    _compiled: Version = field(repr=False, compare=False)
+
+    @property
+    def key(self) -> str:
+        """`jurisdiction@version`, as a decision's `rulebook` names it."""
+        return f"{self.jurisdiction}@{self.version}"
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_until is None or day <= self.effective_until)
+
+    @property
+    def audits(self) -> tuple[CompiledAudit, ...]:
+        """INTERIM, not public API: the compiled audit checks, for `_audit.py` until it moves to
+        `Engine._compiled_versions()` (issue 12, part 2). Do not use."""
+        return self._compiled.audits
+
+    @classmethod
+    def _of(cls, v: Version) -> RulebookVersion:
+        rules = tuple(_rule_info(r) for kind in v.by_kind.values() for r in kind)
+        by_article: dict[int, list[RuleInfo]] = {}
+        for r in rules:
+            by_article.setdefault(r.article, []).append(r)
+        meta = v.meta
+        articles = []
+        for a in meta.articles:
+            order = {r.id: i for i, r in enumerate(a.rules)}  # the text's order; overlays' after
+            mine = sorted(by_article.get(a.number, ()), key=lambda r: order.get(r.id, len(order)))
+            articles.append(ArticleInfo(number=a.number, label=a.label, chapter=a.chapter, status=a.status,
+                                        text=a.text, note=a.note, rules=tuple(mine)))
+        return cls(jurisdiction=meta.jurisdiction, version=meta.version, title_zh=meta.title_zh,
+                   title_en=meta.title_en, short_zh=meta.short_zh, effective_from=meta.effective_from,
+                   effective_until=v.effective_until, file=v.file, articles=tuple(articles), rules=rules,
+                   _compiled=v)
+
+
+def _rule_info(c: CompiledRule) -> RuleInfo:
+    r = c.rule
+    return RuleInfo(id=r.id, jurisdiction=c.jurisdiction, kind=r.kind, topic=r.topic, modality=r.modality,
+                    article=c.article.number, label=c.article.label, citation_zh=c.citation_zh, when=r.when,
+                    effect=effect_summary(r), message_zh=r.message.zh, message_en=r.message.en, quote=r.quote,
+                    exception_to=r.exception_to, provenance=c.provenance)
+
+
+def effect_summary(rule: Rule) -> str:
+    """A rule's effect in one line: `deny`, `permit`, or `require STEP (PARTIES) …`."""
+    e = rule.effect
+    if e.require is None:
+        return e.name
+    r = e.require
+    due = ""
+    if r.due:
+        side = "before" if r.due.before else "after"
+        due = f", {r.due.days} {r.due.unit} days {side} {r.due.anchor}"
+    system = f" under {r.system}" if r.system else ""
+    return f"require {r.step} ({'/'.join(r.parties)}){system}{due}"
+
+
+def public_versions(versions: Iterable[Version], cache: dict[str, RulebookVersion]) -> tuple[RulebookVersion, ...]:
+    """The public view of each version, built once (`cache` is keyed by `jurisdiction@version`)."""
+    out = []
+    for v in versions:
+        view = cache.get(v.key)
+        if view is None:
+            view = cache[v.key] = RulebookVersion._of(v)
+        out.append(view)
+    return tuple(out)
