@@ -67,7 +67,7 @@ def section(page: str, anchor: str) -> str:
 def test_every_article_and_every_rule_has_its_anchor(site: SiteReport, engine: govrules.Engine) -> None:
     for jur in engine.jurisdictions:
         ids = set(parse(site.out / jur / "index.html").ids)
-        meta = engine.versions(jur)[-1].meta
+        meta = engine._compiled_versions(jur)[-1].meta
         assert {f"art-{a.number}" for a in meta.articles} <= ids
         for a in meta.articles:
             assert {f"rule-{r.id}" for r in a.rules} <= ids, jur
@@ -79,7 +79,7 @@ def test_every_article_and_every_rule_has_its_anchor(site: SiteReport, engine: g
 def test_every_article_text_is_on_its_page(site: SiteReport, engine: govrules.Engine) -> None:
     for jur in engine.jurisdictions:
         page = (site.out / jur / "index.html").read_text(encoding="utf-8")
-        for a in engine.versions(jur)[-1].meta.articles:
+        for a in engine._compiled_versions(jur)[-1].meta.articles:
             text = re.sub(r"<sup>[^<]*</sup>|<[^>]+>", "", section(page, f"art-{a.number}"))
             assert "".join(a.text.split()) in "".join(html.unescape(text).split()), f"{jur} art. {a.number}"
 
@@ -135,7 +135,7 @@ def test_every_quote_is_highlighted_in_the_article_it_cites(site: SiteReport, en
     quoted = 0
     for jur in engine.jurisdictions:
         page = (site.out / jur / "index.html").read_text(encoding="utf-8")
-        for a in engine.versions(jur)[-1].meta.articles:
+        for a in engine._compiled_versions(jur)[-1].meta.articles:
             marks = MARK.findall(section(page, f"art-{a.number}"))
             for n, quote in enumerate([r.quote for r in a.rules] + [c.quote for c in a.audits], 1):
                 if not quote:
@@ -189,9 +189,9 @@ def test_search_index_covers_articles_and_rules(site: SiteReport, engine: govrul
     index = json.loads(text[text.index("=") + 1:].strip().rstrip(";"))
     hrefs = {e[4] for e in index}
     for jur in engine.jurisdictions:
-        for a in engine.versions(jur)[-1].meta.articles:
+        for a in engine._compiled_versions(jur)[-1].meta.articles:
             assert f"{jur}/index.html#art-{a.number}" in hrefs
-    assert {f"{r.jurisdiction}/index.html#rule-{r.rule.id}" for r in engine.rules()} <= hrefs
+    assert {f"{r.jurisdiction}/index.html#rule-{r.id}" for r in engine.rules()} <= hrefs
 
 
 def test_overlay_rules_show_in_place_with_their_provenance(overlay_site: SiteReport) -> None:

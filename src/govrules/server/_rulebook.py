@@ -134,7 +134,7 @@ def _catalogue(engine: govrules.Engine) -> tuple[tuple[JurisdictionView, ...], d
     jurisdictions, articles = [], {}
     for j in engine.jurisdictions:
         versions = []
-        for v in engine.versions(j):
+        for v in engine._compiled_versions(j):  # private: the full rulebook file models
             m = v.meta
             versions.append(VersionView(rulebook=v.key, title_zh=m.title_zh, title_en=m.title_en,
                                         effective_from=m.effective_from, effective_until=m.effective_until,

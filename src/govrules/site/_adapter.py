@@ -189,7 +189,7 @@ def read(engine: Engine, *, rulebook: str | Path | None = None, overlays: Iterab
         own = sorted(f for d in overlay_dirs for f in (d / "tests").glob("*.yaml"))  # an overlay's tests
         cases, total = _cases([base / "tests" / f"{jur}.yaml", *own], jur)
         review = read_review(base / "review" / f"{jur}.md")
-        books[jur] = tuple(_book(v, cases, total, review) for v in engine.versions(jur))
+        books[jur] = tuple(_book(v, cases, total, review) for v in engine._compiled_versions(jur))
     topics = {k: (str(v.get("zh", "")), str(v.get("en", ""))) for k, v in engine.topics.items()}
     return Rulebook(books, topics, tuple(str(p) for p in given))
 
