@@ -22,50 +22,83 @@ def _bundled_has_audits() -> bool:
     return any(v.audits for j in engine.jurisdictions for v in engine.versions(j))
 
 
-def write_log(path: Path, n: int, jurisdiction: str, seed: int = 3) -> dt.date:
-    """About `n` events over the checks of every form: topical and district-wide meetings and their
-    minutes, executive meetings, countersign requests and replies, leave requests and departures.
-    Most duties are met, some late, some never; dates run forward over about three years whatever
-    `n` (a busy government's log, not a longer one). Returns a date ten days after the last event."""
+JURISDICTIONS = ("qinghemen", "xiangshan")  # between them, checks of every form: follow-ups with and
+# without a deadline, lead times, yearly limits, calendar periods and a 14-day cadence
+
+
+def write_log(path: Path, n: int, jurisdictions: str | tuple[str, ...] = JURISDICTIONS, seed: int = 3) -> dt.date:
+    """About `n` events over the checks of every form: topical, executive, plenary and district-wide
+    meetings and their minutes, legality opinions and documents, countersign requests and replies,
+    leave requests, departures and returns, inspections, upper-level documents. Every fact a check's
+    trigger reads is given, so the log has no problems on the bundled rulebook. Most duties are met,
+    some late, some never; dates run forward over about three years whatever `n` (a busy government's
+    log, not a longer one). Returns a date after the last event."""
     rnd = random.Random(seed)
+    jurs = (jurisdictions,) if isinstance(jurisdictions, str) else jurisdictions
     day = dt.date(2024, 1, 2)
-    actor = {"role": "department_head"}
+    head, deputy = {"role": "department_head"}, {"role": "deputy"}
     written = 0
     k = 0
-    per_day = max(1, round(n / 1.6 / 1100))  # about 1.6 events per step: ~1,100 days in all
+    per_day = max(1, round(n / 1.7 / 1100))  # about 1.7 events per step: ~1,100 days in all
     with path.open("w", encoding="utf-8") as f:
-        def emit(ev: dict[str, Any]) -> None:
+        def emit(ev: dict[str, Any], actor: dict[str, str] = head) -> None:
             nonlocal written
             f.write(json.dumps({"jurisdiction": jurisdiction, "actor": actor, **ev}) + "\n")
             written += 1
 
+        def later(lo: int, hi: int) -> str:
+            return (day + dt.timedelta(days=rnd.randint(lo, hi))).isoformat()
+
+        def meeting(eid: str, kind: str, **facts: Any) -> None:
+            emit({"type": "meeting_held", "id": eid, "date": day.isoformat(), "meeting": kind, "legal_matters": False,
+                  "decided_documents": False, "decisions_to_publish": False, "needs_minutes": True, **facts}, deputy)
+
         while written < n:
             k += 1
             day += dt.timedelta(days=1 if k % per_day == 0 else 0)
+            jurisdiction = jurs[k % len(jurs)]
             r = rnd.random()
-            if r < 0.3:
-                eid = f"m{k}"
-                emit({"type": "meeting_held", "id": eid, "date": day.isoformat(), "meeting": "topical"})
+            if r < 0.25:
+                legal = rnd.random() < 0.2
+                meeting(f"m{k}", "topical", legal_matters=legal)
                 if rnd.random() < 0.9:
-                    emit({"type": "minutes_issued", "id": f"mi{k}", "ref": eid,
-                          "date": (day + dt.timedelta(days=rnd.randint(0, 5))).isoformat()})
-            elif r < 0.6:
-                eid = f"c{k}"
-                emit({"type": "countersign_requested", "id": eid, "date": day.isoformat()})
+                    emit({"type": "minutes_issued", "id": f"mi{k}", "ref": f"m{k}", "date": later(0, 5)})
+                if legal and rnd.random() < 0.9:
+                    emit({"type": "legality_opinion_given", "id": f"lo{k}", "ref": f"m{k}", "date": later(0, 2)})
+            elif r < 0.45:
+                emit({"type": "countersign_requested", "id": f"c{k}", "date": day.isoformat()})
                 if rnd.random() < 0.85:
-                    emit({"type": "countersign_replied", "id": f"cr{k}", "ref": eid,
-                          "date": (day + dt.timedelta(days=rnd.randint(0, 6))).isoformat()})
-            elif r < 0.9:
-                eid = f"l{k}"
-                emit({"type": "leave_requested", "id": eid, "date": day.isoformat()})
-                emit({"type": "departed", "id": f"d{k}", "ref": eid,
-                      "date": (day + dt.timedelta(days=rnd.randint(1, 6))).isoformat()})
+                    emit({"type": "countersign_replied", "id": f"cr{k}", "ref": f"c{k}", "date": later(0, 6)})
+            elif r < 0.65:
+                emit({"type": "leave_requested", "id": f"l{k}", "date": day.isoformat()})
+                emit({"type": "departed", "id": f"d{k}", "ref": f"l{k}", "date": later(1, 6)})
+                delegation = rnd.random() < 0.1
+                emit({"type": "returned", "id": f"b{k}", "ref": f"l{k}", "date": later(7, 9), "upper_meeting": False,
+                      "delegation": delegation})
+                if delegation and rnd.random() < 0.8:
+                    emit({"type": "trip_reported", "id": f"t{k}", "ref": f"b{k}", "date": later(10, 20)})
+            elif r < 0.75:
+                emit({"type": "inspection_assigned", "id": f"i{k}", "date": day.isoformat(),
+                      "complexity": rnd.choice(("simple", "complex"))})
+                if rnd.random() < 0.9:
+                    emit({"type": "inspection_completed", "id": f"ic{k}", "ref": f"i{k}", "date": later(0, 35)})
+            elif r < 0.85:
+                emit({"type": "upper_document_received", "id": f"u{k}", "date": day.isoformat(),
+                      "urgent": rnd.random() < 0.3})
+                if rnd.random() < 0.9:
+                    emit({"type": "upper_document_forwarded", "id": f"uf{k}", "ref": f"u{k}", "date": later(0, 3)})
+            elif r < 0.95:
+                documents = rnd.random() < 0.3
+                meeting(f"e{k}", "executive", decided_documents=documents, documents=2 if documents else None)
+                if rnd.random() < 0.9:
+                    emit({"type": "minutes_issued", "id": f"ei{k}", "ref": f"e{k}", "date": later(0, 4)})
+                for i in range(2 if documents else 0):
+                    emit({"type": "decided_document_issued", "id": f"ed{k}_{i}", "ref": f"e{k}", "date": later(1, 9)})
             elif r < 0.97:
-                emit({"type": "meeting_held", "id": f"e{k}", "date": day.isoformat(), "meeting": "executive"})
+                meeting(f"p{k}", "plenary")
             else:
-                emit({"type": "meeting_held", "id": f"w{k}", "date": day.isoformat(), "meeting": "district_wide",
-                      "organizer_unit": f"unit{rnd.randrange(50)}"})
-    return day + dt.timedelta(days=10)
+                meeting(f"w{k}", "district_wide", organizer_unit=f"unit{rnd.randrange(50)}")
+    return day + dt.timedelta(days=40)
 
 
 def run(sizes: tuple[int, ...] = (100_000, 1_000_000), quick: bool = False, budget_s: float = 900) -> Section:
@@ -75,8 +108,8 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000), quick: bool = False, budg
     bundled = _bundled_has_audits()
     if bundled:
         rb_args: list[str] = []
-        jurisdiction = "qinghemen"
-        where = "the bundled rulebook"
+        jurisdiction: str | tuple[str, ...] = JURISDICTIONS
+        where = f"the bundled rulebook, jurisdictions {' and '.join(JURISDICTIONS)}"
     else:
         rb_args = ["--rulebook", str(FIXTURE)]
         jurisdiction = "aud"
