@@ -66,6 +66,7 @@ class AuditFinding(_Out):
     message_zh: str
     message_en: str
     citation_zh: str
+    provenance: str = "bundled"  # where the check comes from: the rulebook shipped with govrules, or a file's path
 
 
 class LogProblem(_Out):
@@ -684,4 +685,5 @@ def _finding(c: _Check, kind: FindingKind, events: tuple[str, ...], on: dt.date,
         on=on, due=due, since=since, age_days=age, outstanding=outstanding,
         breach=kind not in ("consent", "open") and chk.modality in ("must", "shall"),
         message_zh=chk.message.zh, message_en=chk.message.en, citation_zh=c.audit.citation_zh,
+        provenance=c.audit.provenance,
     )

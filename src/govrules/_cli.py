@@ -701,8 +701,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
             since = f" since {f.since}" if f.since else ""
             left = f" ({f.outstanding} outstanding)" if f.outstanding else ""
             tag = "BREACH" if f.breach else "note"
+            mine = f" — from {f.provenance}" if f.provenance != "bundled" else ""  # a check of one's own
             out.write(f"{f.on} {tag} {f.kind}{due}{since}{left} {', '.join(f.events)} — {f.citation_zh}（{f.label}）"
-                      f"{f.check}: {msg}\n")
+                      f"{f.check}: {msg}{mine}\n")
         judged = sum(p.judged for p in report.periods)
         out.write(f"{report.events} events as of {report.as_of} ({report.backend} backend): "
                   f"{len(report.breaches)} breaches, {len(report.findings) - len(report.breaches)} other findings, "
@@ -731,7 +732,8 @@ def _audit_junit(report: AuditReport, log: str, out: TextIO) -> None:
               f'failures="{failures}" errors="{len(report.problems)}">\n')
     for check, fs in sorted(by_check.items()):
         lines = [f"{f.on} {f.kind}{f' ({f.age_days} days)' if f.age_days is not None else ''} "
-                 f"{','.join(f.events)}: {f.citation_zh} {f.message_zh}" for f in fs]
+                 f"{','.join(f.events)}: {f.citation_zh} {f.message_zh}"
+                 f"{f' (from {f.provenance})' if f.provenance != 'bundled' else ''}" for f in fs]
         out.write(f"  <testcase classname={quoteattr(log)} name={quoteattr(check)}>")
         tag = "failure" if any(f.breach for f in fs) else "system-out"
         attr = f" message={quoteattr(lines[0])}" if tag == "failure" else ""

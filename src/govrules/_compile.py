@@ -85,6 +85,7 @@ class CompiledAudit:
     citation_zh: str
     trigger: Checked
     expect: Checked | None
+    provenance: str = "bundled"  # or the path of the file the check was read from (an overlay)
 
 
 @dataclass(frozen=True, eq=False)
@@ -526,7 +527,8 @@ class _Build:
             if item.expect is not None:
                 expect = self.condition(site, ("expect", "when"), item.expect.when, EVENT_MODELS[item.expect.event])
             if trigger is not None and (item.expect is None or expect is not None):
-                audits[item.id] = CompiledAudit(item, site.book.jurisdiction, site.article, citation, trigger, expect)
+                audits[item.id] = CompiledAudit(item, site.book.jurisdiction, site.article, citation, trigger, expect,
+                                               provenance=site.provenance)
         return rules, audits
 
     def condition(self, site: Site, key: tuple[str, ...], text: str, model: type[BaseModel],
