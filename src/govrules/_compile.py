@@ -488,12 +488,32 @@ class _Build:
             if pattern is not None and pattern.event not in EVENT_MODELS:
                 self.errors.append(site.error(key, "E308", f"unknown event type `{pattern.event}`",
                                               did_you_mean(pattern.event, EVENT_MODELS)))
-        if chk.limit and chk.trigger.event in EVENT_MODELS:
-            fields = EVENT_MODELS[chk.trigger.event].model_fields
+        if chk.trigger.event not in EVENT_MODELS:
+            return
+        event = chk.trigger.event
+        fields = EVENT_MODELS[event].model_fields
+        if chk.limit:
             for name in chk.limit.per:
                 if name not in fields:
                     self.errors.append(site.error("limit", "E309", f"`{name}` is not a field of "
-                                                  f"`{chk.trigger.event}`", did_you_mean(name, fields)))
+                                                  f"`{event}`", did_you_mean(name, fields)))
+        # Fields of the trigger that a check reads by name: a deadline of its own, how many answers
+        # are due, the year a plan serves. Each must exist and be of its type, or the check would
+        # silently fall back to its default (the text's deadline, one answer, the year of the date).
+        named = [("expect", "due_field", chk.expect and chk.expect.due_field, "date", "E315"),
+                 ("expect", "count_field", chk.expect and chk.expect.count_field, "int", "E316"),
+                 ("frequency", "year_field", chk.frequency and chk.frequency.year_field, "int", "E317")]
+        for key, attr, name, base, code in named:
+            if not name:
+                continue
+            if name in fields and type_of(fields[name].annotation).base == base:
+                continue
+            fitting = [f for f in fields if f != "date" and type_of(fields[f].annotation).base == base]
+            what = "a date" if base == "date" else "an integer"
+            self.errors.append(site.doc.diagnostic(
+                (*site.path, key, attr), code, f"`{attr}` `{name}` is not {what} field of `{event}`",
+                rule=chk.id, hint=did_you_mean(name, fitting) or (f"one of {', '.join(fitting)}" if fitting else
+                                                                  f"`{event}` has no {what.split()[-1]} field")))
 
     # 6. conditions
     def conditions(self, sites: Sequence[Site]) -> tuple[dict[str, CompiledRule], dict[str, CompiledAudit]]:
