@@ -610,9 +610,16 @@ def test_an_audit_date_beyond_the_calendar_is_refused(engine: govrules.Engine) -
     log = [mtg("qinghemen", "m", "2026-03-02", "topical")]
     with pytest.raises(govrules.ActionError, match="beyond the working-day calendar"):
         audit(engine, log, as_of=dt.date(9999, 12, 31))
-    far = [*log, qhm("minutes_issued", "n", "2206-03-03", ref="m")]  # a mistyped year, no --as-of
+    # a mistyped year past the calendar is a problem of its own line; the rest stands as of the last
+    # ordinary event (issue 11 §4: it does not set the audit date and flood the report)
+    far = [*log, qhm("minutes_issued", "n", "2206-03-03", ref="m")]
+    report = audit(engine, far)
+    assert report.as_of == dt.date(2026, 3, 2)
+    assert [(p.event, "beyond the working-day calendar" in p.message) for p in report.problems] == [("n", True)]
+    # within the calendar, a year mistyped far past the others asks for the audit date
+    near = [*log, qhm("minutes_issued", "n", "2027-09-03", ref="m")]
     with pytest.raises(govrules.ActionError, match="give the audit date"):
-        audit(engine, far)
+        audit(engine, near)
 
 
 def test_the_command_line_refuses_a_far_audit_date_without_a_traceback(tmp_path: Path,

@@ -33,9 +33,10 @@ from . import _durable
 from ._calendar import WorkCalendar, _last_published_year
 from ._compile import CompiledAudit
 from ._engine import Engine, _explain
-from ._errors import ActionError
+from ._errors import ActionError, Diagnostic
 from ._events import EVENT_ADAPTER, EVENT_MODELS, Event
-from ._yaml import YamlError, load_documents
+from ._files import MAX_LINE, InputError, lines, open_regular
+from ._yaml import iter_documents
 
 FindingKind = Literal["late", "missing", "consent", "excess", "gap", "open"]
 Backend = Literal["rete", "python"]
@@ -104,36 +105,63 @@ class AuditReport(_Out):
 
 # --- reading logs -----------------------------------------------------------------------------
 def read_events(path: str) -> Iterator[tuple[int, Any, str | None]]:
-    """(line, data, error) for each event of a JSON Lines or YAML file; JSON Lines stream."""
-    p = Path(path)
-    if not p.is_file():
-        yield 0, None, "no such file" if not p.exists() else "not a file"
-        return
-    if p.suffix in (".jsonl", ".ndjson", ".json"):
-        empty = True
-        with p.open("rb") as f:
-            for n, line in enumerate(f, 1):
-                if line.strip():
-                    empty = False
-                    try:
-                        yield n, json.loads(line), None
-                    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                        yield n, None, f"invalid JSON: {exc}"
-        if empty:
-            yield 0, None, "empty file: no events"
-        return
-    raw = p.read_bytes()
-    if not raw.strip():
-        yield 0, None, "empty file: no events"
+    """(line, data, error) for each event of a JSON Lines or YAML file. Only a regular file is read
+    (a FIFO or a device is refused before anything is read from it); JSON Lines stream, each line
+    bounded; a YAML file is bounded in size before it is read. A record that cannot be read is one
+    error, and the records after it are still read."""
+    if Path(path).suffix not in (".jsonl", ".ndjson", ".json"):
+        yield from _read_yaml(path)
         return
     try:
-        for doc in load_documents(path, raw):
-            data = doc.data.get("events") if isinstance(doc.data, dict) else doc.data
-            base = ("events",) if isinstance(doc.data, dict) else ()
-            for i, d in enumerate(data if isinstance(data, list) else [data]):
-                yield doc.where((*base, i))[0], d, None
-    except YamlError as exc:
-        yield exc.diagnostic.line, None, exc.diagnostic.message
+        fh = open_regular(path)
+    except InputError as exc:
+        yield 0, None, str(exc)
+        return
+    empty = True
+    with fh:
+        try:
+            for n, line in lines(fh):
+                if line is None:
+                    empty = False
+                    yield n, None, f"line longer than {MAX_LINE} bytes"
+                elif line.strip():
+                    empty = False
+                    yield n, *_json_value(line)
+        except OSError as exc:
+            yield 0, None, f"cannot read: {exc.strerror}"
+            return
+    if empty:
+        yield 0, None, "empty file: no events"
+
+
+def _json_value(line: bytes) -> tuple[Any, str | None]:
+    try:
+        return json.loads(line), None
+    except UnicodeDecodeError:
+        return None, "invalid JSON: not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        return None, f"invalid JSON: {exc}"
+    except RecursionError:
+        return None, "invalid JSON: nesting too deep"
+    except ValueError:  # Python reads no integer of more than 4,300 digits
+        return None, "invalid JSON: a number too long to read"
+
+
+def _read_yaml(path: str) -> Iterator[tuple[int, Any, str | None]]:
+    empty = True
+    for doc in iter_documents(path):
+        empty = False
+        if isinstance(doc, Diagnostic):
+            yield doc.line, None, f"{doc.code}: {doc.message}"
+            continue
+        data = doc.data.get("events") if isinstance(doc.data, dict) else doc.data
+        base = ("events",) if isinstance(doc.data, dict) else ()
+        if data is None:
+            continue
+        for i, d in enumerate(data if isinstance(data, list) else [data]):
+            yield doc.where((*base, i))[0], d, None
+    if empty:
+        yield 0, None, "empty file: no events"
 
 
 # --- 1. read ------------------------------------------------------------------------------------
@@ -259,6 +287,7 @@ def _read(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
           by_version: dict[str, list[_Check]], by_jur: dict[str, list[_Check]],
           problems: list[LogProblem]) -> Iterator[_Rec]:
     calendar = engine._calendar
+    last_day = dt.date(_last_published_year() + 1, 12, 31)
     groups: dict[tuple[Any, ...], int] = {}  # a limit's groups, as small ints
     for line, data, error in items:
         if error is not None:
@@ -268,6 +297,10 @@ def _read(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
             event: Any = EVENT_ADAPTER.validate_python(data.model_dump() if isinstance(data, BaseModel) else data)
         except ValidationError as exc:
             problems.append(LogProblem(line=line, message=_explain(exc, EVENT_MODELS, "event")))
+            continue
+        if event.date > last_day:  # its deadlines could not be computed (year 9999: past the date type)
+            problems.append(LogProblem(line=line, event=event.id, message=f"dated {event.date}, beyond the working-day "
+                                       f"calendar (up to {last_day}): not audited"))
             continue
         rec = _Rec(event.id, event.type, event.jurisdiction, event.date.toordinal(), getattr(event, "ref", None), line)
         try:
