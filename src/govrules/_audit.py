@@ -549,7 +549,7 @@ def _rules(c: _Check) -> Definition:
 
 
 Definition = dict[str, Any]
-SHARD = 20_000  # facts in one network at most (unless one chain of refs is longer)
+SHARD = 5_000  # facts in one network, about (unless one chain of refs is longer)
 
 
 def _facts(log: _Log, c: _Check) -> Iterator[dict[str, Any]]:
@@ -577,7 +577,10 @@ def _facts(log: _Log, c: _Check) -> Iterator[dict[str, Any]]:
 
 def _jobs(log: _Log) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
     """One network per check, cut into shards of about SHARD facts that never part a trigger from
-    what it joins (its answers, the event it names, its group, its period).
+    what it joins (its answers, the event it names, its group, its period): a frequency check by
+    the year its periods or windows start in, a limit at the turn of a year, a follow-up where no
+    trigger is waiting for an answer beyond the cut. So what a network holds is bounded by the
+    busiest stretch of the log, not by the log.
 
     INVARIANT: every value durable-rules matches or joins on is an int (positions stand for ids; a
     limit's group is a small int): it hashes strings into 32 bits and silently loses one of two
@@ -586,16 +589,7 @@ def _jobs(log: _Log) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
     for c in log.checks:
         rules = _rules(c)
         if c.form in ("period", "cadence"):
-            extra: list[dict[str, Any]] = []
-            for n, start, last, judged in log.periods:
-                if n == c.n and judged and c.form == "period":
-                    extra.append({"id": -2 - len(extra), "t": "$period", "n": n, "s": start, "e": last})
-                elif n == c.n and judged:
-                    span = c.audit.check.frequency.every_days  # type: ignore[union-attr]
-                    extra += [{"id": -2 - i, "t": "$window", "n": n, "s": s, "e": s + span - 1}
-                              for i, s in enumerate(range(start, last - span + 2))]
-            if extra:
-                yield rules, [*_facts(log, c), *extra, asof]
+            yield from _frequency_jobs(log, c, rules, asof)
             continue
         cuts = _cut_points(log, c)
         shard: list[dict[str, Any]] = []
@@ -606,6 +600,37 @@ def _jobs(log: _Log) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
                 shard = []
         if shard:
             yield rules, [*shard, asof]
+
+
+def _frequency_jobs(log: _Log, c: _Check, rules: Definition,
+                    asof: dict[str, Any]) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
+    """A frequency check's networks, one per year: the judged periods (or cadence windows) that
+    start in it, with the triggers that can fill them."""
+    span = c.audit.check.frequency.every_days  # type: ignore[union-attr]
+    years: dict[int, list[dict[str, Any]]] = {}
+    for n, start, last, judged in log.periods:
+        if n != c.n or not judged:
+            continue
+        if c.form == "period":
+            years.setdefault(_year(start), []).append({"t": "$period", "n": n, "s": start, "e": last})
+        else:
+            for s in range(start, last - span + 2):  # type: ignore[operator]
+                years.setdefault(_year(s), []).append({"t": "$window", "n": n, "s": s, "e": s + span - 1})
+    facts: dict[int, list[dict[str, Any]]] = {}
+    for fact in _facts(log, c):
+        if c.form == "period":  # the period it counts in (a plan counts in the year it serves)
+            homes = {_year(fact[f"p{c.n}"])}
+        else:  # the windows holding its day start in its year or, the first days of a year, the last
+            homes = {_year(fact["d"]), _year(fact["d"] - span + 1)}  # type: ignore[operator]
+        for y in homes:
+            facts.setdefault(y, []).append(fact)
+    for y in sorted(years):
+        extra = [{"id": -2 - i, **q} for i, q in enumerate(years[y])]
+        yield rules, [*facts.get(y, ()), *extra, asof]
+
+
+def _year(ordinal: int) -> int:
+    return dt.date.fromordinal(ordinal).year
 
 
 def _cut_points(log: _Log, c: _Check) -> set[int]:
