@@ -604,33 +604,35 @@ def _jobs(log: _Log) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
 
 def _frequency_jobs(log: _Log, c: _Check, rules: Definition,
                     asof: dict[str, Any]) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
-    """A frequency check's networks, one per year: the judged periods (or cadence windows) that
-    start in it, with the triggers that can fill them."""
+    """A frequency check's networks: one per judged period, with the triggers counted in it; for a
+    cadence, one per month of window starts, with the triggers that can fall in those windows."""
     span = c.audit.check.frequency.every_days  # type: ignore[union-attr]
-    years: dict[int, list[dict[str, Any]]] = {}
+    chunks: dict[int, list[dict[str, Any]]] = {}
     for n, start, last, judged in log.periods:
         if n != c.n or not judged:
             continue
         if c.form == "period":
-            years.setdefault(_year(start), []).append({"t": "$period", "n": n, "s": start, "e": last})
+            chunks.setdefault(start, []).append({"t": "$period", "n": n, "s": start, "e": last})
         else:
             for s in range(start, last - span + 2):  # type: ignore[operator]
-                years.setdefault(_year(s), []).append({"t": "$window", "n": n, "s": s, "e": s + span - 1})
+                chunks.setdefault(_month(s), []).append({"t": "$window", "n": n, "s": s, "e": s + span - 1})
     facts: dict[int, list[dict[str, Any]]] = {}
     for fact in _facts(log, c):
         if c.form == "period":  # the period it counts in (a plan counts in the year it serves)
-            homes = {_year(fact[f"p{c.n}"])}
-        else:  # the windows holding its day start in its year or, the first days of a year, the last
-            homes = {_year(fact["d"]), _year(fact["d"] - span + 1)}  # type: ignore[operator]
-        for y in homes:
-            facts.setdefault(y, []).append(fact)
-    for y in sorted(years):
-        extra = [{"id": -2 - i, **q} for i, q in enumerate(years[y])]
-        yield rules, [*facts.get(y, ()), *extra, asof]
+            homes = {fact[f"p{c.n}"]}
+        else:  # the months in which windows holding its day start
+            homes = {_month(d) for d in range(fact["d"] - span + 1, fact["d"] + 1)}  # type: ignore[operator]
+        for key in homes:
+            if key in chunks:
+                facts.setdefault(key, []).append(fact)
+    for key in sorted(chunks):
+        extra = [{"id": -2 - i, **q} for i, q in enumerate(chunks[key])]
+        yield rules, [*facts.get(key, ()), *extra, asof]
 
 
-def _year(ordinal: int) -> int:
-    return dt.date.fromordinal(ordinal).year
+def _month(ordinal: int) -> int:
+    day = dt.date.fromordinal(ordinal)
+    return day.year * 12 + day.month
 
 
 def _cut_points(log: _Log, c: _Check) -> set[int]:

@@ -121,6 +121,8 @@ class _Worker:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:  # pragma: no cover
             self.kill()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
     def kill(self) -> None:
         self.proc.kill()
