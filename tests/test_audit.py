@@ -329,3 +329,17 @@ def test_import_does_not_load_durable_rules_and_a_script_without_guard_runs_once
     backend = "rete" if "rete" in BACKENDS else "python"
     assert out.stdout.splitlines() == ["durable loaded at import: False",
                                        f"ran {backend} 1 durable in parent: False"]
+
+
+def test_auto_runs_rete_within_its_bounds_and_plain_python_beyond(aud: govrules.Engine,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`auto` keeps durable-rules for logs it audits within 60 s and 1 GB, and names the backend that ran."""
+    import govrules._audit as audit_module
+
+    log = PLANTED[:3]
+    rete = "rete" if "rete" in BACKENDS else "python"
+    assert audit(aud, log, as_of=dt.date(2026, 3, 31)).backend == rete
+    monkeypatch.setattr(audit_module, "RETE_AUTO_EVENTS", 2)
+    report = audit(aud, log, as_of=dt.date(2026, 3, 31))
+    assert report.backend == "python"
+    assert report.findings == audit(aud, log, as_of=dt.date(2026, 3, 31), backend=rete).findings

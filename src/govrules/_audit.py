@@ -38,6 +38,13 @@ from ._events import EVENT_ADAPTER, EVENT_MODELS, Event
 from ._files import MAX_LINE, InputError, lines, open_regular
 from ._yaml import iter_documents
 
+# `auto` runs durable-rules' Rete network up to this many events, plain Python beyond: durable-rules
+# keeps about 9 KB of every fact it is given until its process ends (a deleted network does not give
+# it back), so its workers are replaced as they grow, and past a few hundred thousand events that
+# churn and the networks take the audit past 60 s and 1 GB. Measured in bench/part_audit.py and
+# docs/rule-language.md ("Backends").
+RETE_AUTO_EVENTS = 200_000
+
 FindingKind = Literal["late", "missing", "consent", "excess", "gap", "open"]
 Backend = Literal["rete", "python"]
 
@@ -240,7 +247,8 @@ def audit(engine: Engine, events: Iterable[Event | Mapping[str, Any]], *, as_of:
           backend: Literal["auto", "rete", "python"] = "auto") -> AuditReport:
     """Audit a log of events as it stands on `as_of` (default: the day of its last event).
     `backend`: durable-rules' Rete network (`rete`), plain Python (`python`), or `auto`: Rete
-    where durable-rules is installed. Both give the same report. Deterministic; thread-safe.
+    where durable-rules is installed and the log holds at most RETE_AUTO_EVENTS events, else plain
+    Python (the report names the one that ran). Both give the same report. Deterministic; thread-safe.
     Raises ActionError for an audit date the calendar cannot serve."""
     return _audit(engine, ((None, e, None) for e in events), as_of, backend)
 
@@ -258,12 +266,10 @@ def stop_workers() -> None:
 
 def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]], as_of: dt.date | None,
            backend: str) -> AuditReport:
-    if backend == "auto":
-        backend = "rete" if _durable.available() else "python"
     if backend == "rete" and not _durable.available():
         raise ActionError("the `rete` audit backend needs durable-rules, which is not installed "
                           "(it does not build on Python 3.13): use the `python` backend")
-    if backend not in ("rete", "python"):
+    if backend not in ("auto", "rete", "python"):
         raise ActionError(f"unknown audit backend `{backend}`: `rete`, `python` or `auto`")
     checks: list[_Check] = []
     by_version: dict[str, list[_Check]] = {}
@@ -279,6 +285,8 @@ def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]], 
     recs = list(_read(engine, items, by_version, by_jur, problems))
     as_of = _as_of(recs, as_of)
     log = _link(engine._calendar, recs, checks, problems, as_of)
+    if backend == "auto":
+        backend = "rete" if _durable.available() and len(log.recs) <= RETE_AUTO_EVENTS else "python"
     raw = _match_rete(log) if backend == "rete" else _match_python(log)
     return _report(raw, log, problems, backend)  # type: ignore[arg-type]
 
