@@ -116,63 +116,75 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000), quick: bool = False, budg
         where = ("`tests/fixtures/audit` (jurisdiction `aud`): the bundled rulebook has no audit checks yet "
                  "(`engine.versions(j)[i].audits` is empty for every jurisdiction)")
     rows, notes = [], []
-    done: dict[int, float] = {}
-    peak: dict[int, float] = {}
-    own_peak: dict[int, float] = {}
-    for n in sizes:
-        if done:
-            last_n = max(done)
-            projected = done[last_n] * n / last_n
-            if projected > budget_s:
-                notes.append(f"- {n:,} events not run: {last_n:,} took {done[last_n]:.0f} s, so {n:,} would take "
-                             f"about {projected:.0f} s, over the budget of {budget_s:.0f} s.")
-                continue
-            # The govrules process grows with the log; its workers are replaced every 100,000 facts
-            # (src/govrules/_durable.py), so their share is taken as it was, not scaled.
-            own = own_peak[last_n]
-            rss = own * n / last_n + (peak[last_n] - own)
-            if rss > 0.6 * proc.available_mib():
-                notes.append(f"- {n:,} events not run: {last_n:,} peaked at {peak[last_n]:,.0f} MiB, so {n:,} would "
-                             f"need about {rss:,.0f} MiB, over 60% of the memory available.")
-                continue
-        log = OUT / f"events_{n}.jsonl"
-        as_of = write_log(log, n, jurisdiction)
-        args = [*proc.govrules_cmd(), "audit", str(log), *rb_args, "--as-of", as_of.isoformat(), "--format", "json"]
-        out = OUT / f"audit_{n}.json"
-        started = proc.start(args, stdout=str(out))
-        timer = threading.Timer(budget_s, started.popen.kill)  # a hung run (it happens: see NOTES) is stopped
-        timer.start()
-        r = proc.wait(started)
-        timer.cancel()
-        summary = ""
-        try:
-            rep = json.loads(out.read_text())
-            summary = (f"{len(rep['findings']):,} findings ({sum(f['breach'] for f in rep['findings']):,} breaches), "
-                       f"{len(rep['problems']):,} problems")
-        except (OSError, ValueError, KeyError):
-            summary = f"no report (exit {r.code}: {r.stderr.strip()[-300:]})"
-        ok = r.code in (0, 1, 2)  # 2: the log has problems, reported
-        if not ok:
-            notes.append(f"- {n:,} events: exit code {r.code} after {r.wall:.0f} s; no result. "
-                         f"{r.stderr.strip()[-300:]}")
-        done[n] = r.wall
-        peak[n] = r.tree_rss_mib
-        own_peak[n] = r.max_rss_mib
-        rows.append([f"{n:,}", f"{r.wall:.1f}" if ok else f"stopped at {r.wall:.0f}",
-                     f"{n / r.wall:,.0f}" if ok else "—", f"{r.max_rss_mib:,.0f}",
-                     f"{r.tree_rss_mib:,.0f}", summary])
-        sec.figures[f"n{n}"] = {"wall": r.wall, "rss_mib": r.max_rss_mib, "tree_rss_mib": r.tree_rss_mib,
-                                "code": r.code}
-        if n >= 1_000_000 or quick:
-            log.unlink(missing_ok=True)
+    from govrules import _audit, _durable
+
+    backends = ("rete", "python") if _durable.available() else ("python",)
+    for backend in backends:
+        done: dict[int, float] = {}
+        peak: dict[int, float] = {}
+        own_peak: dict[int, float] = {}
+        for n in sizes:
+            if done:
+                last_n = max(done)
+                projected = done[last_n] * n / last_n
+                if projected > budget_s:
+                    notes.append(f"- {backend}, {n:,} events not run: {last_n:,} took {done[last_n]:.0f} s, so {n:,} "
+                                 f"would take about {projected:.0f} s, over the budget of {budget_s:.0f} s.")
+                    continue
+                rss = peak[last_n] * n / last_n
+                if rss > 0.6 * proc.available_mib():
+                    notes.append(f"- {backend}, {n:,} events not run: {last_n:,} peaked at {peak[last_n]:,.0f} MiB, "
+                                 f"so {n:,} would need about {rss:,.0f} MiB, over 60% of the memory available.")
+                    continue
+            log = OUT / f"events_{n}.jsonl"
+            if not log.exists():
+                (OUT / f"events_{n}.asof").write_text(write_log(log, n, jurisdiction).isoformat())
+            as_of = (OUT / f"events_{n}.asof").read_text()
+            args = [*proc.govrules_cmd(), "audit", str(log), *rb_args, "--as-of", as_of, "--backend", backend,
+                    "--format", "json"]
+            out = OUT / f"audit_{n}.json"
+            started = proc.start(args, stdout=str(out))
+            timer = threading.Timer(budget_s, started.popen.kill)  # a hung run is stopped
+            timer.start()
+            r = proc.wait(started)
+            timer.cancel()
+            summary = ""
+            try:
+                rep = json.loads(out.read_text())
+                summary = (f"{len(rep['findings']):,} findings ({sum(f['breach'] for f in rep['findings']):,} "
+                           f"breaches), {len(rep['problems']):,} problems")
+            except (OSError, ValueError, KeyError):
+                summary = f"no report (exit {r.code}: {r.stderr.strip()[-300:]})"
+            ok = r.code in (0, 1, 2)  # 2: the log has problems, reported
+            if not ok:
+                notes.append(f"- {backend}, {n:,} events: exit code {r.code} after {r.wall:.0f} s; no result. "
+                             f"{r.stderr.strip()[-300:]}")
+            done[n] = r.wall
+            peak[n] = r.tree_rss_mib
+            own_peak[n] = r.max_rss_mib
+            chosen = "rete" if _durable.available() and n <= _audit.RETE_AUTO_EVENTS else "python"
+            rows.append([f"{n:,}", backend + (" (auto)" if backend == chosen else ""),
+                         f"{r.wall:.1f}" if ok else f"stopped at {r.wall:.0f}", f"{n / r.wall:,.0f}" if ok else "—",
+                         f"{r.max_rss_mib:,.0f}", f"{r.tree_rss_mib:,.0f}", summary])
+            if backend == chosen:  # the figure a user gets with the default `--backend auto`
+                sec.figures[f"n{n}"] = {"wall": r.wall, "rss_mib": r.max_rss_mib, "tree_rss_mib": r.tree_rss_mib,
+                                        "code": r.code, "backend": backend}
             out.unlink(missing_ok=True)
-    sec.add(f"Rulebook: {where}. The log: meetings and their minutes, countersign requests and replies, leave "
-            "requests and departures, executive and district-wide meetings, dates running forward over about "
+    for n in sizes:
+        for f in (OUT / f"events_{n}.jsonl", OUT / f"events_{n}.asof"):
+            if n >= 1_000_000 or quick:
+                f.unlink(missing_ok=True)
+    sec.add(f"Rulebook: {where}. The log: topical, executive, plenary and district-wide meetings with their "
+            "minutes, legality opinions and decided documents, countersign requests and replies, leave requests, "
+            "departures, returns and trip reports, inspections, upper-level documents, dates running forward over about "
             "three years, most duties met, some late, some never (generated by `bench/part_audit.py`). Peak RSS: of "
             "the `govrules` process alone (`/usr/bin/time -f %M`), and the largest sum over it and every process "
-            "it started (govrules runs its Rete networks in worker processes), sampled every 0.5 s from /proc.",
+            "it started (govrules runs its Rete networks in worker processes), sampled every 0.5 s from /proc. Each "
+            "size runs on each backend; `(auto)` marks the one `--backend auto` picks (Rete up to "
+            f"{_audit.RETE_AUTO_EVENTS:,} events).",
             f"Command: `{proc.show([*proc.govrules_cmd(), 'audit', 'bench/out/events_N.jsonl', *rb_args])} "
             "--as-of DATE --format json > bench/out/audit_N.json`.", "")
-    sec.table(["events", "wall s", "events /s", "peak RSS MiB, govrules", "with its workers", "report"], rows)
+    sec.table(["events", "backend", "wall s", "events /s", "peak RSS MiB, govrules", "with its workers", "report"],
+              rows)
     sec.add(*notes)
     return sec

@@ -43,7 +43,7 @@ from ._yaml import iter_documents
 # it back), so its workers are replaced as they grow, and past a few hundred thousand events that
 # churn and the networks take the audit past 60 s and 1 GB. Measured in bench/part_audit.py and
 # docs/rule-language.md ("Backends").
-RETE_AUTO_EVENTS = 200_000
+RETE_AUTO_EVENTS = 250_000
 
 FindingKind = Literal["late", "missing", "consent", "excess", "gap", "open"]
 Backend = Literal["rete", "python"]
