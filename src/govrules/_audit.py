@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from . import _durable
 from ._calendar import WorkCalendar, _last_published_year
-from ._compile import CompiledAudit
+from ._compile import CompiledAudit, Version
 from ._engine import Engine, _explain
 from ._errors import ActionError, Diagnostic
 from ._events import EVENT_ADAPTER, EVENT_MODELS, Event
@@ -133,7 +133,7 @@ def read_events(path: str) -> Iterator[tuple[int, Any, str | None]]:
                     yield n, None, f"line longer than {MAX_LINE} bytes"
                 elif line.strip():
                     empty = False
-                    yield n, *_json_value(line)
+                    yield n, line, None  # validated from the JSON text itself in _read
         except OSError as exc:
             yield 0, None, f"cannot read: {exc.strerror}"
             return
@@ -297,12 +297,34 @@ def _read(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
     calendar = engine._calendar
     last_day = dt.date(_last_published_year() + 1, 12, 31)
     groups: dict[tuple[Any, ...], int] = {}  # a limit's groups, as small ints
+    versions: dict[tuple[str, int], Version] = {}  # (jurisdiction, day) → the version in force
+    triggered: dict[tuple[str, str], list[_Check]] = {}  # (version, event type) → the checks it may trigger
+    for key, cs in by_version.items():
+        for c in cs:
+            triggered.setdefault((key, c.audit.check.trigger.event), []).append(c)
+    answered: dict[tuple[str, str], list[_Check]] = {}  # (jurisdiction, event type) → the checks it may answer
+    for jur, cs in by_jur.items():
+        for c in cs:
+            if c.audit.check.expect is not None and c.audit.expect is not None:
+                answered.setdefault((jur, c.audit.check.expect.event), []).append(c)
+    shared: dict[tuple[int, ...], tuple[int, ...]] = {}  # one tuple for each set of checks answered
+    dues: dict[tuple[int, int], int] = {}  # (check, day) → its due day
     for line, data, error in items:
         if error is not None:
             problems.append(LogProblem(line=line, message=error))
             continue
         try:
-            event: Any = EVENT_ADAPTER.validate_python(data.model_dump() if isinstance(data, BaseModel) else data)
+            if isinstance(data, bytes):  # a line of JSON Lines: one pass from the text to the model
+                try:
+                    event: Any = EVENT_ADAPTER.validate_json(data)
+                except ValidationError:  # say why as for any other record: the JSON first, then the event
+                    data, error = _json_value(data)
+                    if error is not None:
+                        problems.append(LogProblem(line=line, message=error))
+                        continue
+                    event = EVENT_ADAPTER.validate_python(data)
+            else:
+                event = EVENT_ADAPTER.validate_python(data.model_dump() if isinstance(data, BaseModel) else data)
         except ValidationError as exc:
             problems.append(LogProblem(line=line, message=_explain(exc, EVENT_MODELS, "event")))
             continue
@@ -311,15 +333,16 @@ def _read(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
                                        f"calendar (up to {last_day}): not audited"))
             continue
         rec = _Rec(event.id, event.type, event.jurisdiction, event.date.toordinal(), getattr(event, "ref", None), line)
-        try:
-            version = engine.version_for(event.jurisdiction, event.date)
-        except ActionError as exc:
-            problems.append(LogProblem(line=line, event=event.id, message=str(exc)))
-            continue
-        for c in by_version.get(version.key, ()):
-            chk = c.audit.check
-            if event.type != chk.trigger.event:
+        key = (event.jurisdiction, rec.d)
+        version = versions.get(key)
+        if version is None:
+            try:
+                version = versions[key] = engine.version_for(event.jurisdiction, event.date)
+            except ActionError as exc:
+                problems.append(LogProblem(line=line, event=event.id, message=str(exc)))
                 continue
+        for c in triggered.get((version.key, event.type), ()):
+            chk = c.audit.check
             holds = c.audit.trigger.fn(event)
             if holds is None:
                 missing = ", ".join(c.audit.trigger.missing(event))
@@ -332,16 +355,21 @@ def _read(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
             exp = chk.expect
             if exp is not None and exp.within is not None:
                 own = getattr(event, exp.due_field, None) if exp.due_field else None
-                due = own if own is not None else _due(calendar, event.date, exp.within.days, exp.within.unit,
-                                                       exp.within.counts_start, 1)
+                if own is not None:
+                    until = own.toordinal()
+                elif (until := dues.get((c.n, rec.d), -1)) < 0:  # a busy day: one calendar walk for all
+                    until = dues[(c.n, rec.d)] = _due(calendar, event.date, exp.within.days, exp.within.unit,
+                                                      exp.within.counts_start, 1).toordinal()
                 count = getattr(event, exp.count_field, None) if exp.count_field else None
-                payload = (due.toordinal(), count or 1)
+                payload = (until, count or 1)
             elif exp is not None and exp.open:
                 count = getattr(event, exp.count_field, None) if exp.count_field else None
                 payload = (-1, count or 1)
             elif exp is not None and exp.ahead is not None:
-                due = _due(calendar, event.date, exp.ahead.days, exp.ahead.unit, exp.ahead.counts_start, -1)
-                payload = (due.toordinal(), 0)
+                if (until := dues.get((c.n, rec.d), -1)) < 0:
+                    until = dues[(c.n, rec.d)] = _due(calendar, event.date, exp.ahead.days, exp.ahead.unit,
+                                                      exp.ahead.counts_start, -1).toordinal()
+                payload = (until, 0)
             elif chk.frequency is not None and chk.frequency.period is not None:
                 year = getattr(event, chk.frequency.year_field, None) if chk.frequency.year_field else None
                 day = dt.date(year, 1, 1) if isinstance(year, int) else event.date
@@ -352,11 +380,11 @@ def _read(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
             if rec.trig is None:
                 rec.trig = {}
             rec.trig[c.n] = payload
-        ans = tuple(c.n for c in by_jur.get(event.jurisdiction, ())
-                    if c.audit.check.expect is not None and event.type == c.audit.check.expect.event
-                    and c.audit.expect is not None and c.audit.expect.fn(event) is True)
-        if ans:
-            rec.ans = ans
+        expecting = answered.get((event.jurisdiction, event.type))
+        if expecting:
+            ans = tuple(c.n for c in expecting if c.audit.expect.fn(event) is True)  # type: ignore[union-attr]
+            if ans:
+                rec.ans = shared.setdefault(ans, ans)
         yield rec
 
 
