@@ -588,35 +588,39 @@ Definition = dict[str, Any]
 SHARD = 5_000  # facts in one network, about (unless one chain of refs is longer)
 
 
+def _fact(log: _Log, c: _Check, s: int, as_trigger: bool = True) -> dict[str, Any]:
+    """The fact of the event at position `s` in check `c`'s network; `as_trigger=False`: only as
+    what another trigger joins (an answer, the event it names), not as a trigger itself."""
+    n, rec = c.n, log.recs[s]
+    fact: dict[str, Any] = {"id": rec.s, "d": rec.d, "r": rec.r}
+    if as_trigger and rec.trig is not None and n in rec.trig:
+        a, b = rec.trig[n]
+        fact[f"w{n}"] = 1
+        if c.form in ("within", "open", "ahead"):
+            fact.update({f"u{n}": a if a >= 0 else 10**9, f"c{n}": b, f"l{n}": b - 1})
+        elif c.form == "limit":
+            fact.update({f"g{n}": a, f"k{n}": log.rank[rec.s][n]})
+        elif c.form == "period":
+            fact.update({f"p{n}": a, f"k{n}": log.rank[rec.s][n]})
+    for m, rank in rec.links or ():
+        if m == n:
+            fact.update({f"x{n}": 1, f"k{n}": rank})
+    if c.form == "ahead" and n in rec.ans:
+        fact[f"x{n}"] = 1
+    return fact
+
+
 def _facts(log: _Log, c: _Check) -> Iterator[dict[str, Any]]:
     """The facts of one check's network, in log order."""
-    n, recs = c.n, log.recs
-    for s in log.members.get(n, ()):
-        rec = recs[s]
-        fact: dict[str, Any] = {"id": rec.s, "d": rec.d, "r": rec.r}
-        if rec.trig is not None and n in rec.trig:
-            a, b = rec.trig[n]
-            fact[f"w{n}"] = 1
-            if c.form in ("within", "open", "ahead"):
-                fact.update({f"u{n}": a if a >= 0 else 10**9, f"c{n}": b, f"l{n}": b - 1})
-            elif c.form == "limit":
-                fact.update({f"g{n}": a, f"k{n}": log.rank[rec.s][n]})
-            elif c.form == "period":
-                fact.update({f"p{n}": a, f"k{n}": log.rank[rec.s][n]})
-        for m, rank in rec.links or ():
-            if m == n:
-                fact.update({f"x{n}": 1, f"k{n}": rank})
-        if c.form == "ahead" and n in rec.ans:
-            fact[f"x{n}"] = 1
-        yield fact
+    for s in log.members.get(c.n, ()):
+        yield _fact(log, c, s)
 
 
 def _jobs(log: _Log) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
     """One network per check, cut into shards of about SHARD facts that never part a trigger from
-    what it joins (its answers, the event it names, its group, its period): a frequency check by
-    the year its periods or windows start in, a limit at the turn of a year, a follow-up where no
-    trigger is waiting for an answer beyond the cut. So what a network holds is bounded by the
-    busiest stretch of the log, not by the log.
+    what it joins: a follow-up or a lead time by groups of triggers, each with its answers or the
+    event it names; a limit at the turn of a year; a frequency check by period (a cadence: by month
+    of its windows). So what a network holds is bounded, whatever the length of the log.
 
     INVARIANT: every value durable-rules matches or joins on is an int (positions stand for ids; a
     limit's group is a small int): it hashes strings into 32 bits and silently loses one of two
@@ -627,15 +631,53 @@ def _jobs(log: _Log) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
         if c.form in ("period", "cadence"):
             yield from _frequency_jobs(log, c, rules, asof)
             continue
-        cuts = _cut_points(log, c)
-        shard: list[dict[str, Any]] = []
-        for fact in _facts(log, c):
-            shard.append(fact)
-            if len(shard) >= SHARD and fact["id"] in cuts:
-                yield rules, [*shard, asof]
-                shard = []
-        if shard:
+        if c.form == "limit":
+            yield from _limit_jobs(log, c, rules, asof)
+        else:
+            yield from _trigger_jobs(log, c, rules, asof)
+
+
+def _trigger_jobs(log: _Log, c: _Check, rules: Definition,
+                  asof: dict[str, Any]) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
+    """A follow-up's or a lead time's networks: its triggers in log order, each with what it joins
+    (its answers; the event it names), about SHARD facts a network. A busy log always has some
+    trigger waiting for its answer, so the log itself cannot be cut; its triggers can."""
+    n, recs = c.n, log.recs
+    joined: dict[int, list[int]] = {}  # trigger → the positions it joins
+    for s in log.members.get(n, ()):
+        rec = recs[s]
+        if rec.trig is not None and n in rec.trig:
+            joined.setdefault(s, [])
+            if c.form == "ahead" and rec.r >= 0 and n in recs[rec.r].ans:
+                joined[s].append(rec.r)
+        if rec.r >= 0 and any(m == n for m, _ in rec.links or ()):
+            joined.setdefault(rec.r, []).append(s)
+    shard: dict[int, dict[str, Any]] = {}
+    for t, others in joined.items():
+        shard[t] = _fact(log, c, t)
+        for o in others:
+            if o not in shard:
+                shard[o] = _fact(log, c, o, as_trigger=False)  # its own group may lie in another shard
+        if len(shard) >= SHARD:
+            yield rules, [*shard.values(), asof]
+            shard = {}
+    if shard:
+        yield rules, [*shard.values(), asof]
+
+
+def _limit_jobs(log: _Log, c: _Check, rules: Definition,
+                asof: dict[str, Any]) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
+    """A limit's networks: one per year (its groups are per year)."""
+    year, shard = None, []
+    for fact in _facts(log, c):
+        y = dt.date.fromordinal(fact["d"]).year
+        if shard and y != year and len(shard) >= SHARD:
             yield rules, [*shard, asof]
+            shard = []
+        year = y
+        shard.append(fact)
+    if shard:
+        yield rules, [*shard, asof]
 
 
 def _frequency_jobs(log: _Log, c: _Check, rules: Definition,
@@ -669,30 +711,6 @@ def _frequency_jobs(log: _Log, c: _Check, rules: Definition,
 def _month(ordinal: int) -> int:
     day = dt.date.fromordinal(ordinal)
     return day.year * 12 + day.month
-
-
-def _cut_points(log: _Log, c: _Check) -> set[int]:
-    """The positions after which the facts of check `c` may be cut: no join spans the cut (a
-    trigger and its answers, a trigger and the event it names, a group: cut at the turn of a year)."""
-    n, recs, members = c.n, log.recs, log.members.get(c.n, [])
-    reach: dict[int, int] = {}  # the furthest position a fact is joined with, either way
-    for s in members:
-        rec = recs[s]
-        if rec.r >= 0 and (any(m == n for m, _ in rec.links or ()) or (c.form == "ahead" and rec.trig
-                                                                         and n in rec.trig)):
-            lo, hi = min(s, rec.r), max(s, rec.r)
-            reach[lo] = max(reach.get(lo, lo), hi)
-    cuts: set[int] = set()
-    furthest = -1
-    for i, s in enumerate(members):
-        furthest = max(furthest, reach.get(s, s))
-        if furthest > s:
-            continue
-        following = members[i + 1] if i + 1 < len(members) else None
-        if c.form != "limit" or following is None or (
-                dt.date.fromordinal(recs[following].d).year != dt.date.fromordinal(recs[s].d).year):
-            cuts.add(s)
-    return cuts
 
 
 def _match_rete(log: _Log) -> set[Raw]:
