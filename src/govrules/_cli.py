@@ -804,7 +804,7 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--rulebook", help="a rulebook folder instead of the bundled one")
     aud.add_argument("--backend", choices=("auto", "rete", "python"), default="auto",
                      help="durable-rules' Rete network, or plain Python (default: Rete where installed, for logs of "
-                          "up to 250,000 events; plain Python beyond)")
+                          "up to 500,000 events; plain Python beyond)")
     aud.set_defaults(func=cmd_audit)
 
     test = sub.add_parser("test", help="run the rule tests written as data")
