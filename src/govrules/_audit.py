@@ -40,9 +40,9 @@ from ._yaml import iter_documents
 
 # `auto` runs durable-rules' Rete network up to this many events, plain Python beyond. Its networks
 # are bounded (see _jobs) and its workers replaced as they grow (durable-rules keeps about 9 KB of
-# every fact until its process ends), but it costs about 1.5x the CPU of plain Python: measured on 2
-# shared cores, 500,000 events took 30 s and 667 MiB in all, 1,000,000 took 64 s and 913 MiB (over
-# the 60 s target) where plain Python took 65 s of wall time on the loaded machine but 24 s of CPU.
+# every fact until its process ends), but it costs about 1.5x the CPU of plain Python: on 2 shared
+# cores 500,000 events took 30 s and 667 MiB in all; 1,000,000 took 51 s and 939 MiB on a quiet
+# machine, 64 s on a busy one, where plain Python took 24.5 s and 715 MiB.
 # See docs/rule-language.md ("Backends").
 RETE_AUTO_EVENTS = 500_000
 
