@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import govrules
 from bench.part_audit import JURISDICTIONS, write_log
+
+import govrules
 from govrules._audit import audit_file
 
 

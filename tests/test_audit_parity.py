@@ -61,7 +61,8 @@ def test_qinghemen_39_topical_minutes_3_days_agree(engine: govrules.Engine) -> N
     on_time = [meeting, ev("qinghemen", "minutes_issued", "n", "2026-03-05", {"role": "office_director"}, ref="m")]
     assert not [f for f in audit(engine, on_time, as_of=AS_OF).findings
                 if f.check == "qinghemen.audit.topical_minutes_3_days"]
-    done = engine.evaluate({**action, "steps": [{"step": "minutes", "party": "government_office", "date": "2026-03-05"}]})
+    done = engine.evaluate({**action, "steps": [{"step": "minutes", "party": "government_office",
+                                                 "date": "2026-03-05"}]})
     assert "violated" not in outcomes(done, "qinghemen.meeting.topical_minutes_within_3_days")
     # on the day of the meeting itself, evaluate does not deny it for minutes not yet issued
     same_day = engine.evaluate({**action, "as_of": "2026-03-02"})
@@ -139,7 +140,8 @@ PAIRS = [
          act("qinghemen", "convene_meeting", "legality_review", "justice_bureau", DEPUTY, meeting="topical",
              legal_matters=True),
          "2026-03-03", "清河门 第四十条"),
-    Pair("qinghemen.audit.outside_meeting_report_2_working_days", "qinghemen.report.outside_meeting_within_2_working_days",
+    Pair("qinghemen.audit.outside_meeting_report_2_working_days",
+         "qinghemen.report.outside_meeting_within_2_working_days",
          after("qinghemen", ev("qinghemen", "outside_meeting_attended", "o", DAY, DEPT, level="city"),
                "outside_meeting_reported", written=True),
          act("qinghemen", "report_matter", "report", "government", written=True, matter="outside_meeting"),
@@ -147,12 +149,14 @@ PAIRS = [
     Pair("qinghemen.audit.inspection_simple_7_days", "qinghemen.inspection.simple_within_7_days",
          after("qinghemen", ev("qinghemen", "inspection_assigned", "i", DAY, DEPT, complexity="simple"),
                "inspection_completed"),
-         act("qinghemen", "conduct_inspection", "report", "government", complexity="simple", in_name_of="government", urgent_important=False),
+         act("qinghemen", "conduct_inspection", "report", "government", complexity="simple", in_name_of="government",
+             urgent_important=False),
          "2026-03-08", "清河门 第五十七条"),
     Pair("qinghemen.audit.inspection_complex_1_month", "qinghemen.inspection.complex_within_1_month",
          after("qinghemen", ev("qinghemen", "inspection_assigned", "i", DAY, DEPT, complexity="complex"),
                "inspection_completed"),
-         act("qinghemen", "conduct_inspection", "report", "government", complexity="complex", in_name_of="government", urgent_important=False),
+         act("qinghemen", "conduct_inspection", "report", "government", complexity="complex", in_name_of="government",
+             urgent_important=False),
          "2026-04-01", "清河门 第五十七条"),
     Pair("qinghemen.audit.upper_documents_forwarded_monthly", "qinghemen.report.upper_documents_monthly",
          after("qinghemen", ev("qinghemen", "upper_document_received", "u", DAY, DEPT, urgent=False),
@@ -209,10 +213,12 @@ PAIRS = [
          None, "香山 规范性文件备案"),
     *(Pair(f"{j}.audit.decisions_published", f"{j}.decision.publish_meeting_decisions",
            after(j, meeting(j, "executive", decisions_to_publish=True), "decisions_published"),
-           act(j, "major_decision", "publication", "public", {"role": "head"}, decided_at="executive", confidential=False),
+           act(j, "major_decision", "publication", "public", {"role": "head"}, decided_at="executive",
+               confidential=False),
            None, f"{j} 会议决定公开") for j in ("hegang", "xiangshan", "zhanqian")),
     Pair("qinghemen.audit.visit_report", "qinghemen.leave.delegation_summary_report",
-         lambda day: [ev("qinghemen", "leave_requested", "q", "2026-03-01", DEPUTY, departure=DAY, destination="abroad"),
+         lambda day: [ev("qinghemen", "leave_requested", "q", "2026-03-01", DEPUTY, departure=DAY,
+                         destination="abroad"),
                       ev("qinghemen", "departed", "d", DAY, DEPUTY, ref="q"),
                       ev("qinghemen", "returned", "b", "2026-03-10", DEPUTY, ref="q", upper_meeting=False,
                          delegation=True),
@@ -223,8 +229,8 @@ PAIRS = [
 ]
 
 
-def _audit_answer(pair: Pair, day: str | None) -> list[tuple[str, bool]]:
-    report = audit(ENGINE_FOR_PAIRS(), pair.log(day), as_of=AS_OF2)
+def _audit_answer(engine: govrules.Engine, pair: Pair, day: str | None) -> list[tuple[str, bool]]:
+    report = audit(engine, pair.log(day), as_of=AS_OF2)
     assert report.problems == (), report.problems
     return [(f.kind, f.breach) for f in report.findings if f.check == pair.check]
 
@@ -237,16 +243,6 @@ def _evaluate_answer(engine: govrules.Engine, pair: Pair, day: str | None) -> tu
     return "violated" in outcomes(decision, pair.rule), any(o.rule == pair.rule for o in decision.obligations)
 
 
-def ENGINE_FOR_PAIRS() -> govrules.Engine:  # noqa: N802 - the session's engine, loaded once
-    global _ENGINE
-    if _ENGINE is None:
-        _ENGINE = govrules.load()
-    return _ENGINE
-
-
-_ENGINE: govrules.Engine | None = None
-
-
 def _next(day: str) -> str:
     return str(dt.date.fromisoformat(day) + dt.timedelta(days=1))
 
@@ -255,7 +251,8 @@ def _next(day: str) -> str:
 # so that the test says so once they agree
 DISAGREE = {
     "qinghemen.audit.inspection_complex_1_month":
-        "清河门 第五十七条 从部署当日算起 counts the deployment day for the one-month deadline too: the audit ends it "
+        "清河门 第五十七条 从部署当日算起 counts the deployment day for the one-month deadline too: the audit "
+        "ends it "
         "on 04-01 for 03-02, qinghemen.inspection.complex_within_1_month (due 1 month after `date`) on 04-02",
     "qinghemen.audit.urgent_upper_documents_forwarded_at_once":
         "清河门 第六十七条 立即转报 sets no number of days: the audit allows 1 working day, "
@@ -271,19 +268,19 @@ def _marked(pair: Pair) -> Any:
 @pytest.mark.parametrize("pair", [_marked(p) for p in PAIRS])
 def test_audit_and_evaluate_agree(engine: govrules.Engine, pair: Pair) -> None:
     """The same facts, through both: never done, done on the due day, done the day after."""
-    never = _audit_answer(pair, None)
+    never = _audit_answer(engine, pair, None)
     violated, left_open = _evaluate_answer(engine, pair, None)
     if pair.due is None:  # no deadline in the text: an open obligation in both, never a breach
         assert never == [("open", False)], pair.article
         assert (violated, left_open) == (False, True), pair.article
         later = str(AS_OF2 - dt.timedelta(days=1))
-        assert _audit_answer(pair, later) == [] and _evaluate_answer(engine, pair, later) == (False, False)
+        assert _audit_answer(engine, pair, later) == [] and _evaluate_answer(engine, pair, later) == (False, False)
         return
     # breach or not follows the modality in both (in principle: a finding, not a breach); the
     # kinds: missing (consent where silence is consent), or, for a lead time, asked after the act
     assert [k for k, _ in never] in (["missing"], ["consent"], ["late"]) and violated, \
         f"{pair.article}: never done → {never}, violated={violated}"
-    on_time = _audit_answer(pair, pair.due), _evaluate_answer(engine, pair, pair.due)
+    on_time = _audit_answer(engine, pair, pair.due), _evaluate_answer(engine, pair, pair.due)
     assert on_time == ([], (False, False)), f"{pair.article}: done on {pair.due} → {on_time}"
-    late = _audit_answer(pair, _next(pair.due)), _evaluate_answer(engine, pair, _next(pair.due))
+    late = _audit_answer(engine, pair, _next(pair.due)), _evaluate_answer(engine, pair, _next(pair.due))
     assert [k for k, _ in late[0]] == ["late"] and late[1][0], f"{pair.article}: done a day late → {late}"

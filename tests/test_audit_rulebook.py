@@ -665,7 +665,8 @@ def test_an_overlay_check_carries_its_file_as_provenance(tmp_path: Path, capsys:
     (tmp_path / "log.jsonl").write_text("\n".join(json.dumps(e) for e in log) + "\n", encoding="utf-8")
     assert main(["audit", str(tmp_path / "log.jsonl"), "--rules", str(rules), "--as-of", "2026-03-31"]) == 1
     out = capsys.readouterr().out
-    assert f"qinghemen.local.topical_minutes_next_day: Our office issues a topical meeting's minutes the next day. — from {rules / 'local.yaml'}" in out
+    assert ("qinghemen.local.topical_minutes_next_day: Our office issues a topical meeting's minutes the next day."
+            f" — from {rules / 'local.yaml'}") in out
     # the bundled check, a day late here on a planted log, says nothing of where it comes from
     late = [mtg("qinghemen", "m", "2026-03-02", "topical", legal_matters=False),
             ev("qinghemen", "minutes_issued", "n", "2026-03-06", ref="m")]

@@ -334,11 +334,11 @@ def _read(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
                                        f"calendar (up to {last_day}): not audited"))
             continue
         rec = _Rec(event.id, event.type, event.jurisdiction, event.date.toordinal(), getattr(event, "ref", None), line)
-        key = (event.jurisdiction, rec.d)
-        version = versions.get(key)
+        on = (event.jurisdiction, rec.d)
+        version = versions.get(on)
         if version is None:
             try:
-                version = versions[key] = engine.version_for(event.jurisdiction, event.date)
+                version = versions[on] = engine.version_for(event.jurisdiction, event.date)
             except ActionError as exc:
                 problems.append(LogProblem(line=line, event=event.id, message=str(exc)))
                 continue
@@ -376,8 +376,8 @@ def _read(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
                 day = dt.date(year, 1, 1) if isinstance(year, int) else event.date
                 payload = (_period(day, chk.frequency.period)[0].toordinal(), 0)
             elif chk.limit is not None:
-                key = (c.n, *(str(getattr(event, f)) for f in chk.limit.per), event.date.year)
-                payload = (groups.setdefault(key, len(groups)), 0)
+                group = (c.n, *(str(getattr(event, f)) for f in chk.limit.per), event.date.year)
+                payload = (groups.setdefault(group, len(groups)), 0)
             if rec.trig is None:
                 rec.trig = {}
             rec.trig[c.n] = payload
@@ -669,7 +669,7 @@ def _trigger_jobs(log: _Log, c: _Check, rules: Definition,
 def _limit_jobs(log: _Log, c: _Check, rules: Definition,
                 asof: dict[str, Any]) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
     """A limit's networks: one per year (its groups are per year)."""
-    year, shard = None, []
+    year, shard = None, list[dict[str, Any]]()
     for fact in _facts(log, c):
         y = dt.date.fromordinal(fact["d"]).year
         if shard and y != year and len(shard) >= SHARD:
@@ -685,7 +685,9 @@ def _frequency_jobs(log: _Log, c: _Check, rules: Definition,
                     asof: dict[str, Any]) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
     """A frequency check's networks: one per judged period, with the triggers counted in it; for a
     cadence, one per month of window starts, with the triggers that can fall in those windows."""
-    span = c.audit.check.frequency.every_days  # type: ignore[union-attr]
+    freq = c.audit.check.frequency
+    assert freq is not None
+    span = freq.every_days or 0
     chunks: dict[int, list[dict[str, Any]]] = {}
     for n, start, last, judged in log.periods:
         if n != c.n or not judged:
@@ -693,14 +695,14 @@ def _frequency_jobs(log: _Log, c: _Check, rules: Definition,
         if c.form == "period":
             chunks.setdefault(start, []).append({"t": "$period", "n": n, "s": start, "e": last})
         else:
-            for s in range(start, last - span + 2):  # type: ignore[operator]
+            for s in range(start, last - span + 2):
                 chunks.setdefault(_month(s), []).append({"t": "$window", "n": n, "s": s, "e": s + span - 1})
     facts: dict[int, list[dict[str, Any]]] = {}
     for fact in _facts(log, c):
         if c.form == "period":  # the period it counts in (a plan counts in the year it serves)
             homes = {fact[f"p{c.n}"]}
         else:  # the months in which windows holding its day start
-            homes = {_month(d) for d in range(fact["d"] - span + 1, fact["d"] + 1)}  # type: ignore[operator]
+            homes = {_month(d) for d in range(fact["d"] - span + 1, fact["d"] + 1)}
         for key in homes:
             if key in chunks:
                 facts.setdefault(key, []).append(fact)

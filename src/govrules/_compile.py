@@ -500,19 +500,20 @@ class _Build:
         # Fields of the trigger that a check reads by name: a deadline of its own, how many answers
         # are due, the year a plan serves. Each must exist and be of its type, or the check would
         # silently fall back to its default (the text's deadline, one answer, the year of the date).
-        named = [("expect", "due_field", chk.expect and chk.expect.due_field, "date", "E315"),
-                 ("expect", "count_field", chk.expect and chk.expect.count_field, "int", "E316"),
-                 ("frequency", "year_field", chk.frequency and chk.frequency.year_field, "int", "E317")]
-        for key, attr, name, base, code in named:
-            if not name:
+        exp, freq = chk.expect, chk.frequency
+        named = [("expect", "due_field", exp.due_field if exp else None, "date", "E315"),
+                 ("expect", "count_field", exp.count_field if exp else None, "int", "E316"),
+                 ("frequency", "year_field", freq.year_field if freq else None, "int", "E317")]
+        for part, attr, given, base, code in named:
+            if not given:
                 continue
-            if name in fields and type_of(fields[name].annotation).base == base:
+            if given in fields and type_of(fields[given].annotation).base == base:
                 continue
             fitting = [f for f in fields if f != "date" and type_of(fields[f].annotation).base == base]
             what = "a date" if base == "date" else "an integer"
             self.errors.append(site.doc.diagnostic(
-                (*site.path, key, attr), code, f"`{attr}` `{name}` is not {what} field of `{event}`",
-                rule=chk.id, hint=did_you_mean(name, fitting) or (f"one of {', '.join(fitting)}" if fitting else
+                (*site.path, part, attr), code, f"`{attr}` `{given}` is not {what} field of `{event}`",
+                rule=chk.id, hint=did_you_mean(given, fitting) or (f"one of {', '.join(fitting)}" if fitting else
                                                                   f"`{event}` has no {what.split()[-1]} field")))
 
     # 6. conditions
