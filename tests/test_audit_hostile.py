@@ -46,7 +46,9 @@ def test_each_bad_line_is_one_problem_and_the_rest_is_audited(tmp_path: Path) ->
     assert "Traceback" not in out.stderr and out.stderr == ""
     problems = [line for line in out.stdout.splitlines() if ": problem" in line]
     assert [p.split(": problem")[0] for p in problems] == [f"{log}:{n}" for n in range(2, 8)]
-    assert "a number too long to read" in problems[0] and "nesting too deep" in problems[1]
+    assert "a number too long to read" in problems[0]
+    # Python 3.11-3.12 cannot read JSON nested 5,000 deep; 3.13 can, and then it is not an event
+    assert "nesting too deep" in problems[1] or "valid dictionary" in problems[1]
     assert "not UTF-8" in problems[2] and "day value is outside expected range" in problems[3]
     assert "beyond the working-day calendar" in problems[4] and "line longer than" in problems[5]
     # the good records before and after are judged: both meetings lack their minutes
@@ -61,7 +63,7 @@ def test_json_report_of_a_hostile_log_lists_the_problems(tmp_path: Path) -> None
     out = audit_cli(log, "--format", "json")
     assert out.returncode == 2 and "Traceback" not in out.stderr
     report = json.loads(out.stdout)
-    assert [(p["line"], p["message"]) for p in report["problems"]] == [(2, "invalid JSON: nesting too deep")]
+    assert [(p["line"], p["message"].startswith("invalid JSON: ")) for p in report["problems"]] == [(2, True)]
     assert [f["events"] for f in report["findings"]] == [["m1"]]
 
 
