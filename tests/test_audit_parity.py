@@ -201,6 +201,27 @@ PAIRS = [
          act("zhanqian", "convene_meeting", "request", "government", DEPT, day="2026-03-11", written=True,
              meeting="district_wide"),
          "2026-03-02", "站前 第二十五条"),
+    # 事先: the request or report at the latest on the day of departure (a lead time of 0 days)
+    *(Pair(check, rule, ahead(j, actor, "2026-03-09"),
+           act(j, "leave_jurisdiction", step, party, actor, day="2026-03-09", written=written,
+               destination="out_of_province", leaves_city=True, purpose="official", **facts),
+           "2026-03-09", article)
+      for check, rule, j, actor, step, party, written, facts, article in [
+          ("qinghemen.audit.deputy_reports_beforehand", "qinghemen.leave.deputy_reports_to_head", "qinghemen",
+           DEPUTY, "notice", "head", None, {}, "清河门 第七十条"),
+          ("zhanqian.audit.deputy_leave_beforehand", "zhanqian.leave.deputy_asks_head", "zhanqian", DEPUTY,
+           "approval", "head", None, {}, "站前 请假"),
+          ("zhanqian.audit.department_head_leave_beforehand", "zhanqian.leave.department_head_asks_leave",
+           "zhanqian", HEAD_OF_DEPT, "request", "government_office", True, {}, "站前 请假"),
+          ("hegang.audit.leadership_leave_beforehand", "hegang.leave.leaders_ask_mayor", "hegang", DEPUTY,
+           "request", "head", True, {"request_contents": ["traveller", "reason", "times", "place", "contact",
+                                                          "acting_person"]}, "鹤岗 第五十二条"),
+          ("hegang.audit.department_head_leave_beforehand", "hegang.leave.written_request", "hegang",
+           HEAD_OF_DEPT, "request", "portfolio_deputy", True, {"request_contents": [
+               "traveller", "reason", "times", "place", "contact", "acting_person"]}, "鹤岗 第五十二条"),
+          ("xiangshan.audit.leadership_reports_beforehand", "xiangshan.leave.deputy_tells_head", "xiangshan",
+           DEPUTY, "notice", "head", None, {}, "香山 请假"),
+      ]),
     Pair("zhanqian.audit.normative_filed", "zhanqian.normative.file_with_city",
          after("zhanqian", ev("zhanqian", "normative_document_issued", "n", DAY, DEPT, issuer="department"),
                "normative_document_filed"),
