@@ -610,9 +610,16 @@ def test_an_audit_date_beyond_the_calendar_is_refused(engine: govrules.Engine) -
     log = [mtg("qinghemen", "m", "2026-03-02", "topical")]
     with pytest.raises(govrules.ActionError, match="beyond the working-day calendar"):
         audit(engine, log, as_of=dt.date(9999, 12, 31))
-    far = [*log, qhm("minutes_issued", "n", "2206-03-03", ref="m")]  # a mistyped year, no --as-of
+    # a mistyped year past the calendar is a problem of its own line; the rest stands as of the last
+    # ordinary event (issue 11 §4: it does not set the audit date and flood the report)
+    far = [*log, qhm("minutes_issued", "n", "2206-03-03", ref="m")]
+    report = audit(engine, far)
+    assert report.as_of == dt.date(2026, 3, 2)
+    assert [(p.event, "beyond the working-day calendar" in p.message) for p in report.problems] == [("n", True)]
+    # within the calendar, a year mistyped far past the others asks for the audit date
+    near = [*log, qhm("minutes_issued", "n", "2027-09-03", ref="m")]
     with pytest.raises(govrules.ActionError, match="give the audit date"):
-        audit(engine, far)
+        audit(engine, near)
 
 
 def test_the_command_line_refuses_a_far_audit_date_without_a_traceback(tmp_path: Path,
@@ -624,3 +631,45 @@ def test_the_command_line_refuses_a_far_audit_date_without_a_traceback(tmp_path:
     assert main(["audit", str(log), "--as-of", "9999-12-31"]) == 2
     err = capsys.readouterr().err
     assert "beyond the working-day calendar" in err and "Traceback" not in err
+
+
+LOCAL_CHECK = """\
+extends: qinghemen
+version: "2022"
+audits:
+  - article: 39
+    id: qinghemen.local.topical_minutes_next_day
+    topic: meeting.minutes
+    modality: must
+    trigger: {event: meeting_held, when: 'meeting == "topical"'}
+    expect: {event: minutes_issued, within: {days: 1}}
+    message:
+      zh: 本办要求专题会议纪要次日印发。
+      en: Our office issues a topical meeting's minutes the next day.
+"""
+
+
+def test_an_overlay_check_carries_its_file_as_provenance(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11 §3: every finding records where its check comes from, so that a check of one's own
+    (here a stricter deadline under 清河门 第三十九条) is visible in the report."""
+    from govrules._cli import main
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "local.yaml").write_text(LOCAL_CHECK, encoding="utf-8")
+    engine = govrules.load(extra=[rules])
+    log = [mtg("qinghemen", "m", "2026-03-02", "topical", legal_matters=False),
+           ev("qinghemen", "minutes_issued", "n", "2026-03-04", ref="m")]
+    found = {f.check: f.provenance for f in audit(engine, log, as_of=dt.date(2026, 3, 31)).findings}
+    assert found == {"qinghemen.local.topical_minutes_next_day": str(rules / "local.yaml")}
+    (tmp_path / "log.jsonl").write_text("\n".join(json.dumps(e) for e in log) + "\n", encoding="utf-8")
+    assert main(["audit", str(tmp_path / "log.jsonl"), "--rules", str(rules), "--as-of", "2026-03-31"]) == 1
+    out = capsys.readouterr().out
+    assert ("qinghemen.local.topical_minutes_next_day: Our office issues a topical meeting's minutes the next day."
+            f" — from {rules / 'local.yaml'}") in out
+    # the bundled check, a day late here on a planted log, says nothing of where it comes from
+    late = [mtg("qinghemen", "m", "2026-03-02", "topical", legal_matters=False),
+            ev("qinghemen", "minutes_issued", "n", "2026-03-06", ref="m")]
+    bundled = [f for f in audit(engine, late, as_of=dt.date(2026, 3, 31)).findings
+               if f.check == "qinghemen.audit.topical_minutes_3_days"]
+    assert [f.provenance for f in bundled] == ["bundled"]

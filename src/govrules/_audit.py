@@ -31,11 +31,20 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from . import _durable
 from ._calendar import WorkCalendar, _last_published_year
-from ._compile import CompiledAudit
+from ._compile import CompiledAudit, Version
 from ._engine import Engine, _explain
-from ._errors import ActionError
+from ._errors import ActionError, Diagnostic
 from ._events import EVENT_ADAPTER, EVENT_MODELS, Event
-from ._yaml import YamlError, load_documents
+from ._files import MAX_LINE, InputError, lines, open_regular
+from ._yaml import iter_documents
+
+# `auto` runs durable-rules' Rete network up to this many events, plain Python beyond. Its networks
+# are bounded (see _jobs) and its workers replaced as they grow (durable-rules keeps about 9 KB of
+# every fact until its process ends), but it costs about 1.5x the CPU of plain Python: on 2 shared
+# cores 500,000 events took 30 s and 667 MiB in all; 1,000,000 took 51 s and 939 MiB on a quiet
+# machine, 64 s on a busy one, where plain Python took 24.5 s and 715 MiB.
+# See docs/rule-language.md ("Backends").
+RETE_AUTO_EVENTS = 500_000
 
 FindingKind = Literal["late", "missing", "consent", "excess", "gap", "open"]
 Backend = Literal["rete", "python"]
@@ -66,6 +75,7 @@ class AuditFinding(_Out):
     message_zh: str
     message_en: str
     citation_zh: str
+    provenance: str = "bundled"  # where the check comes from: the rulebook shipped with govrules, or a file's path
 
 
 class LogProblem(_Out):
@@ -103,36 +113,63 @@ class AuditReport(_Out):
 
 # --- reading logs -----------------------------------------------------------------------------
 def read_events(path: str) -> Iterator[tuple[int, Any, str | None]]:
-    """(line, data, error) for each event of a JSON Lines or YAML file; JSON Lines stream."""
-    p = Path(path)
-    if not p.is_file():
-        yield 0, None, "no such file" if not p.exists() else "not a file"
-        return
-    if p.suffix in (".jsonl", ".ndjson", ".json"):
-        empty = True
-        with p.open("rb") as f:
-            for n, line in enumerate(f, 1):
-                if line.strip():
-                    empty = False
-                    try:
-                        yield n, json.loads(line), None
-                    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                        yield n, None, f"invalid JSON: {exc}"
-        if empty:
-            yield 0, None, "empty file: no events"
-        return
-    raw = p.read_bytes()
-    if not raw.strip():
-        yield 0, None, "empty file: no events"
+    """(line, data, error) for each event of a JSON Lines or YAML file. Only a regular file is read
+    (a FIFO or a device is refused before anything is read from it); JSON Lines stream, each line
+    bounded; a YAML file is bounded in size before it is read. A record that cannot be read is one
+    error, and the records after it are still read."""
+    if Path(path).suffix not in (".jsonl", ".ndjson", ".json"):
+        yield from _read_yaml(path)
         return
     try:
-        for doc in load_documents(path, raw):
-            data = doc.data.get("events") if isinstance(doc.data, dict) else doc.data
-            base = ("events",) if isinstance(doc.data, dict) else ()
-            for i, d in enumerate(data if isinstance(data, list) else [data]):
-                yield doc.where((*base, i))[0], d, None
-    except YamlError as exc:
-        yield exc.diagnostic.line, None, exc.diagnostic.message
+        fh = open_regular(path)
+    except InputError as exc:
+        yield 0, None, str(exc)
+        return
+    empty = True
+    with fh:
+        try:
+            for n, line in lines(fh):
+                if line is None:
+                    empty = False
+                    yield n, None, f"line longer than {MAX_LINE} bytes"
+                elif line.strip():
+                    empty = False
+                    yield n, line, None  # validated from the JSON text itself in _read
+        except OSError as exc:
+            yield 0, None, f"cannot read: {exc.strerror}"
+            return
+    if empty:
+        yield 0, None, "empty file: no events"
+
+
+def _json_value(line: bytes) -> tuple[Any, str | None]:
+    try:
+        return json.loads(line), None
+    except UnicodeDecodeError:
+        return None, "invalid JSON: not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        return None, f"invalid JSON: {exc}"
+    except RecursionError:
+        return None, "invalid JSON: nesting too deep"
+    except ValueError:  # Python reads no integer of more than 4,300 digits
+        return None, "invalid JSON: a number too long to read"
+
+
+def _read_yaml(path: str) -> Iterator[tuple[int, Any, str | None]]:
+    empty = True
+    for doc in iter_documents(path):
+        empty = False
+        if isinstance(doc, Diagnostic):
+            yield doc.line, None, f"{doc.code}: {doc.message}"
+            continue
+        data = doc.data.get("events") if isinstance(doc.data, dict) else doc.data
+        base = ("events",) if isinstance(doc.data, dict) else ()
+        if data is None:
+            continue
+        for i, d in enumerate(data if isinstance(data, list) else [data]):
+            yield doc.where((*base, i))[0], d, None
+    if empty:
+        yield 0, None, "empty file: no events"
 
 
 # --- 1. read ------------------------------------------------------------------------------------
@@ -211,7 +248,8 @@ def audit(engine: Engine, events: Iterable[Event | Mapping[str, Any]], *, as_of:
           backend: Literal["auto", "rete", "python"] = "auto") -> AuditReport:
     """Audit a log of events as it stands on `as_of` (default: the day of its last event).
     `backend`: durable-rules' Rete network (`rete`), plain Python (`python`), or `auto`: Rete
-    where durable-rules is installed. Both give the same report. Deterministic; thread-safe.
+    where durable-rules is installed and the log holds at most RETE_AUTO_EVENTS events, else plain
+    Python (the report names the one that ran). Both give the same report. Deterministic; thread-safe.
     Raises ActionError for an audit date the calendar cannot serve."""
     return _audit(engine, ((None, e, None) for e in events), as_of, backend)
 
@@ -229,12 +267,10 @@ def stop_workers() -> None:
 
 def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]], as_of: dt.date | None,
            backend: str) -> AuditReport:
-    if backend == "auto":
-        backend = "rete" if _durable.available() else "python"
     if backend == "rete" and not _durable.available():
         raise ActionError("the `rete` audit backend needs durable-rules, which is not installed "
                           "(it does not build on Python 3.13): use the `python` backend")
-    if backend not in ("rete", "python"):
+    if backend not in ("auto", "rete", "python"):
         raise ActionError(f"unknown audit backend `{backend}`: `rete`, `python` or `auto`")
     checks: list[_Check] = []
     by_version: dict[str, list[_Check]] = {}
@@ -250,6 +286,8 @@ def _audit(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]], 
     recs = list(_read(engine, items, by_version, by_jur, problems))
     as_of = _as_of(recs, as_of)
     log = _link(engine._calendar, recs, checks, problems, as_of)
+    if backend == "auto":
+        backend = "rete" if _durable.available() and len(log.recs) <= RETE_AUTO_EVENTS else "python"
     raw = _match_rete(log) if backend == "rete" else _match_python(log)
     return _report(raw, log, problems, backend)  # type: ignore[arg-type]
 
@@ -258,26 +296,54 @@ def _read(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
           by_version: dict[str, list[_Check]], by_jur: dict[str, list[_Check]],
           problems: list[LogProblem]) -> Iterator[_Rec]:
     calendar = engine._calendar
+    last_day = dt.date(_last_published_year() + 1, 12, 31)
     groups: dict[tuple[Any, ...], int] = {}  # a limit's groups, as small ints
+    versions: dict[tuple[str, int], Version] = {}  # (jurisdiction, day) → the version in force
+    triggered: dict[tuple[str, str], list[_Check]] = {}  # (version, event type) → the checks it may trigger
+    for key, cs in by_version.items():
+        for c in cs:
+            triggered.setdefault((key, c.audit.check.trigger.event), []).append(c)
+    answered: dict[tuple[str, str], list[_Check]] = {}  # (jurisdiction, event type) → the checks it may answer
+    for jur, cs in by_jur.items():
+        for c in cs:
+            if c.audit.check.expect is not None and c.audit.expect is not None:
+                answered.setdefault((jur, c.audit.check.expect.event), []).append(c)
+    shared: dict[tuple[int, ...], tuple[int, ...]] = {}  # one tuple for each set of checks answered
+    dues: dict[tuple[int, int], int] = {}  # (check, day) → its due day
     for line, data, error in items:
         if error is not None:
             problems.append(LogProblem(line=line, message=error))
             continue
         try:
-            event: Any = EVENT_ADAPTER.validate_python(data.model_dump() if isinstance(data, BaseModel) else data)
+            if isinstance(data, bytes):  # a line of JSON Lines: one pass from the text to the model
+                try:
+                    event: Any = EVENT_ADAPTER.validate_json(data)
+                except ValidationError:  # say why as for any other record: the JSON first, then the event
+                    data, error = _json_value(data)
+                    if error is not None:
+                        problems.append(LogProblem(line=line, message=error))
+                        continue
+                    event = EVENT_ADAPTER.validate_python(data)
+            else:
+                event = EVENT_ADAPTER.validate_python(data.model_dump() if isinstance(data, BaseModel) else data)
         except ValidationError as exc:
             problems.append(LogProblem(line=line, message=_explain(exc, EVENT_MODELS, "event")))
             continue
-        rec = _Rec(event.id, event.type, event.jurisdiction, event.date.toordinal(), getattr(event, "ref", None), line)
-        try:
-            version = engine.version_for(event.jurisdiction, event.date)
-        except ActionError as exc:
-            problems.append(LogProblem(line=line, event=event.id, message=str(exc)))
+        if event.date > last_day:  # its deadlines could not be computed (year 9999: past the date type)
+            problems.append(LogProblem(line=line, event=event.id, message=f"dated {event.date}, beyond the working-day "
+                                       f"calendar (up to {last_day}): not audited"))
             continue
-        for c in by_version.get(version.key, ()):
-            chk = c.audit.check
-            if event.type != chk.trigger.event:
+        rec = _Rec(event.id, event.type, event.jurisdiction, event.date.toordinal(), getattr(event, "ref", None), line)
+        on = (event.jurisdiction, rec.d)
+        version = versions.get(on)
+        if version is None:
+            try:
+                version = versions[on] = engine.version_for(event.jurisdiction, event.date)
+            except ActionError as exc:
+                problems.append(LogProblem(line=line, event=event.id, message=str(exc)))
                 continue
+        for c in triggered.get((version.key, event.type), ()):
+            chk = c.audit.check
             holds = c.audit.trigger.fn(event)
             if holds is None:
                 missing = ", ".join(c.audit.trigger.missing(event))
@@ -290,31 +356,36 @@ def _read(engine: Engine, items: Iterable[tuple[int | None, Any, str | None]],
             exp = chk.expect
             if exp is not None and exp.within is not None:
                 own = getattr(event, exp.due_field, None) if exp.due_field else None
-                due = own if own is not None else _due(calendar, event.date, exp.within.days, exp.within.unit,
-                                                       exp.within.counts_start, 1)
+                if own is not None:
+                    until = own.toordinal()
+                elif (until := dues.get((c.n, rec.d), -1)) < 0:  # a busy day: one calendar walk for all
+                    until = dues[(c.n, rec.d)] = _due(calendar, event.date, exp.within.days, exp.within.unit,
+                                                      exp.within.counts_start, 1).toordinal()
                 count = getattr(event, exp.count_field, None) if exp.count_field else None
-                payload = (due.toordinal(), count or 1)
+                payload = (until, count or 1)
             elif exp is not None and exp.open:
                 count = getattr(event, exp.count_field, None) if exp.count_field else None
                 payload = (-1, count or 1)
             elif exp is not None and exp.ahead is not None:
-                due = _due(calendar, event.date, exp.ahead.days, exp.ahead.unit, exp.ahead.counts_start, -1)
-                payload = (due.toordinal(), 0)
+                if (until := dues.get((c.n, rec.d), -1)) < 0:
+                    until = dues[(c.n, rec.d)] = _due(calendar, event.date, exp.ahead.days, exp.ahead.unit,
+                                                      exp.ahead.counts_start, -1).toordinal()
+                payload = (until, 0)
             elif chk.frequency is not None and chk.frequency.period is not None:
                 year = getattr(event, chk.frequency.year_field, None) if chk.frequency.year_field else None
                 day = dt.date(year, 1, 1) if isinstance(year, int) else event.date
                 payload = (_period(day, chk.frequency.period)[0].toordinal(), 0)
             elif chk.limit is not None:
-                key = (c.n, *(str(getattr(event, f)) for f in chk.limit.per), event.date.year)
-                payload = (groups.setdefault(key, len(groups)), 0)
+                group = (c.n, *(str(getattr(event, f)) for f in chk.limit.per), event.date.year)
+                payload = (groups.setdefault(group, len(groups)), 0)
             if rec.trig is None:
                 rec.trig = {}
             rec.trig[c.n] = payload
-        ans = tuple(c.n for c in by_jur.get(event.jurisdiction, ())
-                    if c.audit.check.expect is not None and event.type == c.audit.check.expect.event
-                    and c.audit.expect is not None and c.audit.expect.fn(event) is True)
-        if ans:
-            rec.ans = ans
+        expecting = answered.get((event.jurisdiction, event.type))
+        if expecting:
+            ans = tuple(c.n for c in expecting if c.audit.expect.fn(event) is True)  # type: ignore[union-attr]
+            if ans:
+                rec.ans = shared.setdefault(ans, ans)
         yield rec
 
 
@@ -515,35 +586,42 @@ def _rules(c: _Check) -> Definition:
 
 
 Definition = dict[str, Any]
-SHARD = 20_000  # facts in one network at most (unless one chain of refs is longer)
+SHARD = 5_000  # facts in one network, about (unless one chain of refs is longer)
+
+
+def _fact(log: _Log, c: _Check, s: int, as_trigger: bool = True) -> dict[str, Any]:
+    """The fact of the event at position `s` in check `c`'s network; `as_trigger=False`: only as
+    what another trigger joins (an answer, the event it names), not as a trigger itself."""
+    n, rec = c.n, log.recs[s]
+    fact: dict[str, Any] = {"id": rec.s, "d": rec.d, "r": rec.r}
+    if as_trigger and rec.trig is not None and n in rec.trig:
+        a, b = rec.trig[n]
+        fact[f"w{n}"] = 1
+        if c.form in ("within", "open", "ahead"):
+            fact.update({f"u{n}": a if a >= 0 else 10**9, f"c{n}": b, f"l{n}": b - 1})
+        elif c.form == "limit":
+            fact.update({f"g{n}": a, f"k{n}": log.rank[rec.s][n]})
+        elif c.form == "period":
+            fact.update({f"p{n}": a, f"k{n}": log.rank[rec.s][n]})
+    for m, rank in rec.links or ():
+        if m == n:
+            fact.update({f"x{n}": 1, f"k{n}": rank})
+    if c.form == "ahead" and n in rec.ans:
+        fact[f"x{n}"] = 1
+    return fact
 
 
 def _facts(log: _Log, c: _Check) -> Iterator[dict[str, Any]]:
     """The facts of one check's network, in log order."""
-    n, recs = c.n, log.recs
-    for s in log.members.get(n, ()):
-        rec = recs[s]
-        fact: dict[str, Any] = {"id": rec.s, "d": rec.d, "r": rec.r}
-        if rec.trig is not None and n in rec.trig:
-            a, b = rec.trig[n]
-            fact[f"w{n}"] = 1
-            if c.form in ("within", "open", "ahead"):
-                fact.update({f"u{n}": a if a >= 0 else 10**9, f"c{n}": b, f"l{n}": b - 1})
-            elif c.form == "limit":
-                fact.update({f"g{n}": a, f"k{n}": log.rank[rec.s][n]})
-            elif c.form == "period":
-                fact.update({f"p{n}": a, f"k{n}": log.rank[rec.s][n]})
-        for m, rank in rec.links or ():
-            if m == n:
-                fact.update({f"x{n}": 1, f"k{n}": rank})
-        if c.form == "ahead" and n in rec.ans:
-            fact[f"x{n}"] = 1
-        yield fact
+    for s in log.members.get(c.n, ()):
+        yield _fact(log, c, s)
 
 
 def _jobs(log: _Log) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
     """One network per check, cut into shards of about SHARD facts that never part a trigger from
-    what it joins (its answers, the event it names, its group, its period).
+    what it joins: a follow-up or a lead time by groups of triggers, each with its answers or the
+    event it names; a limit at the turn of a year; a frequency check by period (a cadence: by month
+    of its windows). So what a network holds is bounded, whatever the length of the log.
 
     INVARIANT: every value durable-rules matches or joins on is an int (positions stand for ids; a
     limit's group is a small int): it hashes strings into 32 bits and silently loses one of two
@@ -552,50 +630,90 @@ def _jobs(log: _Log) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
     for c in log.checks:
         rules = _rules(c)
         if c.form in ("period", "cadence"):
-            extra: list[dict[str, Any]] = []
-            for n, start, last, judged in log.periods:
-                if n == c.n and judged and c.form == "period":
-                    extra.append({"id": -2 - len(extra), "t": "$period", "n": n, "s": start, "e": last})
-                elif n == c.n and judged:
-                    span = c.audit.check.frequency.every_days  # type: ignore[union-attr]
-                    extra += [{"id": -2 - i, "t": "$window", "n": n, "s": s, "e": s + span - 1}
-                              for i, s in enumerate(range(start, last - span + 2))]
-            if extra:
-                yield rules, [*_facts(log, c), *extra, asof]
+            yield from _frequency_jobs(log, c, rules, asof)
             continue
-        cuts = _cut_points(log, c)
-        shard: list[dict[str, Any]] = []
-        for fact in _facts(log, c):
-            shard.append(fact)
-            if len(shard) >= SHARD and fact["id"] in cuts:
-                yield rules, [*shard, asof]
-                shard = []
-        if shard:
-            yield rules, [*shard, asof]
+        if c.form == "limit":
+            yield from _limit_jobs(log, c, rules, asof)
+        else:
+            yield from _trigger_jobs(log, c, rules, asof)
 
 
-def _cut_points(log: _Log, c: _Check) -> set[int]:
-    """The positions after which the facts of check `c` may be cut: no join spans the cut (a
-    trigger and its answers, a trigger and the event it names, a group: cut at the turn of a year)."""
-    n, recs, members = c.n, log.recs, log.members.get(c.n, [])
-    reach: dict[int, int] = {}  # the furthest position a fact is joined with, either way
-    for s in members:
+def _trigger_jobs(log: _Log, c: _Check, rules: Definition,
+                  asof: dict[str, Any]) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
+    """A follow-up's or a lead time's networks: its triggers in log order, each with what it joins
+    (its answers; the event it names), about SHARD facts a network. A busy log always has some
+    trigger waiting for its answer, so the log itself cannot be cut; its triggers can."""
+    n, recs = c.n, log.recs
+    joined: dict[int, list[int]] = {}  # trigger → the positions it joins
+    for s in log.members.get(n, ()):
         rec = recs[s]
-        if rec.r >= 0 and (any(m == n for m, _ in rec.links or ()) or (c.form == "ahead" and rec.trig
-                                                                         and n in rec.trig)):
-            lo, hi = min(s, rec.r), max(s, rec.r)
-            reach[lo] = max(reach.get(lo, lo), hi)
-    cuts: set[int] = set()
-    furthest = -1
-    for i, s in enumerate(members):
-        furthest = max(furthest, reach.get(s, s))
-        if furthest > s:
+        if rec.trig is not None and n in rec.trig:
+            joined.setdefault(s, [])
+            if c.form == "ahead" and rec.r >= 0 and n in recs[rec.r].ans:
+                joined[s].append(rec.r)
+        if rec.r >= 0 and any(m == n for m, _ in rec.links or ()):
+            joined.setdefault(rec.r, []).append(s)
+    shard: dict[int, dict[str, Any]] = {}
+    for t, others in joined.items():
+        shard[t] = _fact(log, c, t)
+        for o in others:
+            if o not in shard:
+                shard[o] = _fact(log, c, o, as_trigger=False)  # its own group may lie in another shard
+        if len(shard) >= SHARD:
+            yield rules, [*shard.values(), asof]
+            shard = {}
+    if shard:
+        yield rules, [*shard.values(), asof]
+
+
+def _limit_jobs(log: _Log, c: _Check, rules: Definition,
+                asof: dict[str, Any]) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
+    """A limit's networks: one per year (its groups are per year)."""
+    year, shard = None, list[dict[str, Any]]()
+    for fact in _facts(log, c):
+        y = dt.date.fromordinal(fact["d"]).year
+        if shard and y != year and len(shard) >= SHARD:
+            yield rules, [*shard, asof]
+            shard = []
+        year = y
+        shard.append(fact)
+    if shard:
+        yield rules, [*shard, asof]
+
+
+def _frequency_jobs(log: _Log, c: _Check, rules: Definition,
+                    asof: dict[str, Any]) -> Iterator[tuple[Definition, list[dict[str, Any]]]]:
+    """A frequency check's networks: one per judged period, with the triggers counted in it; for a
+    cadence, one per month of window starts, with the triggers that can fall in those windows."""
+    freq = c.audit.check.frequency
+    assert freq is not None
+    span = freq.every_days or 0
+    chunks: dict[int, list[dict[str, Any]]] = {}
+    for n, start, last, judged in log.periods:
+        if n != c.n or not judged:
             continue
-        following = members[i + 1] if i + 1 < len(members) else None
-        if c.form != "limit" or following is None or (
-                dt.date.fromordinal(recs[following].d).year != dt.date.fromordinal(recs[s].d).year):
-            cuts.add(s)
-    return cuts
+        if c.form == "period":
+            chunks.setdefault(start, []).append({"t": "$period", "n": n, "s": start, "e": last})
+        else:
+            for s in range(start, last - span + 2):
+                chunks.setdefault(_month(s), []).append({"t": "$window", "n": n, "s": s, "e": s + span - 1})
+    facts: dict[int, list[dict[str, Any]]] = {}
+    for fact in _facts(log, c):
+        if c.form == "period":  # the period it counts in (a plan counts in the year it serves)
+            homes = {fact[f"p{c.n}"]}
+        else:  # the months in which windows holding its day start
+            homes = {_month(d) for d in range(fact["d"] - span + 1, fact["d"] + 1)}
+        for key in homes:
+            if key in chunks:
+                facts.setdefault(key, []).append(fact)
+    for key in sorted(chunks):
+        extra = [{"id": -2 - i, **q} for i, q in enumerate(chunks[key])]
+        yield rules, [*facts.get(key, ()), *extra, asof]
+
+
+def _month(ordinal: int) -> int:
+    day = dt.date.fromordinal(ordinal)
+    return day.year * 12 + day.month
 
 
 def _match_rete(log: _Log) -> set[Raw]:
@@ -684,4 +802,5 @@ def _finding(c: _Check, kind: FindingKind, events: tuple[str, ...], on: dt.date,
         on=on, due=due, since=since, age_days=age, outstanding=outstanding,
         breach=kind not in ("consent", "open") and chk.modality in ("must", "shall"),
         message_zh=chk.message.zh, message_en=chk.message.en, citation_zh=c.audit.citation_zh,
+        provenance=c.audit.provenance,
     )

@@ -85,6 +85,7 @@ class CompiledAudit:
     citation_zh: str
     trigger: Checked
     expect: Checked | None
+    provenance: str = "bundled"  # or the path of the file the check was read from (an overlay)
 
 
 @dataclass(frozen=True, eq=False)
@@ -487,12 +488,33 @@ class _Build:
             if pattern is not None and pattern.event not in EVENT_MODELS:
                 self.errors.append(site.error(key, "E308", f"unknown event type `{pattern.event}`",
                                               did_you_mean(pattern.event, EVENT_MODELS)))
-        if chk.limit and chk.trigger.event in EVENT_MODELS:
-            fields = EVENT_MODELS[chk.trigger.event].model_fields
+        if chk.trigger.event not in EVENT_MODELS:
+            return
+        event = chk.trigger.event
+        fields = EVENT_MODELS[event].model_fields
+        if chk.limit:
             for name in chk.limit.per:
                 if name not in fields:
                     self.errors.append(site.error("limit", "E309", f"`{name}` is not a field of "
-                                                  f"`{chk.trigger.event}`", did_you_mean(name, fields)))
+                                                  f"`{event}`", did_you_mean(name, fields)))
+        # Fields of the trigger that a check reads by name: a deadline of its own, how many answers
+        # are due, the year a plan serves. Each must exist and be of its type, or the check would
+        # silently fall back to its default (the text's deadline, one answer, the year of the date).
+        exp, freq = chk.expect, chk.frequency
+        named = [("expect", "due_field", exp.due_field if exp else None, "date", "E315"),
+                 ("expect", "count_field", exp.count_field if exp else None, "int", "E316"),
+                 ("frequency", "year_field", freq.year_field if freq else None, "int", "E317")]
+        for part, attr, given, base, code in named:
+            if not given:
+                continue
+            if given in fields and type_of(fields[given].annotation).base == base:
+                continue
+            fitting = [f for f in fields if f != "date" and type_of(fields[f].annotation).base == base]
+            what = "a date" if base == "date" else "an integer"
+            self.errors.append(site.doc.diagnostic(
+                (*site.path, part, attr), code, f"`{attr}` `{given}` is not {what} field of `{event}`",
+                rule=chk.id, hint=did_you_mean(given, fitting) or (f"one of {', '.join(fitting)}" if fitting else
+                                                                  f"`{event}` has no {what.split()[-1]} field")))
 
     # 6. conditions
     def conditions(self, sites: Sequence[Site]) -> tuple[dict[str, CompiledRule], dict[str, CompiledAudit]]:
@@ -526,7 +548,8 @@ class _Build:
             if item.expect is not None:
                 expect = self.condition(site, ("expect", "when"), item.expect.when, EVENT_MODELS[item.expect.event])
             if trigger is not None and (item.expect is None or expect is not None):
-                audits[item.id] = CompiledAudit(item, site.book.jurisdiction, site.article, citation, trigger, expect)
+                audits[item.id] = CompiledAudit(item, site.book.jurisdiction, site.article, citation, trigger, expect,
+                                               provenance=site.provenance)
         return rules, audits
 
     def condition(self, site: Site, key: tuple[str, ...], text: str, model: type[BaseModel],

@@ -13,8 +13,8 @@ Three defects shape how we run it (reproduced in tests/test_audit.py): facts ass
 several calls let negations fire wrongly, so a network gets its facts in one call; string values
 are hashed into 32 bits, so two facts whose string ids collide lose one of them, so every id and
 join value we give it is an int; and a deleted network does not give its memory back (about 170 MB
-per 20,000 facts), so networks run in worker processes that are replaced once they have taken
-FACTS_PER_WORKER facts, which also keeps its global state out of the caller's process altogether.
+per 20,000 facts), so networks run in worker processes that are replaced once they have grown
+past WORKER_MIB, which also keeps its global state out of the caller's process altogether.
 
 The workers are plain subprocesses running this file, one JSON line in (a network and its facts),
 one JSON line out (its matches). Not multiprocessing: that re-imports the caller's main script in
@@ -41,7 +41,8 @@ Definition = dict[str, Any]
 Match = tuple[str, dict[str, dict[str, Any]]]
 
 WORKERS = 2  # the machine's cores: the networks of one audit run side by side
-FACTS_PER_WORKER = 40_000  # then the worker is replaced, and the memory durable-rules kept with it
+WORKER_MIB = 160  # a worker past this resident size is replaced, and the memory durable-rules kept with it
+FACTS_PER_WORKER = 20_000  # the same, by facts taken, where the resident size cannot be read (no /proc)
 
 _LOCK = threading.Lock()  # durable-rules' global tables, in the process that runs a network
 _NAMES = itertools.count()
@@ -120,6 +121,8 @@ class _Worker:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:  # pragma: no cover
             self.kill()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
     def kill(self) -> None:
         self.proc.kill()
@@ -145,8 +148,18 @@ def _acquire() -> _Worker:
         return worker
 
 
+def _rss_mib(pid: int) -> float | None:
+    """The resident size of a process, from /proc (Linux); None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _release(worker: _Worker, healthy: bool) -> None:
-    retire = not healthy or worker.facts > FACTS_PER_WORKER
+    rss = _rss_mib(worker.proc.pid) if healthy else None
+    retire = not healthy or (worker.facts > FACTS_PER_WORKER if rss is None else rss > WORKER_MIB)
     with _POOL:
         if retire:
             _LIVE.discard(worker)

@@ -46,6 +46,9 @@ CODES: dict[str, str] = {
     "E314": "a condition reading a fact that is really a step (rulebooks with `migrated: true`)",
     # E4xx: versions
     "E401": "two versions of one jurisdiction in force at once",
+    "E315": "an audit check's `due_field` is not a date field of its trigger event",
+    "E316": "an audit check's `count_field` is not an integer field of its trigger event",
+    "E317": "an audit check's `year_field` is not an integer field of its trigger event",
     "E402": "two rulebooks with the same jurisdiction and version (the message names both files)",
     # E5xx: overlays
     "E501": "an overlay extends a rulebook that is not loaded",

@@ -58,8 +58,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
             since = f" since {f.since}" if f.since else ""
             left = f" ({f.outstanding} outstanding)" if f.outstanding else ""
             tag = "BREACH" if f.breach else "note"
+            mine = f" — from {f.provenance}" if f.provenance != "bundled" else ""  # a check of one's own
             out.write(f"{f.on} {tag} {f.kind}{due}{since}{left} {', '.join(f.events)} — {f.citation_zh}（{f.label}）"
-                      f"{f.check}: {msg}\n")
+                      f"{f.check}: {msg}{mine}\n")
         judged = sum(p.judged for p in report.periods)
         out.write(f"{report.events} events as of {report.as_of} ({report.backend} backend): "
                   f"{len(report.breaches)} breaches, {len(report.findings) - len(report.breaches)} other findings, "

@@ -149,7 +149,8 @@ def audit_junit(report: AuditReport, log: str, out: TextIO) -> None:
               f'failures="{failures}" errors="{len(report.problems)}">\n')
     for check, fs in sorted(by_check.items()):
         lines = [f"{f.on} {f.kind}{f' ({f.age_days} days)' if f.age_days is not None else ''} "
-                 f"{','.join(f.events)}: {f.citation_zh} {f.message_zh}" for f in fs]
+                 f"{','.join(f.events)}: {f.citation_zh} {f.message_zh}"
+                 f"{f' (from {f.provenance})' if f.provenance != 'bundled' else ''}" for f in fs]
         out.write(f"  <testcase classname={quoteattr(log)} name={quoteattr(check)}>")
         tag = "failure" if any(f.breach for f in fs) else "system-out"
         attr = f" message={quoteattr(lines[0])}" if tag == "failure" else ""

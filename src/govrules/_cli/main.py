@@ -105,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("log", help="events, JSON Lines or YAML")
     aud.add_argument("--as-of", type=day, help="the day the audit stands (default: the last event's date)")
     aud.add_argument("--backend", choices=("auto", "rete", "python"), default="auto",
-                     help="durable-rules' Rete network, or plain Python (default: Rete where installed)")
+                     help="durable-rules' Rete network, or plain Python (default: Rete where installed, for logs of "
+                          "up to 500,000 events; plain Python beyond)")
     add_rulebook(aud)
     add_output(aud, AUDIT_FORMATS)
     aud.set_defaults(func=cmd_audit)
