@@ -94,11 +94,11 @@ def test_a_yaml_log_over_the_size_bound_is_refused_unread(tmp_path: Path) -> Non
         f.truncate(64 * 1024 * 1024)  # sparse: 64 MB that cost nothing to write, nor must to refuse
     out = audit_cli(log)
     assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert f"{log}:1: problem: E001: file larger than" in out.stdout
+    assert f"{log}: problem: file larger than" in out.stdout  # the shared reader's words, before reading
 
 
 def test_a_directory_and_a_missing_file_are_problems(tmp_path: Path) -> None:
-    for path, why in ((tmp_path, "not a file"), (tmp_path / "none.jsonl", "no such file")):
+    for path, why in ((tmp_path, "a folder with no .yaml"), (tmp_path / "none.jsonl", "no such file")):
         out = audit_cli(path)
         assert out.returncode == 2 and "Traceback" not in out.stderr
         assert why in out.stdout
