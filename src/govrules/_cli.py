@@ -804,6 +804,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="durable-rules' Rete network, or plain Python (default: Rete where installed)")
     aud.set_defaults(func=cmd_audit)
 
+    from ._dask_cli import add_dask_options  # `--dask`: imports dask only when used
+
+    add_dask_options(check, aud)
+
     test = sub.add_parser("test", help="run the rule tests written as data")
     test.add_argument("jurisdictions", nargs="*")
     test.add_argument("--rules", action="append", help="overlay rule folders (with tests/)")
