@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -64,20 +65,28 @@ def _announce(client: Any, workers: int) -> None:
     print(f"govrules: on Dask, {workers} worker(s){where}", file=sys.stderr)
 
 
-def _in_order(client: Any, delayeds: list[Any]) -> Iterator[Any]:
-    """Each partition's items, in order, with a progress line on standard error at a terminal."""
-    futures = client.compute(delayeds)
+def _in_order(client: Any, delayeds: list[Any], window: int) -> Iterator[Any]:
+    """Each partition's items, in order, with at most `window` partitions in flight (memory stays
+    flat), and a progress line on standard error at a terminal."""
     tty = sys.stderr.isatty()
+    pending: deque[Any] = deque()
+    todo = iter(delayeds)
     try:
-        for n, fut in enumerate(futures, 1):
+        for n in range(1, len(delayeds) + 1):
+            while len(pending) < window:
+                d = next(todo, None)
+                if d is None:
+                    break
+                pending.append(client.compute(d))
+            fut = pending.popleft()
             yield from fut.result()
             fut.release()
             if tty:
-                print(f"\r  {n}/{len(futures)} partitions", end="", file=sys.stderr, flush=True)
+                print(f"\r  {n}/{len(delayeds)} partitions", end="", file=sys.stderr, flush=True)
     finally:
         if tty:
             print(file=sys.stderr)
-        client.cancel(futures)
+        client.cancel(list(pending))
 
 
 def _workers(args: argparse.Namespace) -> int:
@@ -95,11 +104,12 @@ def run_check(args: argparse.Namespace) -> int:
     ref = gd.EngineRef.load(args.rulebook, args.rules or ())
     render = {"json": "json", "text": "text"}.get(args.format)
     with _client(args.dask, _workers(args)) as client:
-        _announce(client, gd.check_workers(client, ref))
+        workers = gd.check_workers(client, ref)
+        _announce(client, workers)
         sources = gd.read_actions(args.files, blocksize=args.partition_mb * 1024 * 1024)
         bag = gd.render_partitions(sources, ref, trace=args.trace, render=render, lang=args.lang,
                                    strict=args.strict)
-        judged = _in_order(client, bag.to_delayed())
+        judged = _in_order(client, bag.to_delayed(), 2 * workers + 2)
         out, tally = sys.stdout, _cli.Tally()
         if render is None:
             collected = [it for it, _ in judged]

@@ -238,27 +238,28 @@ def _sources_of_block(path: str, start: int, length: int, first: int, events: bo
     return out
 
 
-def _empty(path: str, counts: list[tuple[int, bool]], what: str) -> list[Source]:
-    return [] if any(nonblank for _, nonblank in counts) else [(path, 0, None, f"empty file: no {what}")]
-
-
-def _after(first: int, count: tuple[int, bool]) -> int:
-    return first + count[0]
-
-
-def _jsonl_parts(path: str, blocksize: int, events: bool) -> list[Delayed]:
-    """One delayed partition per block of a JSON Lines file, then one that is an error if the file
-    holds nothing. A block's first line number comes from counting the lines of those before it."""
-    size = _size(path)
-    starts = list(range(0, max(size, 1), blocksize))
-    counts = [delayed(_count, pure=True)(path, s, blocksize) for s in starts]
-    parts: list[Delayed] = []
-    first: Any = 1
-    for s, count in zip(starts, counts, strict=True):
-        parts.append(delayed(_sources_of_block, pure=True)(path, s, blocksize, first, events))
-        first = delayed(_after, pure=True)(first, count)
-    parts.append(delayed(_empty, pure=True)(path, counts, "events" if events else "actions"))
-    return parts
+def _jsonl_parts(files: list[str], blocksize: int, events: bool) -> dict[str, list[Delayed]]:
+    """For each JSON Lines file, one delayed partition per block (numbered from its first line), or
+    the one error of a file that holds nothing. The lines of every block are counted first, in one
+    pass on the cluster, so that no partition waits on those before it."""
+    starts = {path: list(range(0, max(_size(path), 1), blocksize)) for path in files}
+    counts = dask.compute(*[delayed(_count, pure=True)(path, s, blocksize)
+                            for path in files for s in starts[path]]) if files else ()
+    out: dict[str, list[Delayed]] = {}
+    k = 0
+    for path in files:
+        first, parts = 1, []
+        mine = counts[k:k + len(starts[path])]
+        k += len(mine)
+        if not any(nonblank for _, nonblank in mine):
+            out[path] = [delayed([(path, 0, None, f"empty file: no {'events' if events else 'actions'}")])]
+            continue
+        for s, (lines, nonblank) in zip(starts[path], mine, strict=True):
+            if nonblank:
+                parts.append(delayed(_sources_of_block, pure=True)(path, s, blocksize, first, events))
+            first += lines
+        out[path] = parts
+    return out
 
 
 def _parquet_groups(path: str) -> int:
@@ -301,16 +302,23 @@ def _local_part(path: str, budget: Budget | None, events: bool) -> list[Source]:
 
 
 def _sources(paths: Sequence[str], blocksize: int, events: bool) -> db.Bag:
+    files = _expand(paths)
+    errors = {path: _file_error(path) for path in files}
+
+    def lines_file(path: str) -> bool:
+        suffix = os.path.splitext(path)[1]
+        return errors[path] is None and (suffix in LINES or (events and suffix == ".json"))
+
+    blocks = _jsonl_parts([p for p in dict.fromkeys(files) if lines_file(p)], blocksize, events)
     parts: list[Any] = []
     budget = Budget()  # what YAML aliases may add, over every file of the run, as in `check`
-    for path in _expand(paths):
-        error = _file_error(path)
-        suffix = os.path.splitext(path)[1]
+    for path in files:
+        error = errors[path]
         if error is not None:
             parts.append(delayed([(path, 0, None, error)]))
-        elif suffix in LINES or (events and suffix == ".json"):
-            parts += _jsonl_parts(path, blocksize, events)
-        elif suffix == ".parquet" and not events:
+        elif lines_file(path):
+            parts += blocks[path]
+        elif os.path.splitext(path)[1] == ".parquet" and not events:
             parts += [delayed(_parquet_part, pure=True)(path, g) for g in range(_parquet_groups(path))]
         elif _is_local(path):  # YAML or JSON: read here, by the CLI's own reader, as one partition
             parts.append(delayed(_local_part(path.removeprefix("file://"), budget, events)))
@@ -322,7 +330,8 @@ def _sources(paths: Sequence[str], blocksize: int, events: bool) -> db.Bag:
 
 def read_actions(paths: Sequence[str], *, blocksize: int = BLOCKSIZE) -> db.Bag:
     """A bag of sources (file, line, data, error), in the order of `paths` and of their lines:
-    JSON Lines (`.jsonl`, `.ndjson`, cut into blocks of `blocksize` bytes) and Parquet (one
+    JSON Lines (`.jsonl`, `.ndjson`, cut into blocks of `blocksize` bytes, whose lines are counted
+    at once, on the current scheduler, to number them) and Parquet (one
     partition per row group) from local paths or fsspec URLs (`s3://…`, `gs://…`, globs);
     YAML and JSON from local paths. Lines are read as `govrules check` reads them: a line that is
     not JSON, longer than 1 MiB, or a file that is missing or empty is a source with an error."""
@@ -341,11 +350,10 @@ def _from_dataframe(df: Any) -> db.Bag:
         return [("<dataframe>", offset + i + 1, _no_nulls(_plain(r)), None)
                 for i, r in enumerate(part.to_dict(orient="records"))]
 
-    lengths = df.map_partitions(len).to_delayed()
     parts, offset = [], delayed(0)
-    for part, n in zip(df.to_delayed(), lengths, strict=True):
+    for part in df.to_delayed():
         parts.append(delayed(rows)(part, offset))
-        offset = delayed(lambda a, b: a + int(b))(offset, n)
+        offset = delayed(lambda a, p: a + len(p))(offset, part)
     return db.from_delayed(parts)
 
 
