@@ -12,13 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import dask.bag as dask_bag  # the `dask` extra is in the `test` extra: these tests always run
+import distributed
 import pytest
 
 import govrules
-
-import dask.bag as dask_bag  # the `dask` extra is in the `test` extra: these tests always run
-import distributed
-
 from govrules import dask as gd
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,7 +105,7 @@ def test_check_dask_cli_is_check_byte_for_byte(client: Any, actions_file: Path) 
 def test_records_match_check(client: Any, ref: gd.EngineRef, actions_file: Path) -> None:
     """evaluate_partitions over small blocks (many partitions): one record per `check` result,
     same file, line, id, verdict, breach, cited articles and error message."""
-    sources = gd.read_actions([str(actions_file)], blocksize=64 * 1024)
+    sources = gd.read_actions([str(actions_file)], blocksize=16 * 1024)
     assert sources.npartitions > 10
     records = gd.evaluate_partitions(sources, ref).compute()
     expected = json.loads(_cli("check", "--format", "json", str(actions_file)).stdout)["results"]
@@ -121,7 +119,8 @@ def test_records_match_check(client: Any, ref: gd.EngineRef, actions_file: Path)
         assert rec["error"] is None
         assert (rec["id"], rec["kind"], rec["verdict"], rec["breach"]) == (
             d.get("action_id"), d["kind"], d["verdict"], d.get("breach", False))
-        assert rec["articles"] == list(dict.fromkeys(f"{f['jurisdiction']}:{f['article']}" for f in d.get("findings", ())))
+        cited = (f"{f['jurisdiction']}:{f['article']}" for f in d.get("findings", ()))
+        assert rec["articles"] == list(dict.fromkeys(cited))
         assert [o["rule"] for o in json.loads(rec["obligations"])] == [o["rule"] for o in d.get("obligations", ())]
 
 

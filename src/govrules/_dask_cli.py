@@ -45,7 +45,7 @@ def _client(address: str, workers: int) -> Iterator[Any]:
         raise SystemExit("govrules: --dask needs the `dask` extra: pip install 'govrules[dask]'") from None
     import importlib.util
 
-    dashboard = ":0" if importlib.util.find_spec("bokeh") is not None else None
+    dashboard = "127.0.0.1:0" if importlib.util.find_spec("bokeh") is not None else None
     if address == "local":
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=dashboard,
                           silence_logs=logging.ERROR) as cluster, Client(cluster) as client:

@@ -473,15 +473,23 @@ def write_jsonl(records: db.Bag, path: str) -> list[str]:
 
 
 # --- audits -----------------------------------------------------------------------------------
-def _days(sources: Iterable[Source], ref: EngineRef) -> list[dict[int, tuple[int, Any]]]:
-    """The last two days of the events of one partition that the audit will keep, each with its
-    first event (line, data): enough for the client to settle the audit date as the audit does."""
+def _scan(sources: Iterable[Source], ref: EngineRef) -> list[tuple[dict[int, tuple[int, Any]], list[tuple[str, str]],
+                                                                 set[str]]]:
+    """What the client needs of one partition of events, in one pass: the last two days of the
+    events the audit keeps, each with its first event (line, data), to settle the audit date as the
+    audit does; (id, jurisdiction) of each event kept and of each reference it makes, to join the
+    jurisdictions they cross; and the components the partition's events fall in."""
+    sources = list(sources)
     days: dict[int, tuple[int, Any]] = {}
+    ids: list[tuple[str, str]] = []
     for line, data, ev in _kept(sources, ref):
         d = ev.date.toordinal()
         if d not in days or days[d][0] > line:
             days[d] = (line, data)
-    return [{d: days[d] for d in sorted(days)[-2:]}]
+        ids.append((ev.id, ev.jurisdiction))
+        if getattr(ev, "ref", None) is not None:
+            ids.append((ev.ref, ev.jurisdiction))
+    return [({d: days[d] for d in sorted(days)[-2:]}, ids, {_component(s, {}) for s in sources})]
 
 
 def _kept(sources: Iterable[Source], ref: EngineRef) -> Iterator[tuple[int, Any, Any]]:
@@ -506,16 +514,6 @@ def _kept(sources: Iterable[Source], ref: EngineRef) -> Iterator[tuple[int, Any,
 _ADAPTER: dict[str, Any] = {}
 
 
-def _crossings(sources: Iterable[Source], ref: EngineRef) -> list[tuple[str, str]]:
-    """(id, jurisdiction) for every event kept and every reference it makes."""
-    out: list[tuple[str, str]] = []
-    for _line, _data, ev in _kept(sources, ref):
-        out.append((ev.id, ev.jurisdiction))
-        if getattr(ev, "ref", None) is not None:
-            out.append((ev.ref, ev.jurisdiction))
-    return out
-
-
 def _component(src: Source, roots: dict[str, str]) -> str:
     data = src[2]
     jur = data.get("jurisdiction") if isinstance(data, dict) and src[3] is None else None
@@ -524,13 +522,25 @@ def _component(src: Source, roots: dict[str, str]) -> str:
     return roots.get(jur, jur)
 
 
-def _audit_component(group: tuple[str, list[Source]], ref: EngineRef, as_of: dt.date, backend: str) -> AuditReport:
-    _key, sources = group
-    sources = sorted(sources, key=lambda s: (s[0], s[1]))  # back in the order of the log
-    return _audit_items(ref.engine(), ((line, data, error) for _f, line, data, error in sources), as_of, backend)
+def _route(sources: Iterable[Source], roots: dict[str, str]) -> dict[str, list[Source]]:
+    """One partition's events, by component (the send side of the shuffle)."""
+    out: dict[str, list[Source]] = {}
+    for src in sources:
+        out.setdefault(_component(src, roots), []).append(src)
+    return out
 
 
-def _as_of(ref: EngineRef, summaries: list[dict[str, Any]], as_of: dt.date | None) -> dt.date:
+def _pick(routed: dict[str, list[Source]], key: str) -> list[Source]:
+    return routed.get(key, [])
+
+
+def _audit_component(pieces: list[list[Source]], ref: EngineRef, as_of: dt.date, backend: str) -> AuditReport:
+    """The single-machine audit of one component (the receive side: its pieces, in log order)."""
+    items = ((line, data, error) for piece in pieces for _f, line, data, error in piece)
+    return _audit_items(ref.engine(), items, as_of, backend)
+
+
+def _as_of(ref: EngineRef, summaries: list[dict[int, tuple[int, Any]]], as_of: dt.date | None) -> dt.date:
     """The audit date, settled as the single-machine audit settles it (by the audit itself, on the
     events of the last two days), or the one given, checked the same way."""
     from . import audit as audit_events
@@ -573,7 +583,7 @@ def merge_reports(reports: Sequence[AuditReport], engine: Engine, as_of: dt.date
     order = {j: i for i, j in enumerate(engine.jurisdictions)}
     periods = sorted((p for r in reports for p in r.periods), key=lambda p: order.get(p.jurisdiction, -1))
     return AuditReport(as_of=as_of, events=sum(r.events for r in reports),
-                       backend=reports[0].backend if reports else backend,  # type: ignore[arg-type]
+                       backend=reports[0].backend if reports else backend,
                        findings=tuple(findings), problems=tuple(problems), periods=tuple(periods))
 
 
@@ -581,28 +591,29 @@ def audit(events: db.Bag, ref: EngineRef, *, as_of: dt.date | None = None, backe
           client: Any = None) -> AuditReport:
     """Audit a bag of event sources (`read_events`) on the cluster: the same report as
     `govrules.audit_file` on the same log. Three passes: the events' ids and days (to join
-    jurisdictions that refer across, and settle the audit date); a shuffle that groups the events
-    by component; the single-machine audit of each component, on a worker, merged."""
-    compute = client.compute if client is not None else None
-    summaries = events.map_partitions(_days, ref)
-    joined = (events.map_partitions(_crossings, ref)
-              .foldby(lambda kv: kv[0], lambda acc, kv: acc | {kv[1]}, frozenset(),
-                      lambda a, b: a | b, frozenset())
+    jurisdictions that refer across, and settle the audit date); a shuffle that sends each
+    partition's events to their components' tasks; the single-machine audit of each component, on
+    a worker, merged."""
+    def run(*graphs: Any) -> Any:
+        return client.gather(client.compute(list(graphs))) if client is not None else dask.compute(*graphs)
+
+    scan = events.map_partitions(_scan, ref)
+    joined = (scan.map(lambda x: x[1]).flatten()
+              .foldby(lambda kv: kv[0], lambda acc, kv: acc | {kv[1]}, frozenset(), lambda a, b: a | b, frozenset())
               .filter(lambda kv: len(kv[1]) > 1))
-    if compute is not None:
-        summaries_v, joined_v = client.gather(compute([summaries, joined]))
-    else:
-        summaries_v, joined_v = dask.compute(summaries, joined)
+    summaries_v, joined_v, keys_v = run(scan.map(lambda x: x[0]), joined, scan.map(lambda x: x[2]))
     if backend == "auto":
         from . import _durable
 
         backend = "rete" if _durable.available() else "python"
     day = _as_of(ref, list(summaries_v), as_of)
     if day == dt.date.min:  # no event the audit can keep: nothing to shard
-        items = events.compute() if compute is None else client.gather(compute(events))
+        (items,) = run(events)
         return _audit_items(ref.engine(), ((line, data, error) for _f, line, data, error in items), None, backend)
     roots = _roots(joined_v)
-    groups = events.groupby(lambda s: _component(s, roots), shuffle="tasks")
-    reports = groups.map(_audit_component, ref, day, backend)
-    done = reports.compute() if compute is None else client.gather(compute(reports))
+    components = sorted({roots.get(k, k) for keys in keys_v for k in keys})
+    routed = [delayed(_route, pure=True)(part, roots) for part in events.to_delayed()]
+    reports = [delayed(_audit_component, pure=True)([delayed(_pick, pure=True)(r, key) for r in routed],
+                                                    ref, day, backend) for key in components]
+    done = client.gather(client.compute(reports)) if client is not None else dask.compute(*reports)
     return merge_reports(list(done), ref.engine(), day, backend)
