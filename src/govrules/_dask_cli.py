@@ -17,6 +17,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ._errors import GovrulesError
+
 Command = Callable[[argparse.Namespace], int]
 
 DASK_HELP = ("run on Dask: a scheduler's address (tcp://host:8786) or `local` (a LocalCluster of "
@@ -27,8 +29,8 @@ def add_dask_options(check: argparse.ArgumentParser, audit: argparse.ArgumentPar
     """Add `--dask` to `check` and `audit`; with it, they run on a Dask cluster."""
     for parser, run in ((check, run_check), (audit, run_audit)):
         parser.add_argument("--dask", metavar="SCHEDULER", help=DASK_HELP)
-        parser.add_argument("--partition-mb", type=int, default=32, metavar="MB",
-                            help="with --dask: megabytes of JSON Lines per partition (default 32)")
+        parser.add_argument("--partition-mb", type=int, default=4, metavar="MB",
+                            help="with --dask: megabytes of JSON Lines per partition (default 4)")
         parser.set_defaults(func=functools.partial(_dispatch, parser.get_default("func"), run))
 
 
@@ -42,7 +44,7 @@ def _client(address: str, workers: int) -> Iterator[Any]:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise SystemExit("govrules: --dask needs the `dask` extra: pip install 'govrules[dask]'") from None
+        raise GovrulesError("--dask needs the `dask` extra: pip install 'govrules[dask]'") from None
     import importlib.util
 
     dashboard = "127.0.0.1:0" if importlib.util.find_spec("bokeh") is not None else None
@@ -54,7 +56,7 @@ def _client(address: str, workers: int) -> Iterator[Any]:
         try:
             client = Client(address, timeout="20s")
         except (OSError, TimeoutError, ValueError) as exc:
-            raise SystemExit(f"govrules: cannot reach the Dask scheduler at `{address}`: {exc}") from None
+            raise GovrulesError(f"cannot reach the Dask scheduler at `{address}`: {exc}") from None
         with client:
             yield client
 

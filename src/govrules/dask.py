@@ -60,7 +60,7 @@ __all__ = [
     "write_parquet",
 ]
 
-BLOCKSIZE = 32 * 1024 * 1024  # bytes of JSON Lines per partition (about 40,000 actions)
+BLOCKSIZE = 4 * 1024 * 1024  # bytes of JSON Lines per partition (about 12,000 actions, 150 MB of objects)
 LINES = (".jsonl", ".ndjson")
 Source = tuple[str, int, Any, "str | None"]  # (file, line, data, error): one record as read
 
