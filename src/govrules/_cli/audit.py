@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from .._records import read_records
 from . import formats
 from .exits import EXIT_DENIED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED
 from .options import load_engine
+
+if TYPE_CHECKING:
+    from .._audit import AuditReport
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -42,6 +46,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
+    return print_audit(report, args)
+
+
+def print_audit(report: AuditReport, args: argparse.Namespace) -> int:
+    """Print an audit report in the chosen format; the exit code it calls for."""
     out = sys.stdout
     if args.format == "json":
         json.dump({"version": formats.JSON_SHAPE_VERSION, **report.model_dump(mode="json")}, out, ensure_ascii=False, indent=2)

@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_output(aud, AUDIT_FORMATS)
     aud.set_defaults(func=cmd_audit)
 
+    from .dask import add_dask_options  # `--dask`: imports dask only when used
+
+    add_dask_options(check, aud)
+
     test = sub.add_parser("test", help="run the rule tests written as data")
     test.add_argument("jurisdictions", nargs="*", help="whose tests (default: all)")
     add_rulebook(test)
