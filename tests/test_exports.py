@@ -17,6 +17,12 @@ import govrules
 from govrules._errors import CODES
 
 SRC = Path(govrules.__file__).resolve().parent
+
+
+def _mypy_env() -> dict[str, str]:
+    """A checkout (editable install) is found through MYPYPATH; an installed wheel, in site-packages
+    (mypy refuses site-packages on MYPYPATH), through its py.typed."""
+    return {"PATH": "", **({"MYPYPATH": str(SRC.parent)} if SRC.parent.name == "src" else {})}
 EXPECTED = [
     "Action",
     "ActionError",
@@ -213,7 +219,7 @@ def test_a_callers_script_type_checks_strictly(tmp_path: Path, plugin: bool) -> 
     proc = subprocess.run(
         [sys.executable, "-m", "mypy", "--config-file", str(config), "--cache-dir", str(tmp_path / "cache"),
          "--no-error-summary", "caller.py", "mistakes.py"],
-        cwd=tmp_path, capture_output=True, text=True, env={"MYPYPATH": str(SRC.parent), "PATH": ""}, timeout=300,
+        cwd=tmp_path, capture_output=True, text=True, env=_mypy_env(), timeout=300,
     )
     errors = [line for line in proc.stdout.splitlines() if ": error:" in line]
     assert [e for e in errors if e.startswith("caller.py")] == []
