@@ -326,3 +326,17 @@ def test_membership_in_a_list_with_an_unknown_item_is_unknown(tmp_path: Path) ->
 def test_lists_are_not_compared_with_equals(tmp_path: Path) -> None:
     with pytest.raises(govrules.RulebookError, match="C021"):
         book(tmp_path, BAN.replace('when: destination == "abroad"', 'when: \'["a"] == ["a"]\''))
+
+
+# --- 另有时限要求: whether the lead unit set its own deadline is asked, never read from a missing date -----
+def test_a_lead_deadline_says_one_was_set_and_may_not_be_contradicted() -> None:
+    engine = govrules.load()
+    reply = {"kind": "reply_to_consultation", "jurisdiction": "zhanqian", "date": "2026-03-11",
+             "actor": {"role": "department_head"}, "requested_on": "2026-03-09", "replied": True}
+    assert govrules.parse_action({**reply, "lead_deadline": "2026-03-10"}).own_deadline_set is True
+    with pytest.raises(govrules.ActionError, match="own_deadline_set"):
+        engine.evaluate({**reply, "lead_deadline": "2026-03-10", "own_deadline_set": False})
+    asked = engine.evaluate(reply)
+    assert asked.verdict == "conditional" and "own_deadline_set" in asked.missing_facts
+    assert engine.evaluate({**reply, "own_deadline_set": False}).verdict == "allowed"
+    assert engine.evaluate({**reply, "lead_deadline": "2026-03-10"}).verdict == "conditional"  # late, in principle

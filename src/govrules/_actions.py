@@ -592,9 +592,16 @@ class ReplyToConsultation(_Action):
     urgent: bool | None = Field(
         None, description="紧急: the lead unit marked the request urgent.", json_schema_extra={"zh": "紧急件"}
     )
+    own_deadline_set: bool | None = Field(
+        None,
+        description="Whether the lead unit set a deadline of its own (主办部门另有时限要求): false, the standard "
+        "deadline applies; true, give it as `lead_deadline` (giving `lead_deadline` alone says true). Not given: "
+        "asked, never read as none set.",
+        json_schema_extra={"zh": "主办部门是否另有时限要求（否：适用一般时限；是：以 lead_deadline 给出）"},
+    )
     lead_deadline: dt.date | None = Field(
         None,
-        description="A deadline the lead unit set (主办部门另有时限要求).",
+        description="The deadline the lead unit set (主办部门另有时限要求); giving it says `own_deadline_set: true`.",
         json_schema_extra={"zh": "主办部门另行要求的回复时限"},
     )
     agreed_deadline: dt.date | None = Field(
@@ -602,6 +609,17 @@ class ReplyToConsultation(_Action):
         description="A later deadline agreed with the lead unit (特殊情况商定回复时限).",
         json_schema_extra={"zh": "特殊情况下与主办部门商定的回复时限"},
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lead_deadline_says_one_was_set(cls, data: Any) -> Any:
+        """`lead_deadline` given is a deadline set: `own_deadline_set` follows, and may not say otherwise."""
+        if isinstance(data, dict) and data.get("lead_deadline") not in (None, UNKNOWN):
+            if data.get("own_deadline_set") is False:
+                raise ValueError("`own_deadline_set: false` with a `lead_deadline`: say one or the other")
+            if data.get("own_deadline_set") in (None, UNKNOWN):
+                return {**data, "own_deadline_set": True}
+        return data
 
 
 # --- 5. convening meetings -------------------------------------------------------------------
