@@ -276,17 +276,17 @@ def test_not_done_in_a_binding_rule_is_refused_a_step_owed_is_a_require(tmp_path
 
 
 def test_done_in_an_exception_is_refused(tmp_path: Path) -> None:
-    exception = """\
+    exception = f"""\
 - id: mini.leave.unless_approved
   kind: leave_jurisdiction
   topic: leave.who_is_told
   modality: may
-  quote: %s
+  quote: {QUOTE}
   exception_to: [mini.leave.no_abroad]
   when: done("approval", "head")
   effect: permit
-  message: {zh: 经批准可以。, en: Allowed once approved.}
-""" % QUOTE
+  message: {{zh: 经批准可以。, en: Allowed once approved.}}
+"""
     book(tmp_path, BAN + exception)  # a permission is not binding: nothing to fail open
     with pytest.raises(govrules.RulebookError, match="C041"):
         book(tmp_path, BAN + exception.replace("modality: may", "modality: must").replace(

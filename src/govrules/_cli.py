@@ -630,6 +630,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_parity(args: argparse.Namespace) -> int:
+    from ._parity import parity
+
+    cells = parity(_engine(args))
+    shown = [c for c in cells if args.all or c.status in ("gap", "conflict")]
+    for c in shown:
+        print(f"{c.topic:40} {c.jurisdiction:10} {c.status:9} {c.detail}")
+    counts: dict[str, int] = {}
+    for c in cells:
+        counts[c.status] = counts.get(c.status, 0) + 1
+    print(", ".join(f"{counts.get(k, 0)} {k}" for k in ("encoded", "elsewhere", "absent", "gap", "conflict")))
+    return EXIT_DENIED if counts.get("gap") or counts.get("conflict") else EXIT_OK
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     engine = _engine(args)
     versions = engine.versions(args.jurisdiction)
@@ -813,12 +827,15 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func, text in (
         ("coverage", cmd_coverage, "every article accounted for, per jurisdiction"),
         ("compare", cmd_compare, "one provision side by side across the jurisdictions"),
+        ("parity", cmd_parity, "every topic in every jurisdiction: encoded, or declared absent with a reason"),
         ("show", cmd_show, "an article's text, status and rules"),
     ):
         p = sub.add_parser(name, help=text)
         if name == "compare":
             p.add_argument("topic")
             p.add_argument("--lang", choices=("en", "zh"), default="zh")
+        if name == "parity":
+            p.add_argument("--all", action="store_true", help="every cell, not only the unexplained ones")
         if name == "show":
             p.add_argument("jurisdiction")
             p.add_argument("article", type=int)

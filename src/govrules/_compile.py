@@ -496,7 +496,9 @@ class _Build:
             if isinstance(item, Rule):
                 model = ACTION_MODELS[item.kind]
                 binding = item.modality != "may" and not item.effect.permit
-                guard = ("exception" if item.exception_to else "rule") if binding else None
+                guard: Literal["rule", "exception"] | None = None
+                if binding:
+                    guard = "exception" if item.exception_to else "rule"
                 checked = self.condition(site, ("when",), item.when, model, guard)
                 scope = None if item.scope is None else self.condition(site, ("scope",), item.scope, model, guard)
                 self.presumptions(site, item, model)

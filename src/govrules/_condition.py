@@ -612,10 +612,10 @@ def _or(lf: Compiled, rf: Compiled) -> Compiled:
 def conjoin(first: Checked, second: Checked) -> Checked:
     """`first and second`, three-valued, reading the facts of both."""
     getters = {**first.getters, **second.getters}
-    both = first.getters.get(("steps",)), second.getters.get(("steps",))
-    if both[0] is not None and both[1] is not None:
-        a_, b_ = both
-        getters[("steps",)] = lambda a: None if a_(a) is None or b_(a) is None else a.steps
+    a_, b_ = first.getters.get(("steps",)), second.getters.get(("steps",))
+    if a_ is not None and b_ is not None:
+        fa, fb = a_, b_
+        getters[("steps",)] = lambda a: None if fa(a) is None or fb(a) is None else a.steps
     return Checked(_and(first.fn, second.fn), (*first.paths, *second.paths), getters, (*first.done, *second.done))
 
 
