@@ -643,7 +643,9 @@ def fail_open_guards(tree: Node, *, exception: bool) -> list[Call]:
             return disjuncts(node.left) + disjuncts(node.right)
         return [node]
 
-    def walk(node: Node, positive: bool) -> None:
+    def walk(node: Node, positive: bool | None) -> None:
+        """`positive`: the polarity of `node` in the condition; None where it counts both ways (an
+        operand of a comparison). Each node is visited once: a chain of 100 `+` stays linear."""
         if isinstance(node, Binary) and node.op == "or":
             sides = [guards(d) for d in disjuncts(node)]
             every = {key for g in sides for key in g}
@@ -652,26 +654,23 @@ def fail_open_guards(tree: Node, *, exception: bool) -> list[Call]:
                     if (path, not negated) in every:
                         split.add(id(call))
         if isinstance(node, Call) and node.name == "known":
-            if positive != exception and id(node) not in split:
+            if (positive is None or positive != exception) and id(node) not in split:
                 found.append(node)
         elif isinstance(node, Unary):
-            walk(node.operand, not positive if node.op == "not" else positive)
+            walk(node.operand, (not positive if positive is not None else None) if node.op == "not" else positive)
         elif isinstance(node, Binary):
             if node.op in ("and", "or"):
                 walk(node.left, positive)
                 walk(node.right, positive)
             else:  # known() compared with a value: either polarity
-                for side in (node.left, node.right):
-                    walk(side, positive)
-                    walk(side, not positive)
+                walk(node.left, None)
+                walk(node.right, None)
         elif isinstance(node, Call):
             for arg in node.args:
-                walk(arg, positive)
-                walk(arg, not positive)
+                walk(arg, None)
         elif isinstance(node, ListLit):
             for item in node.items:
-                walk(item, positive)
-                walk(item, not positive)
+                walk(item, None)
 
     walk(tree, True)
     return found
@@ -689,26 +688,24 @@ def done_guards(tree: Node, *, exception: bool) -> list[tuple[Call, str]]:
     lack of a step fails open; one that needs a step carries it as a `require`)."""
     found: list[tuple[Call, str]] = []
 
-    def walk(node: Node, positive: bool) -> None:
+    def walk(node: Node, positive: bool | None) -> None:  # None: both polarities (visited once)
         if isinstance(node, Call) and node.name == "done":
             if exception:
                 found.append((node, "an exception does not read `done()`: give it a `require` effect instead"))
-            elif not positive:
+            elif positive is not True:
                 found.append((node, "`not done(…)` in a binding rule asks for a step owed: `require` it instead"))
         elif isinstance(node, Unary):
-            walk(node.operand, not positive if node.op == "not" else positive)
+            walk(node.operand, (not positive if positive is not None else None) if node.op == "not" else positive)
         elif isinstance(node, Binary):
             if node.op in ("and", "or"):
                 walk(node.left, positive)
                 walk(node.right, positive)
             else:
-                for side in (node.left, node.right):
-                    walk(side, positive)
-                    walk(side, not positive)
+                walk(node.left, None)
+                walk(node.right, None)
         elif isinstance(node, Call | ListLit):
             for sub in (node.args if isinstance(node, Call) else node.items):
-                walk(sub, positive)
-                walk(sub, not positive)
+                walk(sub, None)
 
     walk(tree, True)
     return found
