@@ -143,6 +143,9 @@ def random_action(rng: random.Random, first: dt.date = dt.date(2026, 1, 1), days
 def generate(n: int, seed: int, **kw: Any) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     actions = [random_action(rng, **kw) for _ in range(n)]
+    for a in actions:  # a lead unit's deadline given says one was set (ReplyToConsultation)
+        if a.get("lead_deadline") is not None and a.get("own_deadline_set") is False:
+            a["own_deadline_set"] = True
     for a in actions:  # valid by construction; a failure here is a bug in the generator
         ACTION_ADAPTER.validate_python(a)
     return actions

@@ -214,29 +214,105 @@ def test_an_exception_whose_requirement_is_broken_does_not_defeat_its_rule(tmp_p
     assert approved.verdict == "allowed"
 
 
-# --- conditions that fail open are refused in a migrated rulebook -------------------------------
-def test_known_guard_is_refused_in_a_migrated_binding_rule(tmp_path: Path) -> None:
+# --- conditions that fail open are refused, in every rulebook -----------------------------------
+def test_known_guard_is_refused_in_a_binding_rule(tmp_path: Path) -> None:
     guarded = BAN.replace('when: destination == "abroad"', 'when: known(destination) and destination == "abroad"')
-    text = MINI.read_text(encoding="utf-8")
-    book(tmp_path, guarded)  # loads in a rulebook not yet migrated
-    (tmp_path / "mini.yaml").write_text(
-        (tmp_path / "mini.yaml").read_text(encoding="utf-8").replace("roles:", "migrated: true\nroles:", 1),
-        encoding="utf-8")
-    assert "migrated" not in text
     with pytest.raises(govrules.RulebookError, match="C040"):
-        govrules.load(tmp_path / "mini.yaml")
+        book(tmp_path, guarded)
+
+
+def test_a_deny_rule_needs_a_scope(tmp_path: Path) -> None:
+    with pytest.raises(govrules.RulebookError, match="E311"):
+        book(tmp_path, BAN.replace('  scope: actor.role == "deputy"\n', ""))
+
+
+def test_the_migrated_key_is_gone(tmp_path: Path) -> None:
+    book(tmp_path, BAN)
+    f = tmp_path / "mini.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("roles:", "migrated: true\nroles:", 1), encoding="utf-8")
+    with pytest.raises(govrules.RulebookError, match="migrated"):
+        govrules.load(f)
 
 
 def test_a_complete_case_split_on_known_is_accepted(tmp_path: Path) -> None:
     split = BAN.replace(
         'when: destination == "abroad"',
         'when: (known(return_date) and days_between(date, return_date) > 30) or (not known(return_date) and destination == "abroad")')
-    book(tmp_path, split.replace("modality: must", "modality: must"))
-    (tmp_path / "mini.yaml").write_text(
-        (tmp_path / "mini.yaml").read_text(encoding="utf-8").replace("roles:", "migrated: true\nroles:", 1),
-        encoding="utf-8")
-    engine = govrules.load(tmp_path / "mini.yaml")
+    engine = book(tmp_path, split)
     assert engine.evaluate(leave(destination="abroad")).verdict == "denied"
+
+
+# --- done(step, party): was a step done -----------------------------------------------------------
+DONE_BAN = BAN.replace('when: destination == "abroad"', 'when: done("approval", "head") and destination == "abroad"')
+
+
+def test_done_reads_a_dated_step_of_that_type_and_party(tmp_path: Path) -> None:
+    engine = book(tmp_path, DONE_BAN)
+    approved = [{"step": "approval", "party": "head", "date": "2026-03-01"}]
+    assert engine.evaluate(leave(destination="abroad", steps=approved)).verdict == "denied"
+    assert engine.evaluate(leave(destination="abroad")).verdict == "allowed"  # not done: the duty never arose
+    other = [{"step": "approval", "party": "deputy", "date": "2026-03-01"}]
+    assert engine.evaluate(leave(destination="abroad", steps=other)).verdict == "allowed"
+    undated = engine.evaluate(leave(destination="abroad", steps=[{"step": "approval", "party": "head"}]))
+    assert undated.verdict == "conditional" and "steps" in undated.missing_facts  # done, but when? asked
+
+
+@pytest.mark.parametrize(("call", "code", "hint"), [
+    ('done("aproval", "head")', "C023", "approval"),
+    ('done("approval", "haed")', "C023", "head"),
+    ("done(approval, head)", "C031", None),
+    ('done("approval")', "C031", None),
+])
+def test_done_names_are_checked_at_load(tmp_path: Path, call: str, code: str, hint: str | None) -> None:
+    with pytest.raises(govrules.RulebookError, match=code) as exc:
+        book(tmp_path, BAN.replace('when: destination == "abroad"', f"when: '{call} and destination == \"abroad\"'"))
+    if hint:
+        assert hint in str(exc.value.diagnostics[0].hint)
+
+
+def test_not_done_in_a_binding_rule_is_refused_a_step_owed_is_a_require(tmp_path: Path) -> None:
+    with pytest.raises(govrules.RulebookError, match="C041"):
+        book(tmp_path, BAN.replace('when: destination == "abroad"', "when: 'not done(\"approval\", \"head\")'"))
+
+
+def test_done_in_an_exception_is_refused(tmp_path: Path) -> None:
+    exception = f"""\
+- id: mini.leave.unless_approved
+  kind: leave_jurisdiction
+  topic: leave.who_is_told
+  modality: may
+  quote: {QUOTE}
+  exception_to: [mini.leave.no_abroad]
+  when: done("approval", "head")
+  effect: permit
+  message: {{zh: 经批准可以。, en: Allowed once approved.}}
+"""
+    book(tmp_path, BAN + exception)  # a permission is not binding: nothing to fail open
+    with pytest.raises(govrules.RulebookError, match="C041"):
+        book(tmp_path, BAN + exception.replace("modality: may", "modality: must").replace(
+            "effect: permit", "effect: {require: {step: notice, timing: before, party: head}}"))
+
+
+def test_a_step_field_in_a_condition_says_which_step_to_read(tmp_path: Path) -> None:
+    with pytest.raises(govrules.RulebookError, match="C011") as exc:
+        book(tmp_path, BAN.replace("kind: leave_jurisdiction", "kind: sign_document").replace(
+            'scope: actor.role == "deputy"', 'scope: issuer == "department"').replace(
+            'when: destination == "abroad"', "when: government_approved"))
+    assert 'done("approval"' in str(exc.value.diagnostics[0].hint)
+
+
+@pytest.mark.parametrize(("name", "step"), [
+    ("approved", "approval"), ("entrusted_by_head", "entrustment"), ("legality_reviewed", "legality_review"),
+    ("consulted", "consultation"), ("reviewed_by_office", "review"), ("asked_government_first", "request"),
+])
+def test_an_action_that_gives_a_step_as_a_field_is_refused_naming_the_step(name: str, step: str) -> None:
+    engine = govrules.load()
+    action = {"kind": "sign_document", "jurisdiction": "qinghemen", "date": "2026-03-09",
+              "actor": {"role": "deputy"}, "issuer": "government", "doc_type": "routine", name: True}
+    with pytest.raises(govrules.ActionError) as exc:
+        engine.evaluate(action)
+    assert exc.value.path == name
+    assert f"`{name}` is a step: give it in `steps` as {{step: {step}, party: …, date: …}}" in str(exc.value)
 
 
 def test_membership_in_a_list_with_an_unknown_item_is_unknown(tmp_path: Path) -> None:
@@ -250,3 +326,17 @@ def test_membership_in_a_list_with_an_unknown_item_is_unknown(tmp_path: Path) ->
 def test_lists_are_not_compared_with_equals(tmp_path: Path) -> None:
     with pytest.raises(govrules.RulebookError, match="C021"):
         book(tmp_path, BAN.replace('when: destination == "abroad"', 'when: \'["a"] == ["a"]\''))
+
+
+# --- 另有时限要求: whether the lead unit set its own deadline is asked, never read from a missing date -----
+def test_a_lead_deadline_says_one_was_set_and_may_not_be_contradicted() -> None:
+    engine = govrules.load()
+    reply = {"kind": "reply_to_consultation", "jurisdiction": "zhanqian", "date": "2026-03-11",
+             "actor": {"role": "department_head"}, "requested_on": "2026-03-09", "replied": True}
+    assert govrules.parse_action({**reply, "lead_deadline": "2026-03-10"}).own_deadline_set is True
+    with pytest.raises(govrules.ActionError, match="own_deadline_set"):
+        engine.evaluate({**reply, "lead_deadline": "2026-03-10", "own_deadline_set": False})
+    asked = engine.evaluate(reply)
+    assert asked.verdict == "conditional" and "own_deadline_set" in asked.missing_facts
+    assert engine.evaluate({**reply, "own_deadline_set": False}).verdict == "allowed"
+    assert engine.evaluate({**reply, "lead_deadline": "2026-03-10"}).verdict == "conditional"  # late, in principle

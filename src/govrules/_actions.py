@@ -101,6 +101,23 @@ StepType: TypeAlias = Literal[
 ]
 
 
+# Facts that are steps: done by someone, on a day, they are given in `steps` (read by a rule's
+# `require`), never as a yes/no field. These fields were removed from the models; an action or a
+# condition that still names one is told which step to give instead.
+STEP_FIELDS: dict[str, StepType] = {
+    "entrusted_by_head": "entrustment", "entrusted": "entrustment", "approved": "approval",
+    "government_approved": "approval", "level_skip_approved": "approval", "asked_government_first": "request",
+    "authorized_by_government": "approval", "legality_reviewed": "legality_review", "consulted": "consultation",
+    "reviewed_by_office": "review",
+}
+
+
+def step_field_message(name: str) -> str:
+    """What to say to a caller (or a rule author) who gives a step as a yes/no field."""
+    return (f"`{name}` is a step: give it in `steps` as "
+            f"{{step: {STEP_FIELDS[name]}, party: …, date: …}}")
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -331,11 +348,6 @@ class SignDocument(_Action):
         description="The head (区长/市长) is away (离开本地、外出) when the document is signed.",
         json_schema_extra={"zh": "签发时区长（市长）离开本地、外出"},
     )
-    entrusted_by_head: bool | None = Field(
-        None,
-        description="The signer acts on the head's entrustment or authorization (受区长委托 / 区长授权).",
-        json_schema_extra={"zh": "签发人受区长（市长）委托或授权"},
-    )
     important: bool | None = Field(
         None,
         description="An important document (重要文件, e.g. 事关全局): left to judgement by the text.",
@@ -431,11 +443,6 @@ class SignDocument(_Action):
         description="The office's document speaks for the government (代表政府颁布政策、部署工作、回复意见).",
         json_schema_extra={"zh": "政府办公室代表政府颁布政策、部署工作、回复意见的公文"},
     )
-    entrusted: bool | None = Field(
-        None,
-        description="The signer signs on entrustment (委托) by the one competent to sign.",
-        json_schema_extra={"zh": "签发人受有权签发者委托签发"},
-    )
     urgent: bool | None = Field(
         None, description="紧急事项: the document deals with an urgent matter.", json_schema_extra={"zh": "紧急事项"}
     )
@@ -443,11 +450,6 @@ class SignDocument(_Action):
         None,
         description="涉及面广: the document reaches widely; left to judgement by the text.",
         json_schema_extra={"zh": "涉及面广，由文本留待判断"},
-    )
-    government_approved: bool | None = Field(
-        None,
-        description="A department's document the government (a leader) approved (报经政府同意).",
-        json_schema_extra={"zh": "部门文件按程序报经政府领导同志批准"},
     )
     states_government_consent: bool | None = Field(
         None,
@@ -492,11 +494,6 @@ class SubmitDocument(_Action):
         description="越级行文: the document bypasses the level above the submitter.",
         json_schema_extra={"zh": "越级行文"},
     )
-    level_skip_approved: bool | None = Field(
-        None,
-        description="Skipping the level was approved (经批准越级行文).",
-        json_schema_extra={"zh": "越级行文已经批准"},
-    )
     addressees: int | None = Field(
         None,
         ge=1,
@@ -533,20 +530,10 @@ class SubmitDocument(_Action):
         description="涉及其他部门职权: the matter touches other departments' remit.",
         json_schema_extra={"zh": "涉及其他部门职权"},
     )
-    consulted: bool | None = Field(
-        None,
-        description="The lead unit consulted the departments concerned (与相关部门充分协商).",
-        json_schema_extra={"zh": "主办部门已与相关部门充分协商"},
-    )
     disagreements_listed: bool | None = Field(
         None,
         description="各方理据已列明: the parties' reasons are set out, with a proposal (提出办理建议).",
         json_schema_extra={"zh": "已列明各方理据并提出办理建议"},
-    )
-    reviewed_by_office: bool | None = Field(
-        None,
-        description="The government office reviewed and handled it (经政府办公室审核办理).",
-        json_schema_extra={"zh": "经政府办公室审核办理"},
     )
     disagreement: bool | None = Field(
         None, description="The departments concerned disagree (有分歧).", json_schema_extra={"zh": "部门之间有分歧"}
@@ -605,9 +592,16 @@ class ReplyToConsultation(_Action):
     urgent: bool | None = Field(
         None, description="紧急: the lead unit marked the request urgent.", json_schema_extra={"zh": "紧急件"}
     )
+    own_deadline_set: bool | None = Field(
+        None,
+        description="Whether the lead unit set a deadline of its own (主办部门另有时限要求): false, the standard "
+        "deadline applies; true, give it as `lead_deadline` (giving `lead_deadline` alone says true). Not given: "
+        "asked, never read as none set.",
+        json_schema_extra={"zh": "主办部门是否另有时限要求（否：适用一般时限；是：以 lead_deadline 给出）"},
+    )
     lead_deadline: dt.date | None = Field(
         None,
-        description="A deadline the lead unit set (主办部门另有时限要求).",
+        description="The deadline the lead unit set (主办部门另有时限要求); giving it says `own_deadline_set: true`.",
         json_schema_extra={"zh": "主办部门另行要求的回复时限"},
     )
     agreed_deadline: dt.date | None = Field(
@@ -615,6 +609,17 @@ class ReplyToConsultation(_Action):
         description="A later deadline agreed with the lead unit (特殊情况商定回复时限).",
         json_schema_extra={"zh": "特殊情况下与主办部门商定的回复时限"},
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lead_deadline_says_one_was_set(cls, data: Any) -> Any:
+        """`lead_deadline` given is a deadline set: `own_deadline_set` follows, and may not say otherwise."""
+        if isinstance(data, dict) and data.get("lead_deadline") not in (None, UNKNOWN):
+            if data.get("own_deadline_set") is False:
+                raise ValueError("`own_deadline_set: false` with a `lead_deadline`: say one or the other")
+            if data.get("own_deadline_set") in (None, UNKNOWN):
+                return {**data, "own_deadline_set": True}
+        return data
 
 
 # --- 5. convening meetings -------------------------------------------------------------------
@@ -647,11 +652,6 @@ class ConveneMeeting(_Action):
         description="Who presides (主持), by role; the actor is the convener (召集).",
         json_schema_extra={"zh": "会议主持人职务（行为人为召集人）"},
     )
-    entrusted_by_head: bool | None = Field(
-        None,
-        description="The convener acts on the head's entrustment (受区长委托).",
-        json_schema_extra={"zh": "召集人受区长（市长）委托"},
-    )
     members_total: int | None = Field(
         None,
         ge=0,
@@ -671,11 +671,6 @@ class ConveneMeeting(_Action):
         None,
         description="议题涉及法律事务 (法规规章、规范性文件…): a topic involves legal matters.",
         json_schema_extra={"zh": "议题涉及法律事务"},
-    )
-    legality_reviewed: bool | None = Field(
-        None,
-        description="The topic materials went through legality review before the meeting (会前合法性审核).",
-        json_schema_extra={"zh": "会前已履行合法性审核程序"},
     )
     organizer_unit: str | None = Field(
         None,
@@ -900,11 +895,6 @@ class IssueNormativeDocument(_Action):
         "duty_increase 增加义务, right_reduction 减损权益.",
         json_schema_extra={"zh": "文件设定的事项：行政许可、行政处罚、行政强制、收费、增加义务、减损权益"},
     )
-    asked_government_first: bool | None = Field(
-        None,
-        description="The issuer asked the government first (事先请示区政府).",
-        json_schema_extra={"zh": "已事先请示政府"},
-    )
     with_interpretation: bool | None = Field(
         None,
         description="Policy interpretation materials (政策解读材料) go with the document.",
@@ -917,11 +907,6 @@ class IssueNormativeDocument(_Action):
     )
     confidential: bool | None = Field(
         None, description="依法需要保密: not to be published.", json_schema_extra={"zh": "依法需要保密（不予公布）"}
-    )
-    government_approved: bool | None = Field(
-        None,
-        description="A department's document issued after the government approved it.",
-        json_schema_extra={"zh": "报请政府批准后以部门名义印发"},
     )
     important: bool | None = Field(
         None,
@@ -1075,9 +1060,6 @@ class ConductInspection(_Action):
     cross_department: bool | None = Field(
         None, description="跨部门督查: it covers other departments.", json_schema_extra={"zh": "跨部门督查"}
     )
-    approved: bool | None = Field(
-        None, description="The inspection was approved (经批准).", json_schema_extra={"zh": "督查已经批准"}
-    )
     notice_to_townships: bool | None = Field(
         None,
         description="Sends an inspection notice to the townships and their offices (向镇街下发督查通知).",
@@ -1176,11 +1158,6 @@ class IssueDirective(_Action):
     to: Literal["townships", "departments"] = Field(
         description="To whom: townships 镇街 (街道、乡镇; hegang: 县区), departments 部门.",
         json_schema_extra={"zh": "发往：镇街（县区）或部门"},
-    )
-    authorized_by_government: bool | None = Field(
-        None,
-        description="The government authorized or approved it (经区政府授权 / 批准).",
-        json_schema_extra={"zh": "经政府授权或批准"},
     )
     required_by_law: bool | None = Field(
         None,

@@ -55,14 +55,6 @@ def bundled_dir() -> Path:
     return Path(str(resources.files("govrules").joinpath(BUNDLED)))
 
 
-# Facts that are steps: done by someone else, with a date, they go in `steps`, never as a yes/no field.
-# A migrated rulebook may not read them (they leave the action models once every rulebook is migrated).
-STEP_FACTS = {
-    "entrusted_by_head": "entrustment", "entrusted": "entrustment", "approved": "approval",
-    "government_approved": "approval", "level_skip_approved": "approval", "asked_government_first": "request",
-    "authorized_by_government": "approval", "legality_reviewed": "legality_review", "consulted": "consultation",
-    "reviewed_by_office": "review",
-}
 
 
 @dataclass(frozen=True, eq=False)
@@ -525,19 +517,16 @@ class _Build:
             item = site.item
             if isinstance(item, Rule):
                 model = ACTION_MODELS[item.kind]
-                strict = site.book.migrated
                 binding = item.modality != "may" and not item.effect.permit
-                guard = ("exception" if item.exception_to else "rule") if binding and strict else None
+                guard: Literal["rule", "exception"] | None = None
+                if binding:
+                    guard = "exception" if item.exception_to else "rule"
                 checked = self.condition(site, ("when",), item.when, model, guard)
                 scope = None if item.scope is None else self.condition(site, ("scope",), item.scope, model, guard)
                 self.presumptions(site, item, model)
-                if strict and item.effect.deny and not item.exception_to and item.scope is None:
+                if item.effect.deny and not item.exception_to and item.scope is None:
                     self.errors.append(site.error("effect", "E311", "a `deny` rule needs a `scope`: when the "
                                                   "provision applies, so that a compliant act cites it"))
-                for path in (checked.paths if checked and strict else ()) + (scope.paths if scope and strict else ()):
-                    if path[0] in STEP_FACTS:
-                        self.errors.append(site.error("when", "E314", f"`{path[0]}` is a step, not a fact: "
-                                                      f"require a `{STEP_FACTS[path[0]]}` step instead"))
                 if checked is not None and (item.scope is None or scope is not None):
                     condition = checked if scope is None else conjoin(scope, checked)
                     rules[item.id] = CompiledRule(item, site.book.jurisdiction, site.article, citation, condition,

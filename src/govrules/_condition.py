@@ -21,7 +21,11 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from ._actions import STEP_FIELDS, Party, StepType
 from ._errors import did_you_mean
+
+STEP_TYPES = frozenset(get_args(StepType))
+PARTIES = frozenset(get_args(Party))
 
 Value = Any
 Compiled = Callable[[Any], Value]
@@ -350,13 +354,27 @@ class Checked:
     fn: Compiled
     paths: tuple[tuple[str, ...], ...]
     getters: dict[tuple[str, ...], Compiled] = field(default_factory=dict)
+    done: tuple[tuple[str, str], ...] = ()  # the (step, party) pairs its `done()` calls read
 
     def missing(self, action: Any) -> list[str]:
         """The facts this condition reads that `action` does not give."""
         return [".".join(p) for p, get in self.getters.items() if get(action) is None]
 
 
-FUNCTIONS = {"known", "len", "days_between", "working_days_between"}
+FUNCTIONS = {"known", "len", "days_between", "working_days_between", "done"}
+
+
+def _done(steps: Any, step: str, party: str) -> bool | None:
+    """Whether the action's record of steps holds `step` with `party`: true for a dated one; unknown
+    when the only ones it holds are undated (done, time unknown: the decision asks for the date);
+    false when it holds none (the record is the caller's account of what was done)."""
+    undated = False
+    for s in steps:
+        if s.step == step and s.party == party:
+            if s.date is not None:
+                return True
+            undated = True
+    return None if undated else False
 
 
 class _Compiler:
@@ -364,6 +382,7 @@ class _Compiler:
         self.model = model
         self.working_days = working_days
         self.getters: dict[tuple[str, ...], Compiled] = {}
+        self.done: list[tuple[str, str]] = []
 
     def resolve(self, node: PathRef) -> tuple[Type, Compiled]:
         current: type[BaseModel] | None = self.model
@@ -374,12 +393,12 @@ class _Compiler:
                 raise ConditionError("C010", f"`{prefix}` has no fields", node.offset)
             fields = current.model_fields
             if name not in fields or name in ("kind",):
+                hint = did_you_mean(name, [f for f in fields if f != "kind"])
+                if i == 0 and name in STEP_FIELDS and "steps" in fields:
+                    hint = (f"`{name}` is a step, not a fact: require a `{STEP_FIELDS[name]}` step in the effect, "
+                            f'or read it with `done("{STEP_FIELDS[name]}", PARTY)`')
                 raise ConditionError(
-                    "C011",
-                    f"unknown field `{'.'.join(node.names[: i + 1])}`",
-                    node.offset,
-                    did_you_mean(name, [f for f in fields if f != "kind"]),
-                )
+                    "C011", f"unknown field `{'.'.join(node.names[: i + 1])}`", node.offset, hint)
             typ = type_of(fields[name].annotation)
             current = typ.model
         if typ.base == "object":
@@ -450,6 +469,8 @@ class _Compiler:
         arity = 1 if node.name in ("known", "len") else 2
         if len(node.args) != arity:
             raise ConditionError("C031", f"`{node.name}` takes {arity} argument(s)", node.offset)
+        if node.name == "done":
+            return self.done_call(node)
         if node.name == "known":
             arg = node.args[0]
             if not isinstance(arg, PathRef):
@@ -468,6 +489,29 @@ class _Compiler:
             return INT, lambda a: None if (x := f1(a)) is None or (y := f2(a)) is None else (y - x).days
         count = self.working_days
         return INT, lambda a: None if (x := f1(a)) is None or (y := f2(a)) is None else count(x, y)
+
+    def done_call(self, node: Call) -> tuple[Type, Compiled]:
+        """`done("approval", "government")`: the action's `steps` hold that step with that party."""
+        if "steps" not in self.model.model_fields:
+            raise ConditionError("C032", "`done` reads an action's `steps`: there are none here", node.offset)
+        names = []
+        for arg, known, what in zip(node.args, (STEP_TYPES, PARTIES), ("step", "party"), strict=True):
+            if not isinstance(arg, Lit) or not isinstance(arg.value, str) or isinstance(arg.value, bool):
+                raise ConditionError("C031", f"`done` takes a {what} name in quotes", arg.offset)
+            if arg.value not in known:
+                raise ConditionError("C023", f"`{arg.value}` is not a {what}", arg.offset,
+                                     did_you_mean(arg.value, known))
+            names.append(arg.value)
+        step, party = names
+        self.done.append((step, party))
+        pairs = self.done  # shared: the getter sees every done() of the condition
+
+        def steps_given(a: Any) -> Value:
+            """`steps`, or None (asked for) when a step a done() reads is there only undated."""
+            return None if any(_done(a.steps, s, p) is None for s, p in pairs) else a.steps
+
+        self.getters[("steps",)] = steps_given
+        return BOOL, lambda a: _done(a.steps, step, party)
 
     def binary(self, node: Binary) -> tuple[Type, Compiled]:
         lt, lf = self.compile(node.left)
@@ -567,7 +611,12 @@ def _or(lf: Compiled, rf: Compiled) -> Compiled:
 
 def conjoin(first: Checked, second: Checked) -> Checked:
     """`first and second`, three-valued, reading the facts of both."""
-    return Checked(_and(first.fn, second.fn), (*first.paths, *second.paths), {**first.getters, **second.getters})
+    getters = {**first.getters, **second.getters}
+    a_, b_ = first.getters.get(("steps",)), second.getters.get(("steps",))
+    if a_ is not None and b_ is not None:
+        fa, fb = a_, b_
+        getters[("steps",)] = lambda a: None if fa(a) is None or fb(a) is None else a.steps
+    return Checked(_and(first.fn, second.fn), (*first.paths, *second.paths), getters, (*first.done, *second.done))
 
 
 def fail_open_guards(tree: Node, *, exception: bool) -> list[Call]:
@@ -594,7 +643,9 @@ def fail_open_guards(tree: Node, *, exception: bool) -> list[Call]:
             return disjuncts(node.left) + disjuncts(node.right)
         return [node]
 
-    def walk(node: Node, positive: bool) -> None:
+    def walk(node: Node, positive: bool | None) -> None:
+        """`positive`: the polarity of `node` in the condition; None where it counts both ways (an
+        operand of a comparison). Each node is visited once: a chain of 100 `+` stays linear."""
         if isinstance(node, Binary) and node.op == "or":
             sides = [guards(d) for d in disjuncts(node)]
             every = {key for g in sides for key in g}
@@ -603,26 +654,58 @@ def fail_open_guards(tree: Node, *, exception: bool) -> list[Call]:
                     if (path, not negated) in every:
                         split.add(id(call))
         if isinstance(node, Call) and node.name == "known":
-            if positive != exception and id(node) not in split:
+            if (positive is None or positive != exception) and id(node) not in split:
                 found.append(node)
         elif isinstance(node, Unary):
-            walk(node.operand, not positive if node.op == "not" else positive)
+            walk(node.operand, (not positive if positive is not None else None) if node.op == "not" else positive)
         elif isinstance(node, Binary):
             if node.op in ("and", "or"):
                 walk(node.left, positive)
                 walk(node.right, positive)
             else:  # known() compared with a value: either polarity
-                for side in (node.left, node.right):
-                    walk(side, positive)
-                    walk(side, not positive)
+                walk(node.left, None)
+                walk(node.right, None)
         elif isinstance(node, Call):
             for arg in node.args:
-                walk(arg, positive)
-                walk(arg, not positive)
+                walk(arg, None)
         elif isinstance(node, ListLit):
             for item in node.items:
-                walk(item, positive)
-                walk(item, not positive)
+                walk(item, None)
+
+    walk(tree, True)
+    return found
+
+
+def done_guards(tree: Node, *, exception: bool) -> list[tuple[Call, str]]:
+    """The `done()` calls that would stand in for a `require`, each with why.
+
+    `done(step, party)` answers "was it done", from the action's record of steps; it never answers
+    "is the act allowed". It is safe where a duty follows from a step done (a department document
+    issued with the government's approval says so): without the step, the duty does not arise, which
+    is the text's own answer. It is refused where it would decide the act on a step owed:
+    `not done(x)` in a binding rule (a step still owed is a `require`, which says *pending* while it
+    can still be done and checks its date), and any `done()` in an exception (one that applies for
+    lack of a step fails open; one that needs a step carries it as a `require`)."""
+    found: list[tuple[Call, str]] = []
+
+    def walk(node: Node, positive: bool | None) -> None:  # None: both polarities (visited once)
+        if isinstance(node, Call) and node.name == "done":
+            if exception:
+                found.append((node, "an exception does not read `done()`: give it a `require` effect instead"))
+            elif positive is not True:
+                found.append((node, "`not done(…)` in a binding rule asks for a step owed: `require` it instead"))
+        elif isinstance(node, Unary):
+            walk(node.operand, (not positive if positive is not None else None) if node.op == "not" else positive)
+        elif isinstance(node, Binary):
+            if node.op in ("and", "or"):
+                walk(node.left, positive)
+                walk(node.right, positive)
+            else:
+                walk(node.left, None)
+                walk(node.right, None)
+        elif isinstance(node, Call | ListLit):
+            for sub in (node.args if isinstance(node, Call) else node.items):
+                walk(sub, None)
 
     walk(tree, True)
     return found
@@ -646,8 +729,10 @@ def compile_condition(
                 call.offset,
                 "read the fact itself: three-valued logic reports it missing; or declare a presumption",
             )
+        for call, why in done_guards(tree, exception=guard == "exception"):
+            raise ConditionError("C041", f"`done()` here would decide the act on a step owed: {why}", call.offset)
     compiler = _Compiler(model, working_days)
     typ, fn = compiler.compile(tree)
     if typ.base not in ("bool", "any"):
         raise ConditionError("C024", f"a condition must be true or false, not {typ}", 0)
-    return Checked(fn, tuple(compiler.getters), compiler.getters)
+    return Checked(fn, tuple(compiler.getters), compiler.getters, tuple(compiler.done))

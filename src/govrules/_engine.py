@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from ._actions import ACTION_ADAPTER, ACTION_MODELS, Action
+from ._actions import ACTION_ADAPTER, ACTION_MODELS, STEP_FIELDS, Action, step_field_message
 from ._calendar import WorkCalendar
 from ._compile import CompiledRule, Version, build, bundled_dir, rulebook_files
 from ._condition import Checked, Type, type_of
@@ -139,6 +139,9 @@ def parse_action(action: Action | Mapping[str, Any]) -> Action:
         return action
     if not isinstance(action, Mapping):
         raise ActionError(f"an action is a mapping or an action model, not {type(action).__name__}")
+    for name in STEP_FIELDS:
+        if name in action:
+            raise ActionError(step_field_message(name), path=name)
     try:
         return ACTION_ADAPTER.validate_python(action)
     except ValidationError as exc:

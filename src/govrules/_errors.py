@@ -40,10 +40,9 @@ CODES: dict[str, str] = {
     "E308": "an unknown event type",
     "E309": "a limit's `per` that is not a field of the event",
     "E310": "an exception to a rule that is itself an exception: the engine would not weigh it",
-    "E311": "a binding `deny` rule without a `scope` (rulebooks with `migrated: true`)",
+    "E311": "a binding `deny` rule without a `scope`",
     "E312": "a presumed fact that is not a field of the kind",
     "E313": "a presumed value that is not a value of its fact",
-    "E314": "a condition reading a fact that is really a step (rulebooks with `migrated: true`)",
     # E4xx: versions
     "E401": "two versions of one jurisdiction in force at once",
     "E315": "an audit check's `due_field` is not a date field of its trigger event",
@@ -72,7 +71,9 @@ CODES: dict[str, str] = {
     "C024": "a condition that is not true or false",
     "C030": "an unknown function",
     "C031": "a function given the wrong arguments",
+    "C032": "`done()` where the model has no `steps` (an audit event)",
     "C040": "a `known(x)` guard that makes a binding rule or an exception fail open",
+    "C041": "`done()` deciding the act on a step still owed (`not done()` in a binding rule, or in an exception)",
 }
 
 

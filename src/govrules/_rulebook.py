@@ -279,10 +279,6 @@ class RulebookFile(_Model):
     source: str
     source_defects: tuple[str, ...] = ()
     roles: dict[Role, str]
-    migrated: bool = Field(
-        False, description="Transitional: the file meets the stricter checks (a deny rule's `scope`, no fail-open "
-        "`known()`, steps read as steps). To be removed once every rulebook does."
-    )
     articles: tuple[Article, ...]
 
 

@@ -183,6 +183,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_parity(args: argparse.Namespace) -> int:
+    from .._parity import parity
+
+    cells = parity(load_engine(args))
+    shown = [c for c in cells if args.all or c.status in ("gap", "conflict")]
+    for c in shown:
+        print(f"{c.topic:40} {c.jurisdiction:10} {c.status:9} {c.detail}")
+    counts: dict[str, int] = {}
+    for c in cells:
+        counts[c.status] = counts.get(c.status, 0) + 1
+    print(", ".join(f"{counts.get(k, 0)} {k}" for k in ("encoded", "elsewhere", "absent", "gap", "conflict")))
+    return EXIT_DENIED if counts.get("gap") or counts.get("conflict") else EXIT_OK
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from .._compile import article_zh
 

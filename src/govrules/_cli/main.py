@@ -130,11 +130,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_output(compare)
     compare.set_defaults(func=commands.cmd_compare)
 
+    parity = sub.add_parser("parity", help="every topic in every jurisdiction: encoded, or declared absent with a reason")
+    parity.add_argument("--all", action="store_true", help="every cell, not only the unexplained ones")
+    add_rulebook(parity)
+    parity.set_defaults(func=commands.cmd_parity)
+
     show = sub.add_parser("show", help="an article's text, status and rules")
     show.add_argument("jurisdiction")
     show.add_argument("article", type=int, help="its number, 1…N")
     add_rulebook(show)
     show.set_defaults(func=commands.cmd_show)
+
     from ..site.cli import add_parser as add_site  # the website (extra `site`); imports no Jinja2 here
 
     add_site(sub)
