@@ -13,12 +13,12 @@ from pydantic.fields import FieldInfo
 
 from ._actions import ACTION_ADAPTER, ACTION_MODELS, STEP_FIELDS, Action, step_field_message
 from ._calendar import WorkCalendar
-from ._compile import CompiledRule, Version, build, bundled_dir, rulebook_files
-from ._condition import Checked, Type, type_of
 from ._decision import Assumption, Decision, FactUse, Finding, Obligation, TraceEntry
 from ._errors import ActionError, did_you_mean
 from ._info import RulebookVersion, RuleInfo, public_versions
-from ._rulebook import Presumption, Require
+from ._lang.compile import CompiledRule, Version, build, bundled_dir, rulebook_files
+from ._lang.condition import Checked, Type, type_of
+from ._lang.rulebook import Presumption, Require
 
 _VALUE = {True: "true", False: "false", None: "unknown"}
 _ACTION_TYPES = tuple(ACTION_MODELS.values())

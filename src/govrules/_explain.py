@@ -16,10 +16,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from ._actions import Action
-from ._compile import Version, article_zh
 from ._decision import Decision, Finding, Obligation, TraceEntry
 from ._engine import Engine, parse_action
-from ._rulebook import Article
+from ._lang.compile import Version, article_zh
+from ._lang.rulebook import Article
 
 # The Chinese names of the steps and parties (the comments of `StepType` and `Party` in _actions).
 # "区（市）" becomes the jurisdiction's own level: 区, 市, 县 or 省.

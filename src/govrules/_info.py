@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Literal
 from ._decision import Modality
 
 if TYPE_CHECKING:
-    from ._compile import CompiledAudit, CompiledRule, Version
-    from ._rulebook import Rule
+    from ._lang.compile import CompiledAudit, CompiledRule, Version
+    from ._lang.rulebook import Rule
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from typing import Any, get_args
 from pydantic.fields import FieldInfo
 
 from ._actions import ACTION_MODELS, Actor, Party, Role, Step, StepType
-from ._compile import bundled_dir, rulebook_files
-from ._condition import type_of
 from ._errors import CODES
 from ._explain import PARTY_ZH, STEP_ZH
-from ._yaml import YamlError, load_document
+from ._lang.compile import bundled_dir, rulebook_files
+from ._lang.condition import type_of
+from ._lang.document import YamlError, load_document
 
 REGENERATE = "govrules reference -o docs/reference.md"
 

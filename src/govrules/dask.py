@@ -43,9 +43,9 @@ from ._audit import _audit as _audit_items  # hook wanted: a public audit of (li
 from ._cli.check import NOT_AN_ACTION, _process
 from ._cli.check import read_actions as _read_local  # the CLI's own reader: YAML and JSON files
 from ._cli.formats import Item
-from ._records import json_value as _json_value
 from ._files import MAX_LINE, InputError, open_regular
-from ._yaml import Budget
+from ._lang.document import Budget
+from ._records import json_value as _json_value
 
 __all__ = [
     "RECORD_META",

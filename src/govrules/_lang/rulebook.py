@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ._actions import Party, Role, StepType
+from .._actions import Party, Role, StepType
 
 Modality = Literal["must", "shall", "in_principle", "may"]
 RULE_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"

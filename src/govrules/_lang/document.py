@@ -30,8 +30,8 @@ from typing import Any
 
 import yaml
 
-from ._errors import Diagnostic
-from ._files import MAX_BYTES, InputError, read_bytes
+from .._errors import Diagnostic
+from .._files import MAX_BYTES, InputError, read_bytes
 
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined,assignment,unused-ignore]

@@ -36,14 +36,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from ._actions import ACTION_MODELS
-from ._calendar import WorkCalendar
-from ._condition import DATE, Checked, ConditionError, compile_condition, conjoin, type_of
-from ._errors import Diagnostic, RulebookError, did_you_mean
-from ._events import EVENT_MODELS
-from ._files import InputError, read_bytes
-from ._rulebook import Article, AuditCheck, OverlayAudit, OverlayFile, OverlayRule, Rule, RulebookFile
-from ._yaml import Budget, Document, YamlError, load_document
+from .._actions import ACTION_MODELS
+from .._calendar import WorkCalendar
+from .._errors import Diagnostic, RulebookError, did_you_mean
+from .._events import EVENT_MODELS
+from .._files import InputError, read_bytes
+from .condition import DATE, Checked, ConditionError, compile_condition, conjoin, type_of
+from .document import Budget, Document, YamlError, load_document
+from .rulebook import Article, AuditCheck, OverlayAudit, OverlayFile, OverlayRule, Rule, RulebookFile
 
 BUNDLED = "rulebook"
 # A rulebook's dates lie within these, so that a deadline counted from one stays a date.
