@@ -9,7 +9,7 @@ import pytest
 
 import govrules
 from govrules._cli import main
-from govrules._lang.compile import bundled_dir
+from govrules._lang.compiled import bundled_dir
 
 ROOT = Path(__file__).parent.parent
 OVERLAY = ROOT / "examples" / "overlay" / "rules"

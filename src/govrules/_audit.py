@@ -35,7 +35,7 @@ from ._engine import Engine, _explain
 from ._errors import ActionError, Diagnostic
 from ._events import EVENT_ADAPTER, EVENT_MODELS, Event
 from ._files import MAX_LINE, InputError, lines, open_regular
-from ._lang.compile import CompiledAudit, Version
+from ._lang.compiled import CompiledAudit, Version
 from ._lang.document import iter_documents
 
 # `auto` runs durable-rules' Rete network up to this many events, plain Python beyond. Its networks

@@ -16,7 +16,8 @@ from ._calendar import WorkCalendar
 from ._decision import Assumption, Decision, FactUse, Finding, Obligation, TraceEntry
 from ._errors import ActionError, did_you_mean
 from ._info import RulebookVersion, RuleInfo, public_versions
-from ._lang.compile import CompiledRule, Version, build, bundled_dir, rulebook_files
+from ._lang.compile import build, rulebook_files
+from ._lang.compiled import CompiledRule, Version, bundled_dir
 from ._lang.condition import Checked, Type, type_of
 from ._lang.rulebook import Presumption, Require
 

@@ -18,7 +18,8 @@ from pydantic import BaseModel
 from ._actions import Action
 from ._decision import Decision, Finding, Obligation, TraceEntry
 from ._engine import Engine, parse_action
-from ._lang.compile import Version, article_zh
+from ._lang.compile import article_zh
+from ._lang.compiled import Version
 from ._lang.rulebook import Article
 
 # The Chinese names of the steps and parties (the comments of `StepType` and `Party` in _actions).

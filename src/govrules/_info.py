@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from ._decision import Modality
 
 if TYPE_CHECKING:
-    from ._lang.compile import CompiledAudit, CompiledRule, Version
+    from ._lang.compiled import CompiledAudit, CompiledRule, Version
     from ._lang.rulebook import Rule
 
 

@@ -16,7 +16,8 @@ from pydantic.fields import FieldInfo
 from ._actions import ACTION_MODELS, Actor, Party, Role, Step, StepType
 from ._errors import CODES
 from ._explain import PARTY_ZH, STEP_ZH
-from ._lang.compile import bundled_dir, rulebook_files
+from ._lang.compile import rulebook_files
+from ._lang.compiled import bundled_dir
 from ._lang.condition import type_of
 from ._lang.document import YamlError, load_document
 

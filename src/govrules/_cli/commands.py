@@ -66,7 +66,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .._engine import load
-    from .._lang.compile import bundled_dir
+    from .._lang.compiled import bundled_dir
 
     load(args.path, extra=args.rules or ())
     print(f"ok: {args.path or bundled_dir()}")
@@ -76,7 +76,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_test(args: argparse.Namespace) -> int:
     from .._cases import case_files, run_all, untested_rules
     from .._errors import Diagnostic
-    from .._lang.compile import bundled_dir
+    from .._lang.compiled import bundled_dir
 
     engine = load_engine(args)
     base = Path(args.rulebook) if args.rulebook else bundled_dir()

@@ -115,7 +115,7 @@ def _digest(rulebook: str | Path | None, rules: Sequence[str | Path]) -> tuple[s
     """sha256 over the names and bytes of the files govrules loads: the YAML files (topics.yaml
     included) of the rulebook folder (default: the bundled one) and of each overlay folder, and each
     overlay file given by name. Rule tests (tests/) are not loaded, so not hashed."""
-    from govrules._lang.compile import bundled_dir  # private: see the module's docstring
+    from govrules._lang.compiled import bundled_dir  # private: see the module's docstring
 
     files: list[Path] = []
     for root in [Path(rulebook) if rulebook is not None else bundled_dir(), *map(Path, rules)]:
