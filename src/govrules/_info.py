@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from ._decision import Modality
+from ._vocab import Modality
 
 if TYPE_CHECKING:
     from ._lang.compiled import CompiledAudit, CompiledRule, Version

@@ -160,7 +160,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from .._errors import did_you_mean
-    from .._lang.compile import article_zh
+    from .._vocab import article_zh
 
     engine = load_engine(args)
     if args.topic not in engine.topics:
@@ -198,7 +198,7 @@ def cmd_parity(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from .._lang.compile import article_zh
+    from .._vocab import article_zh
 
     engine = load_engine(args)
     versions = engine.versions(args.jurisdiction)

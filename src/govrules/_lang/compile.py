@@ -21,6 +21,7 @@ from .._calendar import WorkCalendar
 from .._errors import Diagnostic, RulebookError, did_you_mean
 from .._events import EVENT_MODELS
 from .._files import InputError, read_bytes
+from .._vocab import article_zh
 from .compiled import CompiledAudit, CompiledRule, Site, Version, bundled_dir
 from .condition import DATE, Checked, ConditionError, compile_condition, conjoin, type_of
 from .document import Budget, Document, YamlError, load_document
@@ -105,22 +106,6 @@ _WS = re.compile(r"\s+")
 
 def _squash(text: str) -> str:
     return _WS.sub("", text)
-
-
-CN_DIGITS = "零一二三四五六七八九"
-
-
-def article_zh(n: int) -> str:
-    """第六十二条."""
-    tens, units = divmod(n, 10)
-    hundreds, tens = divmod(tens, 10)
-    text = (CN_DIGITS[hundreds] + "百" if hundreds else "")
-    if tens:
-        text += ("" if tens == 1 and not hundreds else CN_DIGITS[tens]) + "十"
-    elif hundreds and units:
-        text += "零"
-    text += CN_DIGITS[units] if units else ""
-    return f"第{text}条"
 
 
 def _pydantic_diagnostics(doc: Document, exc: ValidationError, *, overlay: bool = False) -> list[Diagnostic]:
