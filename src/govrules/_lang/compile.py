@@ -451,9 +451,9 @@ class _Build:
         try:
             return compile_condition(text, model, self.calendar.working_days_between, guard=guard)
         except ConditionError as exc:
-            line, col = site.doc.where((*site.path, *key))
-            self.errors.append(Diagnostic(site.doc.file, line, col + exc.offset, exc.code,
-                                          f"in `{key[-1]}`: {exc.message}", rule=site.item.id, hint=exc.hint))
+            line, col = site.doc.within((*site.path, *key), exc.offset)
+            self.errors.append(Diagnostic(site.doc.file, line, col, exc.code, f"in `{key[-1]}`: {exc.message}",
+                                          rule=site.item.id, hint=exc.hint, source=site.doc.line_text(line)))
             return None
 
     def presumptions(self, site: Site, rule: Rule, model: type[BaseModel]) -> None:
