@@ -17,7 +17,7 @@ from ._decision import Assumption, Decision, FactUse, Finding, Obligation, Trace
 from ._errors import ActionError, did_you_mean
 from ._info import RulebookVersion, RuleInfo, public_versions
 from ._lang.compile import build, rulebook_files
-from ._lang.compiled import CompiledRule, Version, bundled_dir
+from ._lang.compiled import CompiledRule, Version, bundled_dir, digest
 from ._lang.condition import Checked, Type, type_of
 from ._lang.rulebook import Presumption, Require
 
@@ -46,6 +46,15 @@ class Engine:
     @property
     def topics(self) -> Mapping[str, Any]:
         return self._topics
+
+    @property
+    def digest(self) -> str:
+        """`sha256:…` of what this engine judges with (the rules, texts, checks and topics, not the
+        files' names): the service and the Dask workers name a rulebook by it. Computed once."""
+        found: str | None = self.__dict__.get("_digest")
+        if found is None:  # a race computes the same value twice, harmlessly
+            found = self.__dict__["_digest"] = digest(self._versions, self._topics)
+        return found
 
     def versions(self, jurisdiction: str) -> tuple[RulebookVersion, ...]:
         """The versions of a jurisdiction's rules, oldest first (none for an unknown jurisdiction)."""

@@ -9,7 +9,11 @@ compiled type leaks through a public method.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from importlib import resources
 from pathlib import Path
 
@@ -89,3 +93,26 @@ class Site:
 
     def error(self, key: str, code: str, message: str, hint: str | None = None) -> Diagnostic:
         return self.doc.diagnostic((*self.path, key), code, message, rule=self.item.id, hint=hint)
+
+
+def digest(versions: Mapping[str, Sequence[Version]], topics: Mapping[str, Any]) -> str:
+    """`sha256:` and the SHA-256 of what an engine judges with: every version (its text, rules and
+    checks, its dates in force), every rule and check it holds with its provenance (an overlay's
+    path), and the topics. Not of file names, comments or load order: two loads of the same rules
+    have the same digest, wherever their files are."""
+    h = hashlib.sha256()
+    for jurisdiction in sorted(versions):
+        for v in versions[jurisdiction]:
+            h.update(v.meta.model_dump_json().encode())
+            h.update(f"\0{v.effective_until}\0".encode())
+            compiled: list[CompiledRule | CompiledAudit] = [r for kind in sorted(v.by_kind) for r in v.by_kind[kind]]
+            compiled += v.audits
+            for c in sorted(compiled, key=lambda c: (c.jurisdiction, _item(c).id, c.provenance)):
+                h.update(_item(c).model_dump_json().encode())
+                h.update(f"\0{c.provenance}\0".encode())
+    h.update(json.dumps(topics, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return "sha256:" + h.hexdigest()
+
+
+def _item(c: CompiledRule | CompiledAudit) -> Rule | AuditCheck:
+    return c.rule if isinstance(c, CompiledRule) else c.check

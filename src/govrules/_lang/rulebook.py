@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .._vocab import Modality, Party, Role, StepType, Verdict
+from .._vocab import Level, Modality, Party, Role, StepType, Verdict
 
 RULE_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 
@@ -265,7 +265,7 @@ class RulebookFile(_Model):
     title_zh: str
     title_en: str
     short_zh: str
-    level: Literal["district", "city", "county", "province"]
+    level: Level
     province: str
     document_number: str | None
     issuing_body: str
