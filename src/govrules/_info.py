@@ -116,7 +116,8 @@ class RulebookVersion:
                    level=meta.level, province=meta.province, document_number=meta.document_number,
                    issuing_body=meta.issuing_body, issued=meta.issued, adopted=meta.adopted,
                    adopted_by=meta.adopted_by, replaces=meta.replaces, source=meta.source,
-                   source_defects=meta.source_defects, roles=MappingProxyType({str(k): t for k, t in meta.roles.items()}), _compiled=v)
+                   source_defects=meta.source_defects,
+                   roles=MappingProxyType({str(k): t for k, t in meta.roles.items()}), _compiled=v)
 
 
 def _rule_info(c: CompiledRule) -> RuleInfo:
