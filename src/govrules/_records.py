@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ._files import MAX_LINE, InputError, lines, open_regular, read_bytes, read_stream
 
 if TYPE_CHECKING:
-    from ._yaml import Budget
+    from ._lang.document import Budget
 
 SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")  # what a folder is searched for
 JSON_LINES = (".jsonl", ".ndjson")
@@ -77,7 +77,7 @@ def read_records(path: str, noun: str = "actions", budget: Budget | None = None)
             yield Record(path, 1, d)
         return
     from ._errors import Diagnostic
-    from ._yaml import iter_documents  # PyYAML, only when a YAML file is read
+    from ._lang.document import iter_documents  # PyYAML, only when a YAML file is read
 
     for doc in iter_documents(path, raw, budget):
         if isinstance(doc, Diagnostic):
