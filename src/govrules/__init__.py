@@ -39,38 +39,13 @@ if TYPE_CHECKING:
         Step,
         SubmitDocument,
     )
-    from ._audit import (
-        AuditFinding,
-        AuditReport,
-        LogProblem,
+    from ._audit.api import (
         audit,
+        audit_date,
         audit_file,
+        audit_records,
     )
-    from ._calendar import (
-        WorkCalendar,
-    )
-    from ._decision import (
-        Assumption,
-        Decision,
-        FactUse,
-        Finding,
-        Obligation,
-        Outcome,
-        TraceEntry,
-        Verdict,
-    )
-    from ._engine import (
-        Engine,
-        load,
-        parse_action,
-    )
-    from ._errors import (
-        ActionError,
-        Diagnostic,
-        GovrulesError,
-        RulebookError,
-    )
-    from ._events import (
+    from ._audit.events import (
         CountersignReplied,
         CountersignRequested,
         DecidedDocumentIssued,
@@ -97,11 +72,42 @@ if TYPE_CHECKING:
         UpperDocumentForwarded,
         UpperDocumentReceived,
     )
+    from ._audit.report import (
+        AuditFinding,
+        AuditPeriod,
+        AuditReport,
+        LogProblem,
+    )
+    from ._calendar import (
+        WorkCalendar,
+    )
+    from ._decision import (
+        Assumption,
+        Decision,
+        FactUse,
+        Finding,
+        Obligation,
+        Outcome,
+        TraceEntry,
+        Verdict,
+    )
+    from ._engine import (
+        Engine,
+        load,
+        parse_action,
+    )
+    from ._errors import (
+        ActionError,
+        Diagnostic,
+        GovrulesError,
+        RulebookError,
+    )
     from ._explain import (
         explain,
     )
     from ._info import (
         ArticleInfo,
+        AuditCheckInfo,
         RulebookVersion,
         RuleInfo,
     )
@@ -115,8 +121,19 @@ _MODULES: dict[str, tuple[str, ...]] = {  # where each public name is defined
         "ReportMatter", "RequestMeetingAbsence", "SendGreetingOrInscription", "SignContract", "SignDocument",
         "Step", "SubmitDocument",
     ),
-    "_audit": (
-        "AuditFinding", "AuditReport", "LogProblem", "audit", "audit_file",
+    "_audit.api": (
+        "audit", "audit_date", "audit_file", "audit_records",
+    ),
+    "_audit.events": (
+        "Event", "CountersignReplied", "CountersignRequested", "DecidedDocumentIssued", "DecidedDocumentSent",
+        "DecisionsPublished", "Departed", "DocumentSigned", "DocumentSubmitted", "InspectionAssigned",
+        "InspectionCompleted", "LeaveClosed", "LeaveRequested", "LegalityOpinionGiven", "MeetingHeld",
+        "MinutesIssued", "NormativeDocumentFiled", "NormativeDocumentIssued", "OutsideMeetingAttended",
+        "OutsideMeetingReported", "PlanMade", "Returned", "TripReported", "UpperDocumentForwarded",
+        "UpperDocumentReceived",
+    ),
+    "_audit.report": (
+        "AuditFinding", "AuditPeriod", "AuditReport", "LogProblem",
     ),
     "_calendar": (
         "WorkCalendar",
@@ -130,19 +147,11 @@ _MODULES: dict[str, tuple[str, ...]] = {  # where each public name is defined
     "_errors": (
         "ActionError", "Diagnostic", "GovrulesError", "RulebookError",
     ),
-    "_events": (
-        "Event", "CountersignReplied", "CountersignRequested", "DecidedDocumentIssued", "DecidedDocumentSent",
-        "DecisionsPublished", "Departed", "DocumentSigned", "DocumentSubmitted", "InspectionAssigned",
-        "InspectionCompleted", "LeaveClosed", "LeaveRequested", "LegalityOpinionGiven", "MeetingHeld",
-        "MinutesIssued", "NormativeDocumentFiled", "NormativeDocumentIssued", "OutsideMeetingAttended",
-        "OutsideMeetingReported", "PlanMade", "Returned", "TripReported", "UpperDocumentForwarded",
-        "UpperDocumentReceived",
-    ),
     "_explain": (
         "explain",
     ),
     "_info": (
-        "ArticleInfo", "RuleInfo", "RulebookVersion",
+        "ArticleInfo", "AuditCheckInfo", "RuleInfo", "RulebookVersion",
     ),
 }
 # INVARIANT: every name of `_MODULES`, and only those, is in `__all__` (tests/test_exports.py).
@@ -155,7 +164,9 @@ __all__ = [
     "ArticleInfo",
     "Assumption",
     "AttendEvent",
+    "AuditCheckInfo",
     "AuditFinding",
+    "AuditPeriod",
     "AuditReport",
     "ConductInspection",
     "ConveneMeeting",
@@ -215,7 +226,9 @@ __all__ = [
     "WorkCalendar",
     "__version__",
     "audit",
+    "audit_date",
     "audit_file",
+    "audit_records",
     "explain",
     "load",
     "parse_action",
@@ -241,7 +254,7 @@ if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt name is s
 
         module = _HOME.get(name)
         if module is None:
-            if name.startswith("_") and not name.startswith("__"):  # a private module, as before: govrules._durable
+            if name.startswith("_") and not name.startswith("__"):  # a private module, as before: govrules._audit
                 try:
                     return import_module(f"govrules.{name}")
                 except ModuleNotFoundError:

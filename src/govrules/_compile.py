@@ -40,7 +40,7 @@ from ._actions import ACTION_MODELS
 from ._calendar import WorkCalendar
 from ._condition import DATE, Checked, ConditionError, compile_condition, conjoin, type_of
 from ._errors import Diagnostic, RulebookError, did_you_mean
-from ._events import EVENT_MODELS
+from ._audit.events import EVENT_MODELS
 from ._files import InputError, read_bytes
 from ._rulebook import Article, AuditCheck, OverlayAudit, OverlayFile, OverlayRule, Rule, RulebookFile
 from ._yaml import Budget, Document, YamlError, load_document

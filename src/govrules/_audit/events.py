@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from ._actions import Actor, Jurisdiction, MeetingType, _Model
+from .._actions import Actor, Jurisdiction, MeetingType, _Model
 
 
 class _Event(_Model):
