@@ -26,8 +26,13 @@ RETE_AUTO_EVENTS = 500_000
 BackendChoice = Literal["auto", "rete", "python"]
 
 
-def audit(engine: AuditSource, events: Iterable[Event | Mapping[str, Any]], *, as_of: dt.date | None = None,
-          backend: BackendChoice = "auto") -> AuditReport:
+def audit(
+    engine: AuditSource,
+    events: Iterable[Event | Mapping[str, Any]],
+    *,
+    as_of: dt.date | None = None,
+    backend: BackendChoice = "auto",
+) -> AuditReport:
     """Audit a log of events as it stands on `as_of` (default: the day of its last event).
     `backend`: durable-rules' Rete network (`rete`), plain Python (`python`), or `auto`: Rete
     where durable-rules is installed and the log holds at most RETE_AUTO_EVENTS events, else plain
@@ -36,14 +41,21 @@ def audit(engine: AuditSource, events: Iterable[Event | Mapping[str, Any]], *, a
     return audit_records(engine, ((None, e, None) for e in events), as_of=as_of, backend=backend)
 
 
-def audit_records(engine: AuditSource, records: Iterable[tuple[int | None, Any, str | None]], *,
-                  as_of: dt.date | None = None, backend: BackendChoice = "auto") -> AuditReport:
+def audit_records(
+    engine: AuditSource,
+    records: Iterable[tuple[int | None, Any, str | None]],
+    *,
+    as_of: dt.date | None = None,
+    backend: BackendChoice = "auto",
+) -> AuditReport:
     """Audit records as a reader gives them: (line, data, error) each, where `data` is an event (a
     mapping, an event model, or the bytes of one JSON text) and `error` says why a record could not
     be read (it becomes a problem on its line). Otherwise as `audit`."""
     if backend == "rete" and not durable.available():
-        raise ActionError("the `rete` audit backend needs durable-rules, which is not installed "
-                          "(it does not build on Python 3.13): use the `python` backend")
+        raise ActionError(
+            "the `rete` audit backend needs durable-rules, which is not installed "
+            "(it does not build on Python 3.13): use the `python` backend"
+        )
     if backend not in ("auto", "rete", "python"):
         raise ActionError(f"unknown audit backend `{backend}`: `rete`, `python` or `auto`")
     checks = Checks.of(engine)
@@ -60,16 +72,19 @@ def audit_records(engine: AuditSource, records: Iterable[tuple[int | None, Any, 
     return build_report(matches, log, problems, ran)
 
 
-def audit_file(engine: AuditSource, path: str, *, as_of: dt.date | None = None,
-               backend: BackendChoice = "auto") -> AuditReport:
+def audit_file(
+    engine: AuditSource, path: str, *, as_of: dt.date | None = None, backend: BackendChoice = "auto"
+) -> AuditReport:
     """Audit the events of a JSON Lines, JSON or YAML file, read as `govrules audit` reads it
     (problems name their line)."""
-    return audit_records(engine, ((r.line, r.data, r.error) for r in read_records(path, "events")),
-                         as_of=as_of, backend=backend)
+    return audit_records(
+        engine, ((r.line, r.data, r.error) for r in read_records(path, "events")), as_of=as_of, backend=backend
+    )
 
 
-def audit_date(engine: AuditSource, events: Iterable[Event | Mapping[str, Any]], *,
-               as_of: dt.date | None = None) -> dt.date | None:
+def audit_date(
+    engine: AuditSource, events: Iterable[Event | Mapping[str, Any]], *, as_of: dt.date | None = None
+) -> dt.date | None:
     """The day an audit of `events` stands on, as `audit` settles it: `as_of`, checked against the
     calendar, or the day of the last event the audit keeps (None: it keeps none). Only the events
     of the last two days matter, so a caller that splits a log may pass just those. Raises

@@ -4,7 +4,7 @@ the facts the Rete network joins on. Both backends produce `Match`es; the report
 
 A trigger's payload (`Triggered`), by the form of its check:
 
-    form       value                                          count
+    form       value                                          answers
     within     the due day (ordinal; a `due_field` wins)      answers due (`count_field`, else 1)
     open       -1: no due day (an open obligation)            answers due
     ahead      the day the event it names is due by           0
@@ -26,7 +26,7 @@ A match (`Match`): (kind, check, first, second), positions in the sorted log or 
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Final, NamedTuple
 
 
@@ -34,13 +34,13 @@ class Triggered(NamedTuple):
     """What an event that triggers a check carries into the match (see the module's table)."""
 
     value: int
-    count: int
+    answers: int  # answers due
 
 
 NO_DUE: Final = -1  # Triggered.value of an open obligation
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What a match found (see the module's table)."""
 
     LATE = "late"

@@ -156,11 +156,17 @@ def read(engine: AuditSource, items: Iterable[Item], checks: Checks, problems: l
             problems.append(LogProblem(line=line, message=validation_message(exc, EVENT_MODELS, "event")))
             continue
         if event.date > last_day:  # its deadlines could not be computed (year 9999: past the date type)
-            problems.append(LogProblem(line=line, event=event.id, message=f"dated {event.date}, beyond the working-day "
-                                       f"calendar (up to {last_day}): not audited"))
+            problems.append(
+                LogProblem(
+                    line=line,
+                    event=event.id,
+                    message=f"dated {event.date}, beyond the working-day calendar (up to {last_day}): not audited",
+                )
+            )
             continue
-        entry = Entry(event.id, event.type, event.jurisdiction, event.date.toordinal(), getattr(event, "ref", None),
-                      line)
+        entry = Entry(
+            event.id, event.type, event.jurisdiction, event.date.toordinal(), getattr(event, "ref", None), line
+        )
         on = (event.jurisdiction, entry.day)
         version = versions.get(on)
         if version is None:
@@ -174,8 +180,9 @@ def read(engine: AuditSource, items: Iterable[Item], checks: Checks, problems: l
             holds = c.audit.trigger.fn(event)
             if holds is None:
                 missing = ", ".join(c.audit.trigger.missing(event))
-                problems.append(LogProblem(line=line, event=event.id,
-                                           message=f"{chk.id} needs `{missing}`, which the event lacks"))
+                problems.append(
+                    LogProblem(line=line, event=event.id, message=f"{chk.id} needs `{missing}`, which the event lacks")
+                )
                 continue
             if not holds:
                 continue
@@ -186,8 +193,9 @@ def read(engine: AuditSource, items: Iterable[Item], checks: Checks, problems: l
                 if own is not None:
                     until = own.toordinal()
                 elif (until := dues.get((c.n, entry.day), -1)) < 0:  # a busy day: one calendar walk for all
-                    until = dues[(c.n, entry.day)] = due_day(calendar, event.date, exp.within.days, exp.within.unit,
-                                                             exp.within.counts_start, 1).toordinal()
+                    until = dues[(c.n, entry.day)] = due_day(
+                        calendar, event.date, exp.within.days, exp.within.unit, exp.within.counts_start, 1
+                    ).toordinal()
                 count = getattr(event, exp.count_field, None) if exp.count_field else None
                 payload = Triggered(until, count or 1)
             elif exp is not None and exp.open:
@@ -195,8 +203,9 @@ def read(engine: AuditSource, items: Iterable[Item], checks: Checks, problems: l
                 payload = Triggered(NO_DUE, count or 1)
             elif exp is not None and exp.ahead is not None:
                 if (until := dues.get((c.n, entry.day), -1)) < 0:
-                    until = dues[(c.n, entry.day)] = due_day(calendar, event.date, exp.ahead.days, exp.ahead.unit,
-                                                             exp.ahead.counts_start, -1).toordinal()
+                    until = dues[(c.n, entry.day)] = due_day(
+                        calendar, event.date, exp.ahead.days, exp.ahead.unit, exp.ahead.counts_start, -1
+                    ).toordinal()
                 payload = Triggered(until, 0)
             elif chk.frequency is not None and chk.frequency.period is not None:
                 year = getattr(event, chk.frequency.year_field, None) if chk.frequency.year_field else None
@@ -229,14 +238,18 @@ def settle_as_of(calendar: WorkCalendar, days: Iterable[tuple[int, str]], as_of:
         if not last_two:
             return dt.date.min
         if len(last_two) > 1 and last_two[1] - last_two[0] > 366:
-            raise ActionError(f"the last event `{first[last_two[1]]}` ({dt.date.fromordinal(last_two[1])}) lies "
-                              f"{last_two[1] - last_two[0]} days after the one before it: give the audit date "
-                              "(`--as-of`)")
+            raise ActionError(
+                f"the last event `{first[last_two[1]]}` ({dt.date.fromordinal(last_two[1])}) lies "
+                f"{last_two[1] - last_two[0]} days after the one before it: give the audit date "
+                "(`--as-of`)"
+            )
         as_of = dt.date.fromordinal(last_two[-1])
     if as_of > limit:
-        raise ActionError(f"audit date {as_of} is beyond the working-day calendar (holiday schedules are "
-                          f"published up to {limit.year - 1}, {limit.year} is provisional): give an earlier "
-                          "audit date (`--as-of`)")
+        raise ActionError(
+            f"audit date {as_of} is beyond the working-day calendar (holiday schedules are "
+            f"published up to {limit.year - 1}, {limit.year} is provisional): give an earlier "
+            "audit date (`--as-of`)"
+        )
     return as_of
 
 
@@ -261,9 +274,13 @@ def link(entries: list[Entry], checks: list[Check], problems: list[LogProblem], 
     kept: list[Entry] = []
     for e in entries:
         if e.day > end:
-            problems.append(LogProblem(line=e.line, event=e.id,
-                                       message=f"dated {dt.date.fromordinal(e.day)}, after the audit date "
-                                               f"{as_of}: not audited"))
+            problems.append(
+                LogProblem(
+                    line=e.line,
+                    event=e.id,
+                    message=f"dated {dt.date.fromordinal(e.day)}, after the audit date {as_of}: not audited",
+                )
+            )
         elif e.id in seen:
             problems.append(LogProblem(line=e.line, event=e.id, message=f"duplicate event id `{e.id}`"))
         else:
@@ -289,10 +306,14 @@ def link(entries: list[Entry], checks: list[Check], problems: list[LogProblem], 
             if checks[n].form not in ("within", "open") or target.triggers is None or n not in target.triggers:
                 continue
             if target.day > e.day:
-                problems.append(LogProblem(
-                    line=e.line, event=e.id,
-                    message=f"dated {dt.date.fromordinal(e.day)}, before `{target.id}` "
-                            f"({dt.date.fromordinal(target.day)}), which it answers: not counted as its answer"))
+                problems.append(
+                    LogProblem(
+                        line=e.line,
+                        event=e.id,
+                        message=f"dated {dt.date.fromordinal(e.day)}, before `{target.id}` "
+                        f"({dt.date.fromordinal(target.day)}), which it answers: not counted as its answer",
+                    )
+                )
                 break
             k = answered.get((n, t), 0)
             answered[(n, t)] = k + 1
@@ -315,8 +336,11 @@ def link(entries: list[Entry], checks: list[Check], problems: list[LogProblem], 
             rank.setdefault(e.pos, {})[n] = k
     members: dict[int, list[int]] = {}
     for e in kept:
-        mine = {*(e.triggers or ()), *(n for n, _ in e.linked or ()),
-                *(n for n in e.answers if checks[n].form == "ahead")}
+        mine = {
+            *(e.triggers or ()),
+            *(n for n, _ in e.linked or ()),
+            *(n for n in e.answers if checks[n].form == "ahead"),
+        }
         for n in mine:
             members.setdefault(n, []).append(e.pos)
     periods: list[tuple[int, int, int, bool]] = []
@@ -331,7 +355,6 @@ def link(entries: list[Entry], checks: list[Check], problems: list[LogProblem], 
         assert freq.period is not None
         begin, last = period_of(dt.date.fromordinal(start), freq.period)
         while begin <= as_of:
-            periods.append((c.n, begin.toordinal(), last.toordinal(),
-                            begin.toordinal() >= start and last <= as_of))
+            periods.append((c.n, begin.toordinal(), last.toordinal(), begin.toordinal() >= start and last <= as_of))
             begin, last = period_of(last + dt.timedelta(days=1), freq.period)
     return Log(as_of, checks, kept, answered, periods, in_period, rank, members)

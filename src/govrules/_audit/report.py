@@ -106,8 +106,10 @@ def build_report(matches: Iterable[Match], log: Log, problems: list[LogProblem],
             due = dt.date.fromordinal(a) if a >= 0 and c.form in ("within", "ahead") else None
             if m.kind == Kind.LATE:
                 kind = "late"
-                events, on = (trigger.id, entries[y].id), dt.date.fromordinal(
-                    entries[y].day if c.form == "within" else trigger.day)
+                events, on = (
+                    (trigger.id, entries[y].id),
+                    dt.date.fromordinal(entries[y].day if c.form == "within" else trigger.day),
+                )
             elif m.kind == Kind.EXCESS:
                 kind, events, on = "excess", (trigger.id, entries[y].id), dt.date.fromordinal(trigger.day)
             elif m.kind == Kind.OPEN:
@@ -118,7 +120,7 @@ def build_report(matches: Iterable[Match], log: Log, problems: list[LogProblem],
                 assert due is not None and trigger.triggers is not None
                 kind = "consent" if chk.silence == "consent" else "missing"
                 on = due if kind == "consent" else due + dt.timedelta(days=1)
-                count = trigger.triggers[n].count
+                count = trigger.triggers[n].answers
                 if count > 1:
                     outstanding = count - log.answered.get((n, x), 0)
         findings.append(_finding(c, kind, events, on, due, since, age, outstanding))
@@ -126,8 +128,9 @@ def build_report(matches: Iterable[Match], log: Log, problems: list[LogProblem],
         spans.sort()
         for i, (s, e) in enumerate(spans):
             if i == 0 or spans[i - 1][0] != s - 1:
-                findings.append(_finding(log.checks[n], "gap", (), dt.date.fromordinal(e), None,
-                                         dt.date.fromordinal(s), None, None))
+                findings.append(
+                    _finding(log.checks[n], "gap", (), dt.date.fromordinal(e), None, dt.date.fromordinal(s), None, None)
+                )
     findings.sort(key=lambda f: (f.on, f.jurisdiction, f.check, f.events))
     problems.sort(key=lambda p: (p.line or 0, p.event or "", p.message))
     periods = []
@@ -136,21 +139,54 @@ def build_report(matches: Iterable[Match], log: Log, problems: list[LogProblem],
         freq = c.audit.check.frequency
         assert freq is not None
         held = log.in_period.get((n, start), 0) if not freq.every_days else len(log.members.get(n, ()))
-        periods.append(AuditPeriod(check=c.audit.check.id, jurisdiction=c.audit.jurisdiction,
-                                   start=dt.date.fromordinal(start), end=dt.date.fromordinal(last),
-                                   judged=judged, held=held))
-    return AuditReport(as_of=log.as_of, events=len(entries), backend=backend, findings=tuple(findings),
-                       problems=tuple(problems), periods=tuple(periods))
+        periods.append(
+            AuditPeriod(
+                check=c.audit.check.id,
+                jurisdiction=c.audit.jurisdiction,
+                start=dt.date.fromordinal(start),
+                end=dt.date.fromordinal(last),
+                judged=judged,
+                held=held,
+            )
+        )
+    return AuditReport(
+        as_of=log.as_of,
+        events=len(entries),
+        backend=backend,
+        findings=tuple(findings),
+        problems=tuple(problems),
+        periods=tuple(periods),
+    )
 
 
-def _finding(c: Check, kind: FindingKind, events: tuple[str, ...], on: dt.date, due: dt.date | None,
-             since: dt.date | None, age: int | None, outstanding: int | None) -> AuditFinding:
+def _finding(
+    c: Check,
+    kind: FindingKind,
+    events: tuple[str, ...],
+    on: dt.date,
+    due: dt.date | None,
+    since: dt.date | None,
+    age: int | None,
+    outstanding: int | None,
+) -> AuditFinding:
     chk = c.audit.check
     return AuditFinding(
-        check=chk.id, jurisdiction=c.audit.jurisdiction, article=c.audit.article.number,
-        label=c.audit.article.label, topic=chk.topic, modality=chk.modality, kind=kind, events=events,
-        on=on, due=due, since=since, age_days=age, outstanding=outstanding,
+        check=chk.id,
+        jurisdiction=c.audit.jurisdiction,
+        article=c.audit.article.number,
+        label=c.audit.article.label,
+        topic=chk.topic,
+        modality=chk.modality,
+        kind=kind,
+        events=events,
+        on=on,
+        due=due,
+        since=since,
+        age_days=age,
+        outstanding=outstanding,
         breach=kind not in ("consent", "open") and chk.modality in ("must", "shall"),
-        message_zh=chk.message.zh, message_en=chk.message.en, citation_zh=c.audit.citation_zh,
+        message_zh=chk.message.zh,
+        message_en=chk.message.en,
+        citation_zh=c.audit.citation_zh,
         provenance=c.audit.provenance,
     )

@@ -40,27 +40,59 @@ def rules(c: Check) -> Definition:
             return {rule_name(Kind.OPEN, n): {"all": [trigger, asof, unanswered]}}
         past_due = {ASOF: {"$and": [{F.MARKER: MARK_ASOF}, {"$gt": {F.DAY: {TRIGGER: F.DUE}}}]}}
         late = {"$and": [*answer, {"$lt": {F.RANK: {TRIGGER: F.COUNT}}}, {"$gt": {F.DAY: {TRIGGER: F.DUE}}}]}
-        return {rule_name(Kind.LATE, n): {"all": [trigger, {ANSWER: late}]},
-                rule_name(Kind.MISSING, n): {"all": [trigger, past_due, unanswered]}}
+        return {
+            rule_name(Kind.LATE, n): {"all": [trigger, {ANSWER: late}]},
+            rule_name(Kind.MISSING, n): {"all": [trigger, past_due, unanswered]},
+        }
     if c.form == "ahead":
         named = [{F.ANSWER: 1}, {F.ID: {TRIGGER: F.REF}}]  # the event the trigger names, of the type expected
-        return {rule_name(Kind.LATE, n): {"all": [trigger, {ANSWER: {"$and": [
-                    *named, {"$gt": {F.DAY: {TRIGGER: F.DUE}}}]}}]},
-                rule_name(Kind.MISSING, n): {"all": [trigger, asof, {NONE_OF: {"$and": named}}]}}
+        return {
+            rule_name(Kind.LATE, n): {
+                "all": [trigger, {ANSWER: {"$and": [*named, {"$gt": {F.DAY: {TRIGGER: F.DUE}}}]}}]
+            },
+            rule_name(Kind.MISSING, n): {"all": [trigger, asof, {NONE_OF: {"$and": named}}]},
+        }
     if c.form == "limit":
         # Each trigger beyond the count meets the group's first (rank 0): linear, not pairwise.
         limit = c.audit.check.limit
         assert limit is not None
-        return {rule_name(Kind.EXCESS, n): {"all": [
-            {FIRST: {"$and": [{F.TRIGGER: 1}, {F.RANK: 0}]}},
-            {EXTRA: {"$and": [{F.TRIGGER: 1}, {F.GROUP: {FIRST: F.GROUP}}, {"$gt": {F.RANK: limit.count - 1}}]}}]}}
+        return {
+            rule_name(Kind.EXCESS, n): {
+                "all": [
+                    {FIRST: {"$and": [{F.TRIGGER: 1}, {F.RANK: 0}]}},
+                    {
+                        EXTRA: {
+                            "$and": [{F.TRIGGER: 1}, {F.GROUP: {FIRST: F.GROUP}}, {"$gt": {F.RANK: limit.count - 1}}]
+                        }
+                    },
+                ]
+            }
+        }
     freq = c.audit.check.frequency
     assert freq is not None
     if c.form == "period":  # no trigger of rank at_least - 1 in the period: fewer than at_least
-        return {rule_name(Kind.GAP, n): {"all": [{SPAN: {F.MARKER: MARK_PERIOD}}, asof, {NONE_OF: {"$and": [
-            {F.TRIGGER: 1}, {F.PERIOD: {SPAN: F.START}}, {F.RANK: freq.at_least - 1}]}}]}}
-    return {rule_name(Kind.WINDOW, n): {"all": [{SPAN: {F.MARKER: MARK_WINDOW}}, asof, {NONE_OF: {"$and": [
-        {F.TRIGGER: 1}, {"$gte": {F.DAY: {SPAN: F.START}}}, {"$lte": {F.DAY: {SPAN: F.END}}}]}}]}}
+        return {
+            rule_name(Kind.GAP, n): {
+                "all": [
+                    {SPAN: {F.MARKER: MARK_PERIOD}},
+                    asof,
+                    {NONE_OF: {"$and": [{F.TRIGGER: 1}, {F.PERIOD: {SPAN: F.START}}, {F.RANK: freq.at_least - 1}]}},
+                ]
+            }
+        }
+    return {
+        rule_name(Kind.WINDOW, n): {
+            "all": [
+                {SPAN: {F.MARKER: MARK_WINDOW}},
+                asof,
+                {
+                    NONE_OF: {
+                        "$and": [{F.TRIGGER: 1}, {"$gte": {F.DAY: {SPAN: F.START}}}, {"$lte": {F.DAY: {SPAN: F.END}}}]
+                    }
+                },
+            ]
+        }
+    }
 
 
 def fact(log: Log, c: Check, s: int, as_trigger: bool = True) -> dict[str, Any]:
@@ -167,7 +199,8 @@ def _frequency_jobs(log: Log, c: Check, definition: Definition, asof: dict[str, 
         else:
             for s in range(start, last - span + 2):
                 chunks.setdefault(_month(s), []).append(
-                    {Fact.MARKER: MARK_WINDOW, Fact.START: s, Fact.END: s + span - 1})
+                    {Fact.MARKER: MARK_WINDOW, Fact.START: s, Fact.END: s + span - 1}
+                )
     facts: dict[int, list[dict[str, Any]]] = {}
     for f in _facts(log, c):
         if c.form == "period":  # the period it counts in (a plan counts in the year it serves)
