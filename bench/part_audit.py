@@ -116,9 +116,9 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000), quick: bool = False, budg
         where = ("`tests/fixtures/audit` (jurisdiction `aud`): the bundled rulebook has no audit checks yet "
                  "(`engine.versions(j)[i].audits` is empty for every jurisdiction)")
     rows, notes = [], []
-    from govrules import _audit, _durable
+    from govrules._audit import api, durable
 
-    backends = ("rete", "python") if _durable.available() else ("python",)
+    backends = ("rete", "python") if durable.available() else ("python",)
     for backend in backends:
         done: dict[int, float] = {}
         peak: dict[int, float] = {}
@@ -162,7 +162,7 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000), quick: bool = False, budg
             done[n] = r.wall
             peak[n] = r.tree_rss_mib
             own_peak[n] = r.max_rss_mib
-            chosen = "rete" if _durable.available() and n <= _audit.RETE_AUTO_EVENTS else "python"
+            chosen = "rete" if durable.available() and n <= api.RETE_AUTO_EVENTS else "python"
             rows.append([f"{n:,}", backend + (" (auto)" if backend == chosen else ""),
                          f"{r.wall:.1f}" if ok else f"stopped at {r.wall:.0f}", f"{n / r.wall:,.0f}" if ok else "—",
                          f"{r.max_rss_mib:,.0f}", f"{r.tree_rss_mib:,.0f}", summary])
@@ -182,7 +182,7 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000), quick: bool = False, budg
             "the `govrules` process alone (`/usr/bin/time -f %M`), and the largest sum over it and every process "
             "it started (govrules runs its Rete networks in worker processes), sampled every 0.5 s from /proc. Each "
             "size runs on each backend; `(auto)` marks the one `--backend auto` picks (Rete up to "
-            f"{_audit.RETE_AUTO_EVENTS:,} events).",
+            f"{api.RETE_AUTO_EVENTS:,} events).",
             f"Command: `{proc.show([*proc.govrules_cmd(), 'audit', 'bench/out/events_N.jsonl', *rb_args])} "
             "--as-of DATE --format json > bench/out/audit_N.json`.", "")
     sec.table(["events", "backend", "wall s", "events /s", "peak RSS MiB, govrules", "with its workers", "report"],

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 
 import govrules
-from govrules._audit import AuditReport, audit, audit_file
+from govrules._audit import durable
+from govrules._audit.api import audit, audit_file
+from govrules._audit.report import AuditReport
 
 AUD = Path(__file__).parent / "fixtures" / "audit"
 A = {"role": "head"}
@@ -95,24 +97,19 @@ def test_bad_events_are_reported_with_their_line(aud: govrules.Engine, tmp_path:
 
 
 # --- the two backends agree ---------------------------------------------------------------------
-BACKENDS = ["python", *(["rete"] if govrules._durable.available() else [])]
+BACKENDS = ["python", *(["rete"] if durable.available() else [])]
 
 
 def raw(engine: govrules.Engine, events: list[dict[str, Any]], as_of: dt.date, backend: str) -> set[Any]:
     """The raw matches of one backend, before they become findings."""
-    from govrules import _audit
+    from govrules._audit import log as audit_log
+    from govrules._audit import python, rete
 
     problems: list[Any] = []
-    checks = [_audit._Check(n, a, _audit._form(a)) for n, a in enumerate(
-        a for j in engine.jurisdictions for v in engine.versions(j) for a in v.audits)]
-    by_version: dict[str, list[Any]] = {}
-    for j in engine.jurisdictions:
-        for v in engine.versions(j):
-            by_version[v.key] = [c for c in checks if c.audit in v.audits]
-    by_jur = {j: [c for c in checks if c.audit.jurisdiction == j] for j in engine.jurisdictions}
-    recs = list(_audit._read(engine, ((None, e, None) for e in events), by_version, by_jur, problems))
-    log = _audit._link(engine._calendar, recs, checks, problems, as_of)
-    return _audit._match_rete(log) if backend == "rete" else _audit._match_python(log)
+    checks = audit_log.Checks.of(engine)
+    entries = list(audit_log.read(engine, ((None, e, None) for e in events), checks, problems))
+    linked = audit_log.link(entries, checks.all, problems, as_of)
+    return rete.match(linked) if backend == "rete" else python.match(linked)
 
 
 def summary_of(r: AuditReport) -> list[tuple[str, ...]]:
@@ -158,9 +155,9 @@ def test_networks_cut_into_tiny_shards_give_the_same_matches(aud: govrules.Engin
     """The cuts that bound what a network holds (issue 13: a trigger with its answers, a lead time with
     the event it names, a limit by year, a frequency by period) never part what a rule joins: with
     networks of 3 facts, on logs of hundreds of events, the Rete backend still equals plain Python."""
-    from govrules import _audit
+    from govrules._audit import rete
 
-    monkeypatch.setattr(_audit, "SHARD", 3)
+    monkeypatch.setattr(rete, "SHARD", 3)
     for seed in range(40):
         rng = random.Random(seed)
         log = random_log(rng, rng.randrange(50, 300))
@@ -239,11 +236,11 @@ def test_ids_that_collide_in_durable_rules_hash_are_both_kept(aud: govrules.Engi
     assert summary(r) == []
 
 
-@pytest.mark.skipif(not govrules._durable.available(), reason="durable-rules is not installed (Python 3.13)")
+@pytest.mark.skipif(not durable.available(), reason="durable-rules is not installed (Python 3.13)")
 def test_a_negation_is_blocked_by_a_fact_asserted_before_it() -> None:
     # Asserted over three calls, durable-rules 2.0.28 fires this rule although fact 1 blocks it;
     # our wall asserts a network's facts in one call.
-    from govrules._durable import run_network
+    from govrules._audit.durable import run_network
 
     rule = {"ref": {"all": [{"a": {"hr": 1}}, {"z": {"t": "$asof"}}, {"m_2$not": {"id": {"a": "r"}}}]}}
     facts = [{"id": 1, "t": "req"}, {"id": 2, "t": "dep", "r": 1, "hr": 1}, {"id": -1, "t": "$asof"}]
@@ -350,7 +347,7 @@ def test_import_does_not_load_durable_rules_and_a_script_without_guard_runs_once
 def test_auto_runs_rete_within_its_bounds_and_plain_python_beyond(aud: govrules.Engine,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """`auto` keeps durable-rules for logs it audits within 60 s and 1 GB, and names the backend that ran."""
-    import govrules._audit as audit_module
+    import govrules._audit.api as audit_module
 
     log = PLANTED[:3]
     rete = "rete" if "rete" in BACKENDS else "python"

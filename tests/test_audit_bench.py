@@ -8,7 +8,7 @@ from pathlib import Path
 from bench.part_audit import JURISDICTIONS, write_log
 
 import govrules
-from govrules._audit import audit_file
+from govrules._audit.api import audit_file
 
 
 def test_bench_log_has_no_problems_and_planted_breaches_of_every_form(engine: govrules.Engine,

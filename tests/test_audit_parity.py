@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 import govrules
-from govrules._audit import audit
+from govrules._audit.api import audit
 
 AS_OF = dt.date(2026, 3, 31)
 DEPT = {"role": "department_head", "unit": "区财政局"}

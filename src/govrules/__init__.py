@@ -39,36 +39,13 @@ if TYPE_CHECKING:
         Step,
         SubmitDocument,
     )
-    from ._audit import (
-        AuditFinding,
-        AuditReport,
-        LogProblem,
+    from ._audit.api import (
         audit,
+        audit_date,
         audit_file,
+        audit_records,
     )
-    from ._calendar import (
-        WorkCalendar,
-    )
-    from ._decision import (
-        Assumption,
-        Decision,
-        FactUse,
-        Finding,
-        Obligation,
-        TraceEntry,
-    )
-    from ._engine import (
-        Engine,
-        load,
-        parse_action,
-    )
-    from ._errors import (
-        ActionError,
-        Diagnostic,
-        GovrulesError,
-        RulebookError,
-    )
-    from ._events import (
+    from ._audit.events import (
         CountersignReplied,
         CountersignRequested,
         DecidedDocumentIssued,
@@ -95,11 +72,40 @@ if TYPE_CHECKING:
         UpperDocumentForwarded,
         UpperDocumentReceived,
     )
+    from ._audit.report import (
+        AuditFinding,
+        AuditPeriod,
+        AuditReport,
+        LogProblem,
+    )
+    from ._calendar import (
+        WorkCalendar,
+    )
+    from ._decision import (
+        Assumption,
+        Decision,
+        FactUse,
+        Finding,
+        Obligation,
+        TraceEntry,
+    )
+    from ._engine import (
+        Engine,
+        load,
+        parse_action,
+    )
+    from ._errors import (
+        ActionError,
+        Diagnostic,
+        GovrulesError,
+        RulebookError,
+    )
     from ._explain import (
         explain,
     )
     from ._info import (
         ArticleInfo,
+        AuditCheckInfo,
         RulebookVersion,
         RuleInfo,
     )
@@ -117,8 +123,19 @@ _MODULES: dict[str, tuple[str, ...]] = {  # where each public name is defined
         "ReportMatter", "RequestMeetingAbsence", "SendGreetingOrInscription", "SignContract", "SignDocument",
         "Step", "SubmitDocument",
     ),
-    "_audit": (
-        "AuditFinding", "AuditReport", "LogProblem", "audit", "audit_file",
+    "_audit.api": (
+        "audit", "audit_date", "audit_file", "audit_records",
+    ),
+    "_audit.events": (
+        "Event", "CountersignReplied", "CountersignRequested", "DecidedDocumentIssued", "DecidedDocumentSent",
+        "DecisionsPublished", "Departed", "DocumentSigned", "DocumentSubmitted", "InspectionAssigned",
+        "InspectionCompleted", "LeaveClosed", "LeaveRequested", "LegalityOpinionGiven", "MeetingHeld",
+        "MinutesIssued", "NormativeDocumentFiled", "NormativeDocumentIssued", "OutsideMeetingAttended",
+        "OutsideMeetingReported", "PlanMade", "Returned", "TripReported", "UpperDocumentForwarded",
+        "UpperDocumentReceived",
+    ),
+    "_audit.report": (
+        "AuditFinding", "AuditPeriod", "AuditReport", "LogProblem",
     ),
     "_calendar": (
         "WorkCalendar",
@@ -132,19 +149,11 @@ _MODULES: dict[str, tuple[str, ...]] = {  # where each public name is defined
     "_errors": (
         "ActionError", "Diagnostic", "GovrulesError", "RulebookError",
     ),
-    "_events": (
-        "Event", "CountersignReplied", "CountersignRequested", "DecidedDocumentIssued", "DecidedDocumentSent",
-        "DecisionsPublished", "Departed", "DocumentSigned", "DocumentSubmitted", "InspectionAssigned",
-        "InspectionCompleted", "LeaveClosed", "LeaveRequested", "LegalityOpinionGiven", "MeetingHeld",
-        "MinutesIssued", "NormativeDocumentFiled", "NormativeDocumentIssued", "OutsideMeetingAttended",
-        "OutsideMeetingReported", "PlanMade", "Returned", "TripReported", "UpperDocumentForwarded",
-        "UpperDocumentReceived",
-    ),
     "_explain": (
         "explain",
     ),
     "_info": (
-        "ArticleInfo", "RuleInfo", "RulebookVersion",
+        "ArticleInfo", "AuditCheckInfo", "RuleInfo", "RulebookVersion",
     ),
     "_vocab": (
         "Outcome", "Verdict",
@@ -160,7 +169,9 @@ __all__ = [
     "ArticleInfo",
     "Assumption",
     "AttendEvent",
+    "AuditCheckInfo",
     "AuditFinding",
+    "AuditPeriod",
     "AuditReport",
     "ConductInspection",
     "ConveneMeeting",
@@ -220,7 +231,9 @@ __all__ = [
     "WorkCalendar",
     "__version__",
     "audit",
+    "audit_date",
     "audit_file",
+    "audit_records",
     "explain",
     "load",
     "parse_action",
@@ -246,7 +259,7 @@ if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt name is s
 
         module = _HOME.get(name)
         if module is None:
-            if name.startswith("_") and not name.startswith("__"):  # a private module, as before: govrules._durable
+            if name.startswith("_") and not name.startswith("__"):  # a private module, as before: govrules._audit
                 try:
                     return import_module(f"govrules.{name}")
                 except ModuleNotFoundError:

@@ -80,6 +80,12 @@ class WorkCalendar:
         counts, n = self._year(day.year), day.timetuple().tm_yday
         return counts[n] != counts[n - 1]
 
+    @property
+    def last_day(self) -> dt.date:
+        """The last day the calendar counts to: the end of the year after the last published
+        holiday schedule (that year's working days are provisional)."""
+        return dt.date(_last_published_year() + 1, 12, 31)
+
     def is_provisional(self, day: dt.date) -> bool:
         """True when `day`'s year has no published holiday schedule in the data."""
         return day.year > _last_published_year()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,9 +17,10 @@ from ._decision import Assumption, Decision, FactUse, Finding, Obligation, Trace
 from ._errors import ActionError, did_you_mean
 from ._info import RulebookVersion, RuleInfo, public_versions
 from ._lang.compile import build, rulebook_files
-from ._lang.compiled import CompiledRule, Version, bundled_dir, digest
+from ._lang.compiled import CompiledAudit, CompiledRule, Version, bundled_dir, digest
 from ._lang.condition import Checked, Type, type_of
 from ._lang.rulebook import Presumption, Require
+from ._validation import validation_message
 
 _VALUE = {True: "true", False: "false", None: "unknown"}
 _ACTION_TYPES = tuple(ACTION_MODELS.values())
@@ -56,6 +57,11 @@ class Engine:
             found = self.__dict__["_digest"] = digest(self._versions, self._topics)
         return found
 
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar the rulebook's deadlines are counted in."""
+        return self._calendar
+
     def versions(self, jurisdiction: str) -> tuple[RulebookVersion, ...]:
         """The versions of a jurisdiction's rules, oldest first (none for an unknown jurisdiction)."""
         return public_versions(self._compiled_versions(jurisdiction), self._public)
@@ -74,6 +80,12 @@ class Engine:
     # --- the compiled rulebook, for govrules' own modules (not public: its types may change) ----
     def _compiled_versions(self, jurisdiction: str) -> tuple[Version, ...]:
         return tuple(self._versions.get(jurisdiction, ()))
+
+    def audit_checks(self, jurisdiction: str) -> tuple[tuple[str, tuple[CompiledAudit, ...]], ...]:
+        """Internal, for the audit wing (`govrules._audit`), not public API: each version's key
+        (`jurisdiction@version`) and compiled audit checks, oldest first. The public view of the
+        checks is `RulebookVersion.audits`."""
+        return tuple((v.key, v.audits) for v in self._versions.get(jurisdiction, ()))
 
     def _compiled_rules(self) -> Iterable[CompiledRule]:
         for versions in self._versions.values():
@@ -155,28 +167,7 @@ def parse_action(action: Action | Mapping[str, Any]) -> Action:
     try:
         return ACTION_ADAPTER.validate_python(action)
     except ValidationError as exc:
-        raise ActionError(_explain(exc)) from None
-
-
-def _explain(exc: ValidationError, tags: Collection[str] = ACTION_MODELS, noun: str = "action") -> str:
-    """One line naming each bad field (at most five), from a union model's validation error."""
-    parts = []
-    for err in exc.errors(include_url=False)[:5]:
-        loc = [str(p) for p in err["loc"]]
-        if loc[:1] and loc[0] in tags:  # pydantic puts the union's tag first: drop it
-            loc = loc[1:]
-        where, msg = ".".join(loc) or noun, err["msg"]
-        ctx = err.get("ctx", {})
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif err["type"] == "missing":
-            msg = "missing"
-        elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            where = str(ctx.get("discriminator", "kind")).strip("'")
-            msg = f"unknown {where} `{ctx['tag']}`" if "tag" in ctx else "missing"
-        parts.append(f"{where}: {msg}")
-    more = len(exc.errors()) - len(parts)
-    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+        raise ActionError(validation_message(exc, ACTION_MODELS, "action")) from None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """What a loaded rulebook shows its callers: small frozen views of the compiled rulebook.
 
 `Engine.versions()`, `Engine.version_for()` and `Engine.rules()` return these, never the compiler's
-own types (`Version`, `CompiledRule`), so that the compiler can change without breaking a caller
+own types (`Version`, `CompiledRule`, `CompiledAudit`), so that the compiler can change without breaking a caller
 (Cedar's public crate wraps each core type the same way). Built once per version, on first use.
 """
 
@@ -17,7 +17,9 @@ from ._vocab import Level, Modality
 
 if TYPE_CHECKING:
     from ._lang.compiled import CompiledAudit, CompiledRule, Version
-    from ._lang.rulebook import Rule
+    from ._lang.rulebook import AuditCheck, Rule
+
+CheckForm = Literal["within", "open", "ahead", "limit", "period", "cadence"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,27 @@ class RuleInfo:
 
 
 @dataclass(frozen=True)
+class AuditCheckInfo:
+    """One audit check in force: a duty `govrules audit` checks over a log of events."""
+
+    id: str
+    jurisdiction: str
+    topic: str  # the provision, keyed the same in every jurisdiction, as a rule's
+    modality: Modality
+    article: int
+    label: str
+    citation_zh: str
+    form: CheckForm  # see `check_form`
+    trigger: str  # the event type that triggers it
+    when: str  # the trigger's condition, in the rule language
+    expects: str | None  # the event type it expects (a follow-up or a lead time)
+    message_zh: str
+    message_en: str
+    quote: str | None = None
+    provenance: str = "bundled"  # the rulebook shipped with govrules, or the overlay file's path
+
+
+@dataclass(frozen=True)
 class ArticleInfo:
     """One article of a rulebook's text, with the rules encoded from it."""
 
@@ -53,6 +76,7 @@ class ArticleInfo:
     text: str
     note: str | None = None
     rules: tuple[RuleInfo, ...] = ()
+    audits: tuple[AuditCheckInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +106,7 @@ class RulebookVersion:
     source_defects: tuple[str, ...]
     roles: Mapping[str, str]  # role id → the title this jurisdiction gives it
     _compiled: Version = field(repr=False, compare=False)
+    audits: tuple[AuditCheckInfo, ...] = ()  # every audit check of the version, including overlays'
 
     @property
     def key(self) -> str:
@@ -91,25 +116,24 @@ class RulebookVersion:
     def in_force(self, day: dt.date) -> bool:
         return self.effective_from <= day and (self.effective_until is None or day <= self.effective_until)
 
-    @property
-    def audits(self) -> tuple[CompiledAudit, ...]:
-        """INTERIM, not public API: the compiled audit checks, for `_audit.py` until it moves to
-        `Engine._compiled_versions()` (issue 12, part 2). Do not use."""
-        return self._compiled.audits
-
     @classmethod
     def _of(cls, v: Version) -> RulebookVersion:
         rules = tuple(_rule_info(r) for kind in v.by_kind.values() for r in kind)
+        audits = tuple(_audit_info(a) for a in v.audits)
         by_article: dict[int, list[RuleInfo]] = {}
         for r in rules:
             by_article.setdefault(r.article, []).append(r)
+        checks: dict[int, list[AuditCheckInfo]] = {}
+        for c in audits:
+            checks.setdefault(c.article, []).append(c)
         meta = v.meta
         articles = []
         for a in meta.articles:
             order = {r.id: i for i, r in enumerate(a.rules)}  # the text's order; overlays' after
             mine = sorted(by_article.get(a.number, ()), key=lambda r: order.get(r.id, len(order)))
             articles.append(ArticleInfo(number=a.number, label=a.label, chapter=a.chapter, status=a.status,
-                                        text=a.text, note=a.note, rules=tuple(mine)))
+                                        text=a.text, note=a.note, rules=tuple(mine),
+                                        audits=tuple(checks.get(a.number, ()))))
         return cls(jurisdiction=meta.jurisdiction, version=meta.version, title_zh=meta.title_zh,
                    title_en=meta.title_en, short_zh=meta.short_zh, effective_from=meta.effective_from,
                    effective_until=v.effective_until, file=v.file, articles=tuple(articles), rules=rules,
@@ -117,7 +141,7 @@ class RulebookVersion:
                    issuing_body=meta.issuing_body, issued=meta.issued, adopted=meta.adopted,
                    adopted_by=meta.adopted_by, replaces=meta.replaces, source=meta.source,
                    source_defects=meta.source_defects,
-                   roles=MappingProxyType({str(k): t for k, t in meta.roles.items()}), _compiled=v)
+                   roles=MappingProxyType({str(k): t for k, t in meta.roles.items()}), _compiled=v, audits=audits)
 
 
 def _rule_info(c: CompiledRule) -> RuleInfo:
@@ -126,6 +150,28 @@ def _rule_info(c: CompiledRule) -> RuleInfo:
                     article=c.article.number, label=c.article.label, citation_zh=c.citation_zh, when=r.when,
                     effect=effect_summary(r), message_zh=r.message.zh, message_en=r.message.en, quote=r.quote,
                     exception_to=r.exception_to, provenance=c.provenance, scope=r.scope)
+
+
+def check_form(c: AuditCheck) -> CheckForm:
+    """The form of an audit check: a follow-up by a deadline (`within`), one with no deadline (`open`),
+    a lead time (`ahead`), at most so many a year (`limit`), at least so many a calendar period
+    (`period`), or one every so many days (`cadence`)."""
+    if c.expect is not None:
+        return "within" if c.expect.within else "open" if c.expect.open else "ahead"
+    if c.limit is not None:
+        return "limit"
+    assert c.frequency is not None
+    return "cadence" if c.frequency.every_days else "period"
+
+
+def _audit_info(a: CompiledAudit) -> AuditCheckInfo:
+    c = a.check
+    return AuditCheckInfo(id=c.id, jurisdiction=a.jurisdiction, topic=c.topic, modality=c.modality,
+                          article=a.article.number, label=a.article.label, citation_zh=a.citation_zh,
+                          form=check_form(c),
+                          trigger=c.trigger.event, when=c.trigger.when,
+                          expects=c.expect.event if c.expect is not None else None, message_zh=c.message.zh,
+                          message_en=c.message.en, quote=c.quote, provenance=a.provenance)
 
 
 def effect_summary(rule: Rule) -> str:

@@ -36,8 +36,8 @@ def parity(engine: Any, topics: Mapping[str, Any] | None = None) -> tuple[Parity
             encoded.setdefault((r.topic, j), []).append(r.id)
             ids.setdefault(j, set()).add(r.id)
         for a in v.audits:
-            encoded.setdefault((a.check.topic, j), []).append(a.check.id)
-            ids.setdefault(j, set()).add(a.check.id)
+            encoded.setdefault((a.topic, j), []).append(a.id)
+            ids.setdefault(j, set()).add(a.id)
     cells = []
     for topic, entry in (engine.topics if topics is None else topics).items():
         entry = entry if isinstance(entry, Mapping) else {}

@@ -37,14 +37,15 @@ import fsspec
 from dask.delayed import Delayed, delayed
 
 from . import ActionError, Decision, Engine, GovrulesError, load
-from ._audit import AuditReport
-from ._audit import _audit as _audit_items  # hook wanted: a public audit of (line, data, error) items
+from ._audit.api import audit_date, audit_records
+from ._audit.report import AuditReport
 from ._cli.check import NOT_AN_ACTION, _process
 from ._cli.check import read_actions as _read_local  # the CLI's own reader: YAML and JSON files
 from ._cli.formats import Item
 from ._files import MAX_LINE, InputError, open_regular
 from ._lang.document import Budget
 from ._records import json_value as _json_value
+from ._records import read_records
 
 __all__ = [
     "RECORD_META",
@@ -215,12 +216,7 @@ def _sources_of_block(path: str, start: int, length: int, first: int, events: bo
     for n, line in enumerate(_lines_of(_block(path, start, length)), first):
         if not line.strip():
             continue
-        if events:
-            try:
-                out.append((path, n, json.loads(line), None))
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                out.append((path, n, None, f"invalid JSON: {exc}"))
-        elif len(line) > MAX_LINE and not (len(line) == MAX_LINE + 1 and line.endswith(b"\n")):
+        if len(line) > MAX_LINE and not (len(line) == MAX_LINE + 1 and line.endswith(b"\n")):
             out.append((path, n, None, f"line longer than {MAX_LINE} bytes"))
         else:
             data, error = _json_value(line)
@@ -284,10 +280,8 @@ def _no_nulls(x: Any) -> Any:
 
 
 def _local_part(path: str, budget: Budget | None, events: bool) -> list[Source]:
-    if events:
-        from ._audit import read_events as _events
-
-        return [(path, line, data, error) for line, data, error in _events(path)]
+    if events:  # the reader of `govrules audit` and `govrules.audit_file`
+        return [(r.file, r.line, r.data, r.error) for r in read_records(path, "events", budget)]
     return [(it.file, it.line, it.data, it.error) for it in _read_local([path], budget)]
 
 
@@ -297,7 +291,7 @@ def _sources(paths: Sequence[str], blocksize: int, events: bool) -> db.Bag:
 
     def lines_file(path: str) -> bool:
         suffix = os.path.splitext(path)[1]
-        return errors[path] is None and (suffix in LINES or (events and suffix == ".json"))
+        return errors[path] is None and suffix in LINES
 
     blocks = _jsonl_parts([p for p in dict.fromkeys(files) if lines_file(p)], blocksize, events)
     parts: list[Any] = []
@@ -527,25 +521,21 @@ def _pick(routed: dict[str, list[Source]], key: str) -> list[Source]:
 def _audit_component(pieces: list[list[Source]], ref: EngineRef, as_of: dt.date, backend: str) -> AuditReport:
     """The single-machine audit of one component (the receive side: its pieces, in log order)."""
     items = ((line, data, error) for piece in pieces for _f, line, data, error in piece)
-    return _audit_items(ref.engine(), items, as_of, backend)
+    return audit_records(ref.engine(), items, as_of=as_of, backend=backend)  # type: ignore[arg-type]
 
 
-def _as_of(ref: EngineRef, summaries: list[dict[int, tuple[int, Any]]], as_of: dt.date | None) -> dt.date:
-    """The audit date, settled as the single-machine audit settles it (by the audit itself, on the
-    events of the last two days), or the one given, checked the same way."""
-    from . import audit as audit_events
-
+def _as_of(ref: EngineRef, summaries: list[dict[int, tuple[int, Any]]], as_of: dt.date | None) -> dt.date | None:
+    """The audit date, settled as the single-machine audit settles it (`audit_date`, on the first
+    event of each of the last two days), or the one given, checked the same way. None: no event
+    the audit can keep."""
     if as_of is not None:
-        return audit_events(ref.engine(), [], as_of=as_of, backend="python").as_of
+        return audit_date(ref.engine(), [], as_of=as_of)
     days: dict[int, tuple[int, Any]] = {}
     for s in summaries:
         for d, (line, data) in s.items():
             if d not in days or days[d][0] > line:
                 days[d] = (line, data)
-    last = sorted(days)[-2:]
-    events = [days[d][1] for d in sorted(last, key=lambda d: -d)]  # the last day's first event first
-    report = audit_events(ref.engine(), events, backend="python")
-    return report.as_of if events else dt.date.min
+    return audit_date(ref.engine(), [days[d][1] for d in sorted(days)[-2:]])
 
 
 def _roots(crossings: Iterable[tuple[str, frozenset[str]]]) -> dict[str, str]:
@@ -593,13 +583,14 @@ def audit(events: db.Bag, ref: EngineRef, *, as_of: dt.date | None = None, backe
               .filter(lambda kv: len(kv[1]) > 1))
     summaries_v, joined_v, keys_v = run(scan.map(lambda x: x[0]), joined, scan.map(lambda x: x[2]))
     if backend == "auto":
-        from . import _durable
+        from ._audit import durable
 
-        backend = "rete" if _durable.available() else "python"
+        backend = "rete" if durable.available() else "python"
     day = _as_of(ref, list(summaries_v), as_of)
-    if day == dt.date.min:  # no event the audit can keep: nothing to shard
+    if day is None:  # no event the audit can keep: nothing to shard
         (items,) = run(events)
-        return _audit_items(ref.engine(), ((line, data, error) for _f, line, data, error in items), None, backend)
+        return audit_records(ref.engine(), ((line, data, error) for _f, line, data, error in items),
+                             backend=backend)  # type: ignore[arg-type]
     roots = _roots(joined_v)
     components = sorted({roots.get(k, k) for keys in keys_v for k in keys})
     routed = [delayed(_route, pure=True)(part, roots) for part in events.to_delayed()]

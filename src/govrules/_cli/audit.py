@@ -13,15 +13,14 @@ from .exits import EXIT_DENIED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERM
 from .options import load_engine
 
 if TYPE_CHECKING:
-    from .._audit import AuditReport
+    from .._audit.report import AuditReport
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from .._audit import _audit as audit_records  # INTERIM: part 2 gives the audit wing a public entry for records
-    from .._audit import stop_workers
+    from .._audit.api import audit_records, stop_workers
     from .._errors import ActionError
 
     class Terminated(BaseException):
@@ -35,7 +34,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     try:
         engine = load_engine(args)
         events = ((r.line, r.data, r.error) for r in read_records(args.log, "events"))  # the one reader
-        report = audit_records(engine, events, args.as_of, args.backend)
+        report = audit_records(engine, events, as_of=args.as_of, backend=args.backend)
     except ActionError as exc:
         print(f"govrules audit: {exc}", file=sys.stderr)
         return EXIT_INPUT

@@ -49,12 +49,13 @@ def _client(address: str, workers: int) -> Iterator[Any]:
 
     dashboard = "127.0.0.1:0" if importlib.util.find_spec("bokeh") is not None else None
     if address == "local":
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=dashboard,
-                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call,unused-ignore]
+                               dashboard_address=dashboard, silence_logs=logging.ERROR)
+        with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call,unused-ignore]
             yield client
     else:
         try:
-            client = Client(address, timeout="20s")
+            client = Client(address, timeout="20s")  # type: ignore[no-untyped-call,unused-ignore]
         except (OSError, TimeoutError, ValueError) as exc:
             raise GovrulesError(f"cannot reach the Dask scheduler at `{address}`: {exc}") from None
         with client:
@@ -111,7 +112,7 @@ def run_check(args: argparse.Namespace) -> int:
         sources = gd.read_actions(args.files, blocksize=args.partition_mb * 1024 * 1024)
         bag = gd.render_partitions(sources, ref, trace=args.trace, render=render, lang=args.lang,
                                    strict=args.strict)
-        judged = _in_order(client, bag.to_delayed(), 2 * workers + 2)
+        judged = _in_order(client, bag.to_delayed(), 2 * workers + 2)  # type: ignore[no-untyped-call,unused-ignore]
         out, tally = sys.stdout, formats.Tally()
         if render is None:
             collected = [it for it, _ in judged]

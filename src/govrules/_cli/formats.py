@@ -16,7 +16,7 @@ from urllib.parse import quote
 from .._records import Record
 
 if TYPE_CHECKING:
-    from .._audit import AuditReport
+    from .._audit.report import AuditReport
     from .._decision import Decision
 
 JSON_SHAPE_VERSION = 1

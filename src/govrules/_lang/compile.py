@@ -19,7 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from .._actions import ACTION_MODELS
 from .._calendar import WorkCalendar
 from .._errors import Diagnostic, RulebookError, did_you_mean
-from .._events import EVENT_MODELS
+from .._audit.events import EVENT_MODELS
 from .._files import InputError, read_bytes
 from .._vocab import article_zh
 from .compiled import CompiledAudit, CompiledRule, Site, Version, bundled_dir

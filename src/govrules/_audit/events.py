@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from ._actions import Actor, Jurisdiction, _Model
-from ._vocab import MeetingType
+from .._actions import Actor, Jurisdiction, _Model
+from .._vocab import MeetingType
 
 
 class _Event(_Model):
@@ -173,7 +173,9 @@ class UpperDocumentReceived(_Event):
 
     type: Literal["upper_document_received"]
     urgent: bool | None = Field(
-        None, description="It concerns key work or matters to be carried out promptly (重点工作或需要抓紧落实的重要事项)."
+        None,
+        description="It concerns key work or matters to be carried out promptly "
+        "(重点工作或需要抓紧落实的重要事项).",
     )
 
 
