@@ -20,8 +20,9 @@ The layout (docs/rule-language.md, "Layout"):
   one line, plain where YAML allows, quoted (as PyYAML quotes) where it does not;
 - a condition (`when`, `scope`) whose line would pass 120 columns is a folded block (`>-`) broken
   before `and` / `or` at the shallowest depth of brackets, and again inside a line still too long;
-- a comment stays with the key or list item it stands before (or after, at the end of its line),
-  at that item's indentation.
+- a comment stays with the key or list item it stands before, at that item's indentation; a comment
+  at the end of a line, with the last key or item that starts before it (two spaces before the `#`);
+  a comment inside what is written in flow style goes before it or at the end of its line.
 
 It reads with PyYAML, the loader's own library (so what it reads is what `load` reads: YAML 1.1
 booleans and dates alike), through `_yaml.load_document` first (the loader's errors and positions),
@@ -162,7 +163,10 @@ class _Notes:
 
 def _scalar_spans(node: yaml.Node, out: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
     if isinstance(node, yaml.ScalarNode):
-        out.append(((node.start_mark.line, node.start_mark.column), (node.end_mark.line, node.end_mark.column)))
+        start = (node.start_mark.line, node.start_mark.column)
+        if node.style in ("|", ">"):  # its header line (`|-  # a comment`) is not its content
+            start = (start[0] + 1, 0)
+        out.append((start, (node.end_mark.line, node.end_mark.column)))
     elif isinstance(node, yaml.SequenceNode):
         for n in node.value:
             _scalar_spans(n, out)
@@ -222,10 +226,7 @@ def _attach(lines: list[str], root: yaml.Node) -> tuple[dict[int, _Notes], list[
             if k < 0:
                 tail.append(text)
                 continue
-            first = k
-            while first > 0 and anchors[first - 1][0] == anchors[k][0]:
-                first -= 1
-            notes.setdefault(anchors[first][3], _Notes()).eol.append(text)
+            notes.setdefault(anchors[k][3], _Notes()).eol.append(text)  # the last key or item before it
     return notes, tail
 
 
@@ -262,6 +263,7 @@ def _flow_scalar(value: Any) -> str | None:
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # positions in characters either way
 
 
 def _node(value: Any) -> yaml.Node:
@@ -553,11 +555,16 @@ def format_text(text: str, file: str = "<text>") -> str:
     if shape is None:
         raise FormatError(Diagnostic(file, 1, 1, "E100", "not a rulebook, overlay, rule-test or topics file"))
     source = text[1:] if text.startswith("\ufeff") else text
-    root = yaml.compose(source, Loader=yaml.SafeLoader)
+    root = yaml.compose(source, Loader=_LOADER)
     assert isinstance(root, yaml.MappingNode)
     notes, tail = _attach(source.splitlines(), root)
+    head: list[str] = []
+    if root.value:  # the comments before the first key are the file's: they stay at its top
+        first = notes.get(id(root.value[0][0]))
+        if first is not None:
+            head, first.lead = first.lead, []
     writer = _Writer(notes)
-    lines = writer.mapping(root, shape, 0)
+    lines = head + writer.mapping(root, shape, 0)
     lines += tail
     out = "\n".join(lines) + "\n"
     _check_same(file, source, out, doc.data, shape)
@@ -565,7 +572,7 @@ def format_text(text: str, file: str = "<text>") -> str:
 
 
 def _comment_texts(text: str) -> list[str]:
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yaml.compose(text, Loader=_LOADER)
     return sorted(c[3] for c in _comments(text.splitlines(), root)) if root is not None else []
 
 
