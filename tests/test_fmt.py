@@ -87,7 +87,8 @@ articles:
         kind: leave_jurisdiction
         topic: leave.who_is_asked
         modality: shall
-        when: actor.role in ["deputy", "executive_deputy"] and destination in ["out_of_province", "abroad"] and not (head_away or executive_deputy_away)
+        when: actor.role in ["deputy", "executive_deputy"] and destination in ["out_of_province", "abroad"] \
+and not (head_away or executive_deputy_away)
         effect:
           require:
             party: [head]
@@ -147,8 +148,8 @@ articles:
 
 
 def test_layout_rules() -> None:
-    """Key order of the models, defaults left out (a rulebook's header aside), comments kept, text as a literal block, a long
-    condition folded before `and`, shorthand effects, small values in flow style."""
+    """Key order of the models, defaults left out (a rulebook's header aside), comments kept, text as a
+    literal block, a long condition folded before `and`, shorthand effects, small values in flow style."""
     out = format_text(RULE)
     assert out == RULE_FORMATTED
     assert format_text(out) == out

@@ -130,7 +130,7 @@ def _field_shape(parent: _Shape, key: str, node: yaml.Node) -> _Shape:
     if parent is _TOPIC and key == "absent":
         return _Shape(record=True)
     if parent.values is not None:
-        if is_seq and parent.values.seq or is_map and not parent.values.seq:
+        if (is_seq and parent.values.seq) or (is_map and not parent.values.seq):
             return parent.values
         if is_seq and not parent.values.seq and parent.values.model is not None:
             return _ANY
@@ -214,7 +214,7 @@ def _attach(lines: list[str], root: yaml.Node) -> tuple[dict[int, _Notes], list[
     notes: dict[int, _Notes] = {}
     tail: list[str] = []
     keys = [(a[0], a[1]) for a in anchors]
-    for line, col, alone, text in _comments(lines, root):
+    for line, _col, alone, text in _comments(lines, root):
         if alone:
             k = bisect.bisect_left(keys, (line + 1, -1))
             if k == len(anchors):
@@ -270,7 +270,7 @@ def _node(value: Any) -> yaml.Node:
     """A node for a value the file does not give (a header field at its default)."""
     if isinstance(value, tuple | list):
         return yaml.SequenceNode("tag:yaml.org,2002:seq", [_node(v) for v in value])
-    return yaml.SafeDumper("").represent_data(value)
+    return yaml.representer.SafeRepresenter().represent_data(value)
 
 
 def _value(node: yaml.ScalarNode) -> Any:
@@ -532,7 +532,7 @@ class _Writer:
                     if isinstance(item, yaml.MappingNode):
                         inner_lines = self.mapping(item, item_shape, indent + INDENT)
                     else:
-                        inner_lines = self.sequence(item, _ANY, indent + INDENT)  # type: ignore[arg-type]
+                        inner_lines = self.sequence(item, _ANY, indent + INDENT)
                     # comments before the first key of the item go before its dash
                     while inner_lines and inner_lines[0].lstrip().startswith("#"):
                         lead.append(inner_lines.pop(0).lstrip())
@@ -604,12 +604,13 @@ def formattable(path: Path) -> bool:
 
 
 def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The files named, and the rulebook YAML files under the folders named (sorted)."""
+    """The rulebook YAML files named, and those under the folders named (sorted); other YAML files
+    (actions, event logs, CI configuration) are left out, so that a hook can pass any changed file."""
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             found += sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file()
                             and formattable(f))
-        else:
+        elif formattable(p):
             found.append(p)
     return found

@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_rulebook(validate, rulebook=False)
     validate.set_defaults(func=commands.cmd_validate)
 
-    fmt = sub.add_parser("fmt", help="write rulebook YAML in its canonical layout (--check: only say which files differ)")
+    fmt = sub.add_parser("fmt", help="write rulebook YAML in its one canonical layout (docs/rule-language.md)")
     fmt.add_argument("paths", nargs="*", help="files or folders (default: the bundled rulebook; - for standard input)")
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 naming the files that would change")
     fmt.set_defaults(func=commands.cmd_fmt)
