@@ -15,7 +15,7 @@ import atheris
 
 with atheris.instrument_imports():
     from govrules._actions import ACTION_MODELS
-    from govrules._condition import ConditionError, compile_condition
+    from govrules._lang.condition import ConditionError, compile_condition
 
 MODELS = sorted(ACTION_MODELS)
 

@@ -14,7 +14,7 @@ import pytest
 
 import govrules
 from govrules._audit import AuditFinding, AuditReport, audit, audit_file
-from govrules._compile import article_zh
+from govrules._vocab import article_zh
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "audit"
 SAMPLE = EXAMPLES / "qinghemen-2026q1.jsonl"

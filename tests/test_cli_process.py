@@ -267,7 +267,7 @@ def test_a_bad_rulebook_exits_2_with_positions(tmp_path: Path) -> None:
 
 # --- start-up: --help and --version load no model, no rulebook, no durable-rules, no holidays ----
 HEAVY = ("pydantic", "yaml", "holidays", "durable_rules", "durable_rules_engine", "dateutil",
-         "govrules._engine", "govrules._actions", "govrules._compile", "govrules._rulebook", "govrules._calendar",
+         "govrules._engine", "govrules._actions", "govrules._lang.compile", "govrules._lang.rulebook", "govrules._calendar",
          "govrules._audit", "govrules._workdays")
 
 

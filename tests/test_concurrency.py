@@ -225,7 +225,7 @@ def test_shared_engine_judges_100k_actions_as_one_thread(engine: govrules.Engine
     """Issue 5's full run: the bundled rulebook, 16 threads, the same 100,000 actions (taken from
     the rule tests of all five jurisdictions, cycled). Deselected by default; `pytest -m slow`."""
     from govrules._cases import case_files, load_cases
-    from govrules._compile import bundled_dir
+    from govrules._lang.compiled import bundled_dir
 
     pool = [c.action for f in case_files([bundled_dir()]) for _, c in load_cases(f)[0]]
     valid = []

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from govrules._actions import ACTION_ADAPTER, ConveneMeeting, LeaveJurisdiction
-from govrules._condition import ConditionError, compile_condition
+from govrules._lang.condition import ConditionError, compile_condition
 
 
 def days(a: dt.date, b: dt.date) -> int:

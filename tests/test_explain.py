@@ -9,10 +9,10 @@ from typing import Any, get_args
 import pytest
 
 import govrules
-from govrules._actions import Party, StepType
 from govrules._cli import main
-from govrules._explain import PARTY_ZH, STEP_ZH, explain
+from govrules._explain import explain
 from govrules._records import read_records
+from govrules._vocab import PARTY_ZH, STEP_ZH, Party, StepType
 from tests.conftest import MINI
 
 ROOT = Path(__file__).parent.parent

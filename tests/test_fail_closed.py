@@ -20,7 +20,7 @@ import pytest
 
 import govrules
 from govrules._cases import case_files, load_cases
-from govrules._compile import bundled_dir
+from govrules._lang.compiled import bundled_dir
 
 # `as_of` is when the check stands, not a fact of the act: without it nothing is overdue yet.
 REQUIRED = {"kind", "jurisdiction", "date", "actor", "id", "steps", "as_of"}

@@ -12,7 +12,7 @@ import pytest
 import xmlschema
 
 from govrules._cli import build_parser, main
-from govrules._yaml import load_document
+from govrules._lang.document import load_document
 from tests.conftest import MINI
 
 ROOT = Path(__file__).parent.parent

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 import govrules
-from govrules._yaml import MAX_ALIAS_NODES, MAX_BYTES, MAX_DEPTH
+from govrules._lang.document import MAX_ALIAS_NODES, MAX_BYTES, MAX_DEPTH
 
 MINI_YAML = Path(__file__).parent / "fixtures" / "mini" / "mini.yaml"
 MINI_TEXT = MINI_YAML.read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import govrules
-from govrules._compile import bundled_dir
 from govrules._cli import main
+from govrules._lang.compiled import bundled_dir
 
 ROOT = Path(__file__).parent.parent
 OVERLAY = ROOT / "examples" / "overlay" / "rules"

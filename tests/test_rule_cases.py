@@ -6,7 +6,7 @@ import pytest
 
 import govrules
 from govrules._cases import case_files, load_cases, run_case, untested_rules
-from govrules._compile import bundled_dir
+from govrules._lang.compiled import bundled_dir
 
 FILES = case_files([bundled_dir()])
 CASES = [(f, line, c) for f in FILES for line, c in load_cases(f)[0]]

@@ -15,11 +15,12 @@ import jsonschema
 import pytest
 
 from govrules._cli import build_parser, main
-from govrules._compile import bundled_dir, rulebook_files
+from govrules._lang.compile import rulebook_files
+from govrules._lang.compiled import bundled_dir
+from govrules._lang.document import load_document
 from govrules._reference import REGENERATE as REGENERATE_REFERENCE
 from govrules._reference import reference
 from govrules._schema import KINDS, REGENERATE, dumps, generate, shipped
-from govrules._yaml import load_document
 from tests.conftest import MINI
 
 ROOT = Path(__file__).parent.parent

@@ -55,9 +55,7 @@ if TYPE_CHECKING:
         FactUse,
         Finding,
         Obligation,
-        Outcome,
         TraceEntry,
-        Verdict,
     )
     from ._engine import (
         Engine,
@@ -105,6 +103,10 @@ if TYPE_CHECKING:
         RulebookVersion,
         RuleInfo,
     )
+    from ._vocab import (
+        Outcome,
+        Verdict,
+    )
 
     __version__: str
 
@@ -122,7 +124,7 @@ _MODULES: dict[str, tuple[str, ...]] = {  # where each public name is defined
         "WorkCalendar",
     ),
     "_decision": (
-        "Assumption", "Decision", "FactUse", "Finding", "Obligation", "Outcome", "TraceEntry", "Verdict",
+        "Assumption", "Decision", "FactUse", "Finding", "Obligation", "TraceEntry",
     ),
     "_engine": (
         "Engine", "load", "parse_action",
@@ -143,6 +145,9 @@ _MODULES: dict[str, tuple[str, ...]] = {  # where each public name is defined
     ),
     "_info": (
         "ArticleInfo", "RuleInfo", "RulebookVersion",
+    ),
+    "_vocab": (
+        "Outcome", "Verdict",
     ),
 }
 # INVARIANT: every name of `_MODULES`, and only those, is in `__all__` (tests/test_exports.py).

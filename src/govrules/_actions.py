@@ -2,10 +2,11 @@
 
 An action is a proposed or recorded act: a kind, a jurisdiction, a date, an actor, and the facts the
 rules of that kind read. A fact that an action does not give is `None`: rules that need it say so in
-the decision instead of passing (see `_condition`, three-valued logic).
+the decision instead of passing (see `_lang.condition`, three-valued logic).
 
-The kind names, the role ids and the enumerated values below are the public contract: rule conditions
-are type-checked against them when a rulebook is loaded.
+The kind names and the enumerated values below, with the roles, parties, steps and meeting types
+of the vocabulary (`_vocab`), are the public contract: rule conditions are type-checked against them
+when a rulebook is loaded.
 """
 
 from __future__ import annotations
@@ -15,91 +16,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
-Role: TypeAlias = Literal[
-    "head",  # 区长 / 市长
-    "executive_deputy",  # 常务副区长 / 常务副市长
-    "deputy",  # 副区长 / 副市长
-    "secretary_general",  # 秘书长 (hegang)
-    "deputy_secretary_general",  # 副秘书长 (hegang)
-    "party_group_member",  # 党组成员
-    "office_director",  # 政府办公室主任
-    "office_deputy_director",  # 办公室副主任 (xiangshan)
-    "researcher",  # 调研员 (xiangshan)
-    "urban_management_commissioner",  # 城管专员 (xiangshan)
-    "department_head",  # 部门主要负责人
-    "department_deputy",  # 部门分管负责同志
-    "township_head",  # 街道/镇/乡主要负责人; hegang: 县区政府主要负责人
-    "justice_bureau",  # 司法局 / 法制办
-    "staff",
-]
-
-# Who an approval, a notice or a report goes to, or who does a review: any role, or a body.
-Party: TypeAlias = Literal[
-    "head",
-    "executive_deputy",
-    "deputy",
-    "secretary_general",
-    "deputy_secretary_general",
-    "party_group_member",
-    "office_director",
-    "office_deputy_director",
-    "researcher",
-    "urban_management_commissioner",
-    "department_head",
-    "department_deputy",
-    "township_head",
-    "justice_bureau",
-    "staff",
-    "portfolio_deputy",  # 分管副区长/副市长: the deputy in charge of the actor's unit
-    "other_leaders",  # 政府其他领导同志
-    "government",  # 区政府 / 市政府 (as a body)
-    "government_office",  # 政府办公室
-    "executive_meeting",  # 政府常务会议
-    "plenary_meeting",  # 政府全体会议
-    "party_committee",  # 区委 / 市委
-    "party_group",  # 政府党组
-    "upper_government",  # 上级政府 (市政府 / 省政府)
-    "congress_standing_committee",  # 人大常委会
-    "related_departments",  # 有关部门 / 相关部门
-    "unit_principal",  # the actor's unit's principal (主要负责人)
-    "inspection_office",  # 督查室
-    "organization_department",  # 组织部门
-    "discipline_inspection",  # 纪检监察机关
-    "foreign_affairs_office",  # 外事部门
-    "public",  # 公众 / 社会各方面 (public participation, hearings)
-    "experts",  # 专家 / 研究、咨询机构 (expert argument)
-    "presider",  # 会议主持人: whoever presides over the meeting in question
-    "legal_unit",  # the actor's unit's own legal office (部门法制（法治）机构)
-    "enterprises",  # 企业和行业协会商会 (hearing enterprises)
-    "unit_leadership",  # the actor's unit's leadership as a body (部门集体讨论决定)
-]
-
-StepType: TypeAlias = Literal[
-    "approval",  # 批准 / 同意 / 审批
-    "notice",  # 报告 / 通报 / 告知 (before the act)
-    "review",  # 审核 / 审阅 / 审定
-    "legality_review",  # 合法性审查 / 审核
-    "signature",  # 签发 / 签字
-    "countersign",  # 会签
-    "consultation",  # 征求意见 / 协商
-    "entrustment",  # 委托 (acting for someone)
-    "request",  # 请示 / 申请 (filing the request itself)
-    "report",  # 报告 after the act (书面报告, 总结报告)
-    "report_back",  # 销假 / 返回后报告
-    "filing",  # 备案
-    "public_participation",  # 公众参与
-    "expert_argument",  # 专家论证
-    "risk_assessment",  # 风险评估
-    "stability_risk_assessment",  # 社会稳定风险评估
-    "fair_competition_review",  # 公平竞争审查
-    "enterprise_hearing",  # 听取企业意见
-    "collective_decision",  # 集体讨论决定
-    "minutes",  # 会议纪要
-    "external_procedure",  # a procedure kept outside the text (区委请假报备制度…)
-    "exception_grounds",  # the grounds recorded for departing from an in-principle norm
-    "publication",  # 公布 / 向社会公开
-]
-
+from ._vocab import MeetingType, Party, Role, StepType
 
 # Facts that are steps: done by someone, on a day, they are given in `steps` (read by a rule's
 # `require`), never as a yes/no field. These fields were removed from the models; an action or a
@@ -391,13 +308,7 @@ class SignDocument(_Action):
         description="没有实质内容、可发可不发: the document has no real content.",
         json_schema_extra={"zh": "没有实质内容、可发可不发"},
     )
-    minutes_of: (
-        Literal[
-            "plenary", "executive", "head_office", "topical", "head_regular",
-            "special_coordination", "district_wide", "study", "party_group",
-        ]
-        | None
-    ) = Field(
+    minutes_of: MeetingType | None = Field(
         None,
         description="For meeting minutes: the type of meeting they record (executive 常务会议, topical 专题会议…).",
         json_schema_extra={"zh": "会议纪要所记录的会议类型"},
@@ -412,13 +323,7 @@ class SignDocument(_Action):
         description="The signer convened or presided over the meeting the minutes record (会议召集人、主持人).",
         json_schema_extra={"zh": "签发人是所记录会议的召集人或主持人"},
     )
-    decided_at: (
-        Literal[
-            "plenary", "executive", "head_office", "topical", "head_regular",
-            "special_coordination", "district_wide", "study", "party_group",
-        ]
-        | None
-    ) = Field(
+    decided_at: MeetingType | None = Field(
         None,
         description="The meeting that decided the matter the document issues (e.g. executive: 经常务会议决定的事项).",
         json_schema_extra={"zh": "文件所涉事项经何种会议决定"},
@@ -623,19 +528,6 @@ class ReplyToConsultation(_Action):
 
 
 # --- 5. convening meetings -------------------------------------------------------------------
-MeetingType: TypeAlias = Literal[
-    "plenary",  # 全体会议
-    "executive",  # 常务会议
-    "head_office",  # 区长/市长办公会议
-    "topical",  # 专题会议
-    "head_regular",  # 区长工作例会
-    "special_coordination",  # 专项协调办公会议
-    "district_wide",  # 部门召开的全区性会议
-    "study",  # 学习会
-    "party_group",  # 党组会议
-]
-
-
 class ConveneMeeting(_Action):
     """Convening or presiding over a meeting. The actor is the convener."""
 

@@ -31,12 +31,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from . import _durable
 from ._calendar import WorkCalendar, _last_published_year
-from ._compile import CompiledAudit, Version
 from ._engine import Engine, _explain
 from ._errors import ActionError, Diagnostic
 from ._events import EVENT_ADAPTER, EVENT_MODELS, Event
 from ._files import MAX_LINE, InputError, lines, open_regular
-from ._yaml import iter_documents
+from ._lang.compiled import CompiledAudit, Version
+from ._lang.document import iter_documents
 
 # `auto` runs durable-rules' Rete network up to this many events, plain Python beyond. Its networks
 # are bounded (see _jobs) and its workers replaced as they grow (durable-rules keeps about 9 KB of

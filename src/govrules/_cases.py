@@ -9,11 +9,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ._compile import _pydantic_diagnostics
 from ._engine import Engine
 from ._errors import ActionError, Diagnostic
-from ._rulebook import Case, CaseFile
-from ._yaml import YamlError, load_document
+from ._lang.compile import _pydantic_diagnostics
+from ._lang.document import YamlError, load_document
+from ._lang.rulebook import Case, CaseFile
 
 
 @dataclass(frozen=True)

@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._actions import Party, StepType
-
-Verdict = Literal["allowed", "conditional", "denied"]
-Outcome = Literal[
-    "violated",  # the rule is broken: denies (must/shall) or holds the act back (in principle)
-    "pending",  # a step the rule requires is not done yet: conditional, with an obligation
-    "undetermined",  # the action lacks a fact the rule reads: conditional, `missing` says which
-    "satisfied",  # the rule applies and its requirement is met
-    "permitted",  # a permissive rule (可) applies
-    "excepted",  # an in-principle norm not met, with the grounds recorded
-    "obligation",  # a duty that follows the act (a report after return): open, not blocking
-]
-# Why a decision is conditional: facts to ask for, steps to get done, grounds to record.
-Need = Literal["missing_facts", "pending_steps", "exception_grounds"]
-Modality = Literal["must", "shall", "in_principle", "may"]
+from ._vocab import Modality, Need, Outcome, Party, StepType, Truth, Verdict
 
 # Optional fields are written `Field(default=…)` so that a caller's type checker sees their defaults
 # with or without the pydantic mypy plugin (these models are read by callers, built only here).
@@ -112,7 +98,7 @@ class TraceEntry(_Out):
 
     rule: str
     condition: str
-    value: Literal["true", "false", "unknown"]
+    value: Truth
     defeated_by: tuple[str, ...] = Field(default=())
     outcome: Outcome | None = Field(default=None)
     exception_to: tuple[str, ...] = Field(default=())  # for an exception: the rules it was weighed against

@@ -13,12 +13,13 @@ from pydantic.fields import FieldInfo
 
 from ._actions import ACTION_ADAPTER, ACTION_MODELS, STEP_FIELDS, Action, step_field_message
 from ._calendar import WorkCalendar
-from ._compile import CompiledRule, Version, build, bundled_dir, rulebook_files
-from ._condition import Checked, Type, type_of
 from ._decision import Assumption, Decision, FactUse, Finding, Obligation, TraceEntry
 from ._errors import ActionError, did_you_mean
 from ._info import RulebookVersion, RuleInfo, public_versions
-from ._rulebook import Presumption, Require
+from ._lang.compile import build, rulebook_files
+from ._lang.compiled import CompiledRule, Version, bundled_dir, digest
+from ._lang.condition import Checked, Type, type_of
+from ._lang.rulebook import Presumption, Require
 
 _VALUE = {True: "true", False: "false", None: "unknown"}
 _ACTION_TYPES = tuple(ACTION_MODELS.values())
@@ -45,6 +46,15 @@ class Engine:
     @property
     def topics(self) -> Mapping[str, Any]:
         return self._topics
+
+    @property
+    def digest(self) -> str:
+        """`sha256:…` of what this engine judges with (the rules, texts, checks and topics, not the
+        files' names): the service and the Dask workers name a rulebook by it. Computed once."""
+        found: str | None = self.__dict__.get("_digest")
+        if found is None:  # a race computes the same value twice, harmlessly
+            found = self.__dict__["_digest"] = digest(self._versions, self._topics)
+        return found
 
     def versions(self, jurisdiction: str) -> tuple[RulebookVersion, ...]:
         """The versions of a jurisdiction's rules, oldest first (none for an unknown jurisdiction)."""

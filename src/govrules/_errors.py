@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 # Every code a diagnostic may carry, registered once, with its title: the reference page lists them
@@ -88,12 +89,23 @@ class Diagnostic:
     message: str
     rule: str | None = field(default=None, compare=False)
     hint: str | None = field(default=None, compare=False)
+    source: str | None = field(default=None, compare=False, repr=False)  # the text of line `line`
 
     def __str__(self) -> str:
+        """`file:line:col: code: message [rule]`, then the source line with a caret under the
+        column (as Cedar and rustc show it), then the hint."""
         where = f"{self.file}:{self.line}:{self.column}"
         rule = f" [{self.rule}]" if self.rule else ""
         hint = f"\n    hint: {self.hint}" if self.hint else ""
-        return f"{where}: {self.code}: {self.message}{rule}{hint}"
+        return f"{where}: {self.code}: {self.message}{rule}{self.excerpt()}{hint}"
+
+    def excerpt(self) -> str:
+        """The source line and a caret under the column; empty when the line is not known."""
+        if self.source is None or not self.source.strip() or self.column > len(self.source) + 1:
+            return ""
+        pad = "".join("\t" if c == "\t" else "  " if unicodedata.east_asian_width(c) in "WF" else " "
+                      for c in self.source[: self.column - 1])
+        return f"\n    | {self.source}\n    | {pad}^"
 
 
 def title(code: str) -> str:

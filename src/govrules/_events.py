@@ -9,7 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from ._actions import Actor, Jurisdiction, MeetingType, _Model
+from ._actions import Actor, Jurisdiction, _Model
+from ._vocab import MeetingType
 
 
 class _Event(_Model):

@@ -8,15 +8,16 @@ own types (`Version`, `CompiledRule`), so that the compiler can change without b
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
-from ._decision import Modality
+from ._vocab import Level, Modality
 
 if TYPE_CHECKING:
-    from ._compile import CompiledAudit, CompiledRule, Version
-    from ._rulebook import Rule
+    from ._lang.compiled import CompiledAudit, CompiledRule, Version
+    from ._lang.rulebook import Rule
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class RuleInfo:
     quote: str | None = None  # the words of the article the rule encodes
     exception_to: tuple[str, ...] = ()
     provenance: str = "bundled"  # the rulebook shipped with govrules, or the overlay file's path
+    scope: str | None = None  # when the provision applies at all (a deny rule's), in the rule language
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,18 @@ class RulebookVersion:
     file: str  # the rulebook file it was loaded from
     articles: tuple[ArticleInfo, ...]
     rules: tuple[RuleInfo, ...]  # every rule of the version, including overlays' and exceptions
+    # The document itself, as its rulebook file describes it.
+    level: Level
+    province: str
+    document_number: str | None
+    issuing_body: str
+    issued: dt.date
+    adopted: dt.date | None
+    adopted_by: str | None
+    replaces: str | None
+    source: str  # the source text's file name, under the rulebook's `sources/`
+    source_defects: tuple[str, ...]
+    roles: Mapping[str, str]  # role id → the title this jurisdiction gives it
     _compiled: Version = field(repr=False, compare=False)
 
     @property
@@ -99,7 +113,11 @@ class RulebookVersion:
         return cls(jurisdiction=meta.jurisdiction, version=meta.version, title_zh=meta.title_zh,
                    title_en=meta.title_en, short_zh=meta.short_zh, effective_from=meta.effective_from,
                    effective_until=v.effective_until, file=v.file, articles=tuple(articles), rules=rules,
-                   _compiled=v)
+                   level=meta.level, province=meta.province, document_number=meta.document_number,
+                   issuing_body=meta.issuing_body, issued=meta.issued, adopted=meta.adopted,
+                   adopted_by=meta.adopted_by, replaces=meta.replaces, source=meta.source,
+                   source_defects=meta.source_defects,
+                   roles=MappingProxyType({str(k): t for k, t in meta.roles.items()}), _compiled=v)
 
 
 def _rule_info(c: CompiledRule) -> RuleInfo:
@@ -107,7 +125,7 @@ def _rule_info(c: CompiledRule) -> RuleInfo:
     return RuleInfo(id=r.id, jurisdiction=c.jurisdiction, kind=r.kind, topic=r.topic, modality=r.modality,
                     article=c.article.number, label=c.article.label, citation_zh=c.citation_zh, when=r.when,
                     effect=effect_summary(r), message_zh=r.message.zh, message_en=r.message.en, quote=r.quote,
-                    exception_to=r.exception_to, provenance=c.provenance)
+                    exception_to=r.exception_to, provenance=c.provenance, scope=r.scope)
 
 
 def effect_summary(rule: Rule) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ._files import MAX_LINE, InputError, lines, open_regular, read_bytes, read_stream
 
 if TYPE_CHECKING:
-    from ._yaml import Budget
+    from ._lang.document import Budget
 
 SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")  # what a folder is searched for
 JSON_LINES = (".jsonl", ".ndjson")
@@ -77,7 +77,7 @@ def read_records(path: str, noun: str = "actions", budget: Budget | None = None)
             yield Record(path, 1, d)
         return
     from ._errors import Diagnostic
-    from ._yaml import iter_documents  # PyYAML, only when a YAML file is read
+    from ._lang.document import iter_documents  # PyYAML, only when a YAML file is read
 
     for doc in iter_documents(path, raw, budget):
         if isinstance(doc, Diagnostic):
@@ -94,8 +94,38 @@ def read_records(path: str, noun: str = "actions", budget: Budget | None = None)
             yield Record(path, doc.where(())[0], data)
 
 
+MAX_JSON_DEPTH = 64  # as for YAML (E004): no action or event nests anywhere near it
+
+
+def _too_deep(raw: bytes) -> bool:
+    """Whether arrays and objects nest past MAX_JSON_DEPTH, strings aside. Our own bound: how deep
+    `json.loads` can go before it gives up depends on the Python version (3.13 reads 5,000 levels)."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_JSON_DEPTH:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return False
+
+
 def json_value(raw: bytes) -> tuple[Any, str | None]:
     """A JSON text's value, or why it cannot be had."""
+    if _too_deep(raw):
+        return None, "invalid JSON: nesting too deep"
     try:
         return json.loads(raw), None
     except json.JSONDecodeError as exc:

@@ -13,12 +13,13 @@ from typing import Any, get_args
 
 from pydantic.fields import FieldInfo
 
-from ._actions import ACTION_MODELS, Actor, Party, Role, Step, StepType
-from ._compile import bundled_dir, rulebook_files
-from ._condition import type_of
+from ._actions import ACTION_MODELS, Actor, Step
 from ._errors import CODES
-from ._explain import PARTY_ZH, STEP_ZH
-from ._yaml import YamlError, load_document
+from ._lang.compile import rulebook_files
+from ._lang.compiled import bundled_dir
+from ._lang.condition import type_of
+from ._lang.document import YamlError, load_document
+from ._vocab import BODY_ZH, STEP_ZH, Body, Role, StepType
 
 REGENERATE = "govrules reference -o docs/reference.md"
 
@@ -64,12 +65,10 @@ def reference() -> str:
         "",
     ]
     out += ["| party | 中文 |", "|---|---|"]
-    out += [
-        f"| `{p}` | {PARTY_ZH.get(p, '')} |" for p in get_args(Party) if p not in get_args(Role)
-    ]
+    out += [f"| `{p}` | {BODY_ZH[p]} |" for p in get_args(Body)]
     out += ["", "## Steps", "", "The `step` of an action's `steps` and of a rule's `require`.", ""]
     out += ["| step | 中文 |", "|---|---|"]
-    out += [f"| `{s}` | {STEP_ZH.get(s, '')} |" for s in get_args(StepType)]
+    out += [f"| `{s}` | {STEP_ZH[s]} |" for s in get_args(StepType)]
     out += _topics()
     out += _codes()
     return "\n".join(out) + "\n"

@@ -31,7 +31,7 @@ def shipped(kind: str) -> Path:
 def generate(kind: str) -> dict[str, Any]:
     """The JSON Schema of a rulebook file, an action file or a rule test file."""
     from ._actions import ACTION_ADAPTER  # the models, only when a schema is made (`govrules --help` needs KINDS)
-    from ._rulebook import CaseFile, OverlayFile, RulebookFile
+    from ._lang.rulebook import CaseFile, OverlayFile, RulebookFile
 
     if kind == "rulebook":
         schema = RulebookFile.model_json_schema()

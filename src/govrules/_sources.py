@@ -11,14 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-DIGITS = "零一二三四五六七八九"
-
-
-def numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 23 → 二十三, 60 → 六十."""
-    tens, units = divmod(n, 10)
-    text = ("" if tens <= 1 else DIGITS[tens]) + ("十" if tens else "")
-    return text + (DIGITS[units] if units else "")
+from ._vocab import numeral
 
 
 def labels_for(n: int, style: str) -> list[str]:

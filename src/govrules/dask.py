@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
 import threading
@@ -43,9 +42,9 @@ from ._audit import _audit as _audit_items  # hook wanted: a public audit of (li
 from ._cli.check import NOT_AN_ACTION, _process
 from ._cli.check import read_actions as _read_local  # the CLI's own reader: YAML and JSON files
 from ._cli.formats import Item
-from ._records import json_value as _json_value
 from ._files import MAX_LINE, InputError, open_regular
-from ._yaml import Budget
+from ._lang.document import Budget
+from ._records import json_value as _json_value
 
 __all__ = [
     "RECORD_META",
@@ -73,18 +72,8 @@ class RulebookMismatch(GovrulesError):
 
 
 def digest_of(engine: Engine) -> str:
-    """The SHA-256 of what an engine judges with: every version's text, rules and checks, every
-    rule's provenance (an overlay's path), and the topics. Not of file paths or load order."""
-    h = hashlib.sha256()
-    for jur in engine.jurisdictions:
-        for v in engine._compiled_versions(jur):  # private: the full rulebook models (texts, rules, checks)
-            h.update(v.meta.model_dump_json().encode())
-            for a in v.audits:
-                h.update(a.check.model_dump_json().encode())
-    for r in sorted(engine.rules(), key=lambda r: (r.jurisdiction, r.id, r.provenance)):
-        h.update(json.dumps(dataclasses.asdict(r), sort_keys=True, ensure_ascii=False, default=str).encode())
-    h.update(json.dumps(engine.topics, sort_keys=True, ensure_ascii=False, default=str).encode())
-    return h.hexdigest()
+    """What an engine judges with, as its `Engine.digest` names it."""
+    return engine.digest
 
 
 _ENGINES: dict[str, Engine] = {}  # in each process: the engines loaded, by digest

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from .._engine import Engine
-    from .._yaml import Budget
+    from .._lang.document import Budget
 
 NOT_AN_ACTION = "an action is a mapping with `kind`, `jurisdiction`, `date` and `actor`"
 
@@ -37,7 +37,7 @@ def read_actions(paths: list[str], budget: Budget | None = None) -> Iterator[Ite
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .._yaml import Budget
+    from .._lang.document import Budget
 
     budget = Budget()  # what YAML aliases may add, over every file of the run
     items = read_actions(args.files, budget)

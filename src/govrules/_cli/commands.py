@@ -18,7 +18,7 @@ from .options import load_engine
 def cmd_explain(args: argparse.Namespace) -> int:
     from .._errors import ActionError
     from .._explain import explain
-    from .._yaml import Budget
+    from .._lang.document import Budget
     from .check import NOT_AN_ACTION, read_actions
 
     engine = load_engine(args)
@@ -65,8 +65,8 @@ def cmd_facts(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .._compile import bundled_dir
     from .._engine import load
+    from .._lang.compiled import bundled_dir
 
     load(args.path, extra=args.rules or ())
     print(f"ok: {args.path or bundled_dir()}")
@@ -111,8 +111,8 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 def cmd_test(args: argparse.Namespace) -> int:
     from .._cases import case_files, run_all, untested_rules
-    from .._compile import bundled_dir
     from .._errors import Diagnostic
+    from .._lang.compiled import bundled_dir
 
     engine = load_engine(args)
     base = Path(args.rulebook) if args.rulebook else bundled_dir()
@@ -159,7 +159,7 @@ def _write(text: str, output: str | None) -> None:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from .._compile import source_text
+    from .._lang.compile import source_text
     from .._sources import split
 
     engine = load_engine(args)
@@ -195,8 +195,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .._compile import article_zh
     from .._errors import did_you_mean
+    from .._vocab import article_zh
 
     engine = load_engine(args)
     if args.topic not in engine.topics:
@@ -234,7 +234,7 @@ def cmd_parity(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from .._compile import article_zh
+    from .._vocab import article_zh
 
     engine = load_engine(args)
     versions = engine.versions(args.jurisdiction)

@@ -1,9 +1,9 @@
-"""The rulebook a server answers with: the engine, the digest of the files it was loaded from, and a
-catalogue of its jurisdictions and articles in the server's own models.
+"""The rulebook a server answers with: the engine, its digest (`Engine.digest`), the files it was
+loaded from, and a catalogue of its jurisdictions and articles in the server's own models.
 
 This is the one module of the server that knows where govrules keeps its files and what its
-private types look like: `_digest` (the files) and `_catalogue` (the articles). The architecture
-refactor that moves those private modules touches only these two functions.
+private types look like: `_files` (the files, fingerprinted to notice a change during a load) and
+`_catalogue` (the articles).
 """
 
 from __future__ import annotations
@@ -70,11 +70,11 @@ class JurisdictionView(_Out):
 
 @dataclass(frozen=True)
 class LoadedRulebook:
-    """An engine with the digest of the files it was compiled from. Immutable: a reload makes a new one,
+    """An engine with its digest (`Engine.digest`). Immutable: a reload makes a new one,
     and a request keeps the one it started with."""
 
     engine: govrules.Engine
-    digest: str  # sha256:<hex> over the loaded files' names and bytes
+    digest: str  # `Engine.digest`: sha256:<hex> of what the engine judges with
     files: tuple[str, ...]
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     jurisdictions: tuple[JurisdictionView, ...] = ()
@@ -100,22 +100,22 @@ def rulebook_loader(rulebook: str | Path | None = None, rules: Sequence[str | Pa
     RulebookError when they do not validate, and GovrulesError when they change while being loaded."""
 
     def load() -> LoadedRulebook:
-        before = _digest(rulebook, rules)
+        before = _files(rulebook, rules)
         engine = govrules.load(rulebook, extra=list(rules))
-        after = _digest(rulebook, rules)
-        if after != before:  # the digest must name exactly the files the engine was compiled from
+        after = _files(rulebook, rules)
+        if after != before:  # the engine must be compiled from exactly the files named
             raise govrules.GovrulesError("the rulebook files changed while they were loaded: reload again")
         jurisdictions, articles = _catalogue(engine)
-        return LoadedRulebook(engine, after[0], after[1], jurisdictions=jurisdictions, articles=articles)
+        return LoadedRulebook(engine, engine.digest, after[1], jurisdictions=jurisdictions, articles=articles)
 
     return load
 
 
-def _digest(rulebook: str | Path | None, rules: Sequence[str | Path]) -> tuple[str, tuple[str, ...]]:
-    """sha256 over the names and bytes of the files govrules loads: the YAML files (topics.yaml
+def _files(rulebook: str | Path | None, rules: Sequence[str | Path]) -> tuple[str, tuple[str, ...]]:
+    """A fingerprint (sha256) of the files govrules loads, and their names: the YAML files (topics.yaml
     included) of the rulebook folder (default: the bundled one) and of each overlay folder, and each
     overlay file given by name. Rule tests (tests/) are not loaded, so not hashed."""
-    from govrules._compile import bundled_dir  # private: see the module's docstring
+    from govrules._lang.compiled import bundled_dir  # private: see the module's docstring
 
     files: list[Path] = []
     for root in [Path(rulebook) if rulebook is not None else bundled_dir(), *map(Path, rules)]:

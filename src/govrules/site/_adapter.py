@@ -17,23 +17,11 @@ from typing import Any
 import yaml
 
 from govrules import Engine
+from govrules._vocab import article_zh
 
 from ._review import Review, read_review
 
 BUNDLED = Path(__file__).resolve().parent.parent / "rulebook"
-_CN = "零一二三四五六七八九"
-
-
-def article_zh(n: int) -> str:
-    """62 → 第六十二条 (1…999)."""
-    hundreds, rest = divmod(n, 100)
-    tens, units = divmod(rest, 10)
-    text = _CN[hundreds] + "百" if hundreds else ""
-    if tens:
-        text += ("" if tens == 1 and not hundreds else _CN[tens]) + "十"
-    elif hundreds and units:
-        text += "零"
-    return f"第{text}{_CN[units] if units else ''}条"
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ._actions import Party, Role, StepType
+from .._vocab import Level, Modality, Party, Role, StepType, Verdict
 
-Modality = Literal["must", "shall", "in_principle", "may"]
 RULE_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 
 
@@ -266,7 +265,7 @@ class RulebookFile(_Model):
     title_zh: str
     title_en: str
     short_zh: str
-    level: Literal["district", "city", "county", "province"]
+    level: Level
     province: str
     document_number: str | None
     issuing_body: str
@@ -315,7 +314,7 @@ class OverlayFile(_Model):
 
 
 class CaseExpect(_Model):
-    verdict: Literal["allowed", "conditional", "denied"] | None = None
+    verdict: Verdict | None = None
     error: str | None = Field(None, description="Expect the action to be refused; text in the message.")
     fires: tuple[str, ...] = ()
     not_fires: tuple[str, ...] = ()

@@ -30,8 +30,8 @@ from typing import Any
 
 import yaml
 
-from ._errors import Diagnostic
-from ._files import MAX_BYTES, InputError, read_bytes
+from .._errors import Diagnostic
+from .._files import MAX_BYTES, InputError, read_bytes
 
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined,assignment,unused-ignore]
@@ -48,12 +48,60 @@ Path = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
+class Span:
+    """Where a text scalar stands in its document's lines (0-based), and its style: None (plain),
+    `'`, `"`, `>` (folded) or `|` (literal)."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    style: str | None
+
+
+@dataclass(frozen=True)
 class Document:
-    """A loaded YAML document: its plain data and the position of every node by path."""
+    """A loaded YAML document: its plain data and the position of every node by path; the span of
+    every text scalar and the document's lines (from line `offset` of its file), so that an error
+    inside a text points at its character and shows its line."""
 
     file: str
     data: Any
     positions: dict[Path, tuple[int, int]]
+    spans: dict[Path, Span] = field(default_factory=dict, repr=False)
+    lines: tuple[str, ...] = field(default=(), repr=False)
+    offset: int = 0
+
+    def line_text(self, line: int) -> str | None:
+        """The text of line `line` (1-based, in the file), if it is one of this document's."""
+        n = line - 1 - self.offset
+        return self.lines[n] if 0 <= n < len(self.lines) else None
+
+    def within(self, path: Path, k: int) -> tuple[int, int]:
+        """The position (1-based line and column) of the `k`-th character of the text at `path`,
+        counted in its value: the scalar's style says how its value lies over the source lines
+        (quotes, escapes, a block's header and indentation, folded line breaks)."""
+        span = self.spans.get(tuple(path))
+        value = self._value(path)
+        if span is None or not isinstance(value, str):
+            line, col = self.where(path)
+            return line, col + k
+        (l0, c0), (l1, c1) = span.start, span.end
+        l1, c1 = (l1, c1) if l1 < len(self.lines) else (len(self.lines) - 1, len(self.lines[-1]))
+        raw = "\n".join([self.lines[l0][c0:], *self.lines[l0 + 1 : l1 + 1]])
+        raw = raw[: len(raw) - (len(self.lines[l1]) - c1)] if l1 > l0 else self.lines[l0][c0:c1]
+        j = _align(value, raw, span.style, k)
+        before = raw[:j]
+        breaks = before.count("\n")
+        col = c0 + j if not breaks else j - before.rindex("\n") - 1
+        return l0 + breaks + 1 + self.offset, col + 1
+
+    def _value(self, path: Path) -> Any:
+        value = self.data
+        for part in path:
+            try:
+                value = value[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return value
 
     def where(self, path: Path) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -64,7 +112,35 @@ class Document:
 
     def diagnostic(self, path: Path, code: str, message: str, **kw: Any) -> Diagnostic:
         line, col = self.where(path)
-        return Diagnostic(self.file, line, col, code, message, **kw)
+        return Diagnostic(self.file, line, col, code, message, source=self.line_text(line), **kw)
+
+
+def _align(value: str, raw: str, style: str | None, k: int) -> int:
+    """The index in `raw` (a scalar's source text, line breaks as `\\n`) of the `k`-th character of
+    its `value`. Each character of the value is found in turn in the source, skipping what the
+    value does not hold (the header line of a block, quotes, escapes' backslashes, indentation,
+    folded line breaks); a character that cannot be found (an escape such as `\\u4e2d`) leaves the
+    position where it was."""
+    if style in (">", "|"):
+        j = raw.find("\n") + 1 if "\n" in raw else len(raw)
+    elif style in ("'", '"'):
+        j = 1
+    else:
+        j = 0
+    for c in value[:k]:
+        if c in " \n":  # a space or a line break of the value: where the source has one, else kept
+            if j < len(raw) and raw[j] in " \n":
+                j += 1
+            continue
+        found = raw.find(c, j)
+        if found < 0:
+            return min(j, len(raw))
+        j = found + 1
+    if k < len(value) and value[k] not in " \n":  # skip to the character itself
+        found = raw.find(value[k], j)
+        if found >= 0:
+            j = found
+    return min(j, len(raw))
 
 
 class YamlError(Exception):
@@ -185,11 +261,12 @@ def _parse(file: str, source: str, offset: int, spend: _FileBudget) -> Iterator[
                 break
             _spend(file, node, offset, spend)
             positions: dict[Path, tuple[int, int]] = {}
+            spans: dict[Path, Span] = {}
             budget = [MAX_NODES]
-            data = _convert(file, node, (), positions, 0, budget, yaml.constructor.SafeConstructor())
+            data = _convert(file, node, (), positions, 0, budget, yaml.constructor.SafeConstructor(), spans)
             if offset:
                 positions = {k: (line + offset, col) for k, (line, col) in positions.items()}
-            yield Document(file, data, positions)
+            yield Document(file, data, positions, spans, tuple(_BREAK.split(source)), offset)
     except YamlError as exc:
         d = exc.diagnostic
         yield Diagnostic(d.file, d.line + offset, d.column, d.code, d.message, rule=d.rule, hint=d.hint)
@@ -267,6 +344,7 @@ def _convert(
     depth: int,
     budget: list[int],
     scalars: yaml.constructor.SafeConstructor,
+    spans: dict[Path, Span],
 ) -> Any:
     mark = node.start_mark
     positions[path] = (mark.line + 1, mark.column + 1)
@@ -294,19 +372,21 @@ def _convert(
                 raise YamlError(
                     Diagnostic(file, kmark.line + 1, kmark.column + 1, "E008", f"duplicate key `{key}`")
                 )
-            out[key] = _convert(file, value_node, (*path, key), positions, depth + 1, budget, scalars)
+            out[key] = _convert(file, value_node, (*path, key), positions, depth + 1, budget, scalars, spans)
             # A key's own line points better at an unknown or mistyped field than its value's.
             kmark = key_node.start_mark
             positions[(*path, key)] = (kmark.line + 1, kmark.column + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(file, item, (*path, i), positions, depth + 1, budget, scalars)
+            _convert(file, item, (*path, i), positions, depth + 1, budget, scalars, spans)
             for i, item in enumerate(node.value)
         ]
     # A scalar: let PyYAML's safe constructor resolve it (int, bool, null, date…), but keep dates
     # as dates and refuse datetimes' time part silently becoming a date.
     if node.tag == "tag:yaml.org,2002:str":
+        end = node.end_mark
+        spans[path] = Span((mark.line, mark.column), (end.line, end.column), node.style)  # type: ignore[attr-defined]
         return scalars.construct_scalar(node)  # type: ignore[arg-type]
     try:
         constructed = scalars.construct_object(node)

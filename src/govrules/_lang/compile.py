@@ -1,103 +1,34 @@
 """Load, validate and compile rulebook files into an immutable, indexed rulebook.
 
-The passes, in order (each later pass relies on what the earlier ones established):
-
-1. read       YAML → documents with positions (safe loader, duplicate keys, size and alias bounds)
-2. model      documents → typed `RulebookFile`s and `OverlayFile`s (unknown fields, wrong types,
-              mapped to lines)
-3. sites      every rule and check with the article it cites and where it comes from (bundled, or
-              the file); an overlay's rules attached to the articles of the rulebook it extends
-              (which must exist). No two rulebooks share a (jurisdiction, version); an overlay rule
-              that replaces or defeats a rule of its base says so (`overrides: true`), and the one
-              it replaces leaves; no exception is to an exception (the engine would not weigh it)
-4. citations  articles numbered 1…N in order; each text found in the shipped source; each quote
-              found in its article (needs 3: the article of each rule)
-5. names      rule and check ids unique; kinds, event types, topics, exception targets and due
-              anchors known (needs 2; must precede 5 so that a condition is compiled against a
-              known kind or event type)
-6. conditions parse, type-check against the kind's action model (or the check's event model),
-              compile into closures
-7. versions   one jurisdiction's versions do not overlap in time
-8. index      (jurisdiction, version) → kind → rules, exceptions linked to what they defeat
-
-Every pass collects all its errors; loading stops after the first pass that found any, so that
-later passes never see half-checked input, and reports them all, sorted by position.
+The passes are the table `STAGES` below, run in order by `build`: each stage collects all its
+errors, and where a stage is marked `stop`, loading stops if any stage so far found one, so that
+later stages never see half-checked input. Every error of the load is reported, sorted by position.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from importlib import resources
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from ._actions import ACTION_MODELS
-from ._calendar import WorkCalendar
-from ._condition import DATE, Checked, ConditionError, compile_condition, conjoin, type_of
-from ._errors import Diagnostic, RulebookError, did_you_mean
-from ._events import EVENT_MODELS
-from ._files import InputError, read_bytes
-from ._rulebook import Article, AuditCheck, OverlayAudit, OverlayFile, OverlayRule, Rule, RulebookFile
-from ._yaml import Budget, Document, YamlError, load_document
+from .._actions import ACTION_MODELS
+from .._calendar import WorkCalendar
+from .._errors import Diagnostic, RulebookError, did_you_mean
+from .._events import EVENT_MODELS
+from .._files import InputError, read_bytes
+from .._vocab import article_zh
+from .compiled import CompiledAudit, CompiledRule, Site, Version, bundled_dir
+from .condition import DATE, Checked, ConditionError, compile_condition, conjoin, type_of
+from .document import Budget, Document, YamlError, load_document
+from .rulebook import AuditCheck, OverlayAudit, OverlayFile, OverlayRule, Rule, RulebookFile
 
-BUNDLED = "rulebook"
 # A rulebook's dates lie within these, so that a deadline counted from one stays a date.
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
-
-
-def bundled_dir() -> Path:
-    """The rulebook shipped inside the package."""
-    return Path(str(resources.files("govrules").joinpath(BUNDLED)))
-
-
-
-
-@dataclass(frozen=True, eq=False)
-class CompiledRule:
-    rule: Rule
-    jurisdiction: str
-    article: Article
-    citation_zh: str
-    condition: Checked  # for a deny rule with a scope: `scope and when`
-    scope: Checked | None = None
-    exceptions: list[CompiledRule] = field(default_factory=list)  # filled once, in pass 8
-    provenance: str = "bundled"  # or the path of the file the rule was read from
-
-
-@dataclass(frozen=True, eq=False)
-class CompiledAudit:
-    check: AuditCheck
-    jurisdiction: str
-    article: Article
-    citation_zh: str
-    trigger: Checked
-    expect: Checked | None
-    provenance: str = "bundled"  # or the path of the file the check was read from (an overlay)
-
-
-@dataclass(frozen=True, eq=False)
-class Version:
-    """One jurisdiction's rules in force over a span of dates."""
-
-    meta: RulebookFile
-    file: str
-    by_kind: dict[str, tuple[CompiledRule, ...]]
-    effective_until: dt.date | None
-    audits: tuple[CompiledAudit, ...] = ()
-
-    @property
-    def key(self) -> str:
-        return f"{self.meta.jurisdiction}@{self.meta.version}"
-
-    def in_force(self, day: dt.date) -> bool:
-        return self.meta.effective_from <= day and (
-            self.effective_until is None or day <= self.effective_until
-        )
 
 
 def rulebook_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -177,22 +108,6 @@ def _squash(text: str) -> str:
     return _WS.sub("", text)
 
 
-CN_DIGITS = "零一二三四五六七八九"
-
-
-def article_zh(n: int) -> str:
-    """第六十二条."""
-    tens, units = divmod(n, 10)
-    hundreds, tens = divmod(tens, 10)
-    text = (CN_DIGITS[hundreds] + "百" if hundreds else "")
-    if tens:
-        text += ("" if tens == 1 and not hundreds else CN_DIGITS[tens]) + "十"
-    elif hundreds and units:
-        text += "零"
-    text += CN_DIGITS[units] if units else ""
-    return f"第{text}条"
-
-
 def _pydantic_diagnostics(doc: Document, exc: ValidationError, *, overlay: bool = False) -> list[Diagnostic]:
     out = []
     for err in exc.errors(include_url=False):
@@ -238,54 +153,45 @@ def _nested_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-@dataclass(frozen=True, eq=False)
-class Site:
-    """Where a rule or a check stands: its file and path, and the article (of the base rulebook)
-    it cites. An overlay's rules stand in the overlay file but cite the base rulebook's articles."""
-
-    doc: Document
-    path: tuple[str | int, ...]
-    book: RulebookFile
-    article: Article
-    item: Rule | AuditCheck
-
-    @property
-    def provenance(self) -> str:
-        """`bundled` for the rulebook shipped with govrules, else the file the item was read from."""
-        return "bundled" if Path(self.doc.file).parent == bundled_dir() else self.doc.file
-
-    def error(self, key: str, code: str, message: str, hint: str | None = None) -> Diagnostic:
-        return self.doc.diagnostic((*self.path, key), code, message, rule=self.item.id, hint=hint)
-
-
-Books = Sequence[tuple[Document, RulebookFile]]
-
-
 class _Build:
-    def __init__(self, calendar: WorkCalendar) -> None:
+    """One load: its inputs, what each stage has found so far, and the errors."""
+
+    def __init__(self, files: Sequence[Path], calendar: WorkCalendar) -> None:
+        self.files = files
         self.calendar = calendar
         self.errors: list[Diagnostic] = []
         self.budget = Budget()  # what YAML aliases may add over every file of this load
+        self.topics: dict[str, Any] = {}
+        self.docs: list[Document] = []
+        self.books: list[tuple[Document, RulebookFile]] = []
+        self.overlays: list[tuple[Document, OverlayFile]] = []
+        self.site_list: list[Site] = []
+        self.rules: dict[str, CompiledRule] = {}
+        self.audits: dict[str, CompiledAudit] = {}
+        self.until: dict[int, dt.date | None] = {}
+        self.result: dict[str, list[Version]] = {}
 
-    def fail_if_errors(self) -> None:
-        if self.errors:
-            raise RulebookError(self.errors)
+    # topics
+    def read_topics(self) -> None:
+        try:
+            self.topics = _topics(self.files, self.budget)
+        except YamlError as exc:
+            self.errors.append(exc.diagnostic)
 
-    # 1. read
-    def read(self, files: Sequence[Path]) -> list[Document]:
+    # read
+    def read(self) -> None:
         docs = []
-        for f in files:
+        for f in self.files:
             try:
                 docs.append(load_document(str(f), budget=self.budget))
             except YamlError as exc:
                 self.errors.append(exc.diagnostic)
-        return docs
+        self.docs = docs
 
-    # 2. model
-    def model(self, docs: Sequence[Document]) -> tuple[list[tuple[Document, RulebookFile]],
-                                                       list[tuple[Document, OverlayFile]]]:
-        books, overlays = [], []
-        for doc in docs:
+    # model
+    def model(self) -> None:
+        books, overlays = self.books, self.overlays
+        for doc in self.docs:
             is_overlay = isinstance(doc.data, dict) and "extends" in doc.data
             try:
                 if is_overlay:
@@ -297,7 +203,6 @@ class _Build:
                     self.book_source(doc, book)
             except ValidationError as exc:
                 self.errors += _pydantic_diagnostics(doc, exc, overlay=is_overlay)
-        return books, overlays
 
     def book_dates(self, doc: Document, book: RulebookFile) -> None:
         """A rulebook's dates lie where deadlines counted from them stay within the calendar."""
@@ -316,8 +221,9 @@ class _Build:
         except ValueError as exc:
             self.errors.append(doc.diagnostic(("source",), "E205", str(exc)))
 
-    # 3. sites: every rule and check with the article it cites (an overlay's, in its base)
-    def sites(self, books: Books, overlays: Sequence[tuple[Document, OverlayFile]]) -> list[Site]:
+    # sites: every rule and check with the article it cites (an overlay's, in its base)
+    def sites(self) -> None:
+        books, overlays = self.books, self.overlays
         found: list[Site] = []
         for doc, book in books:
             for i, art in enumerate(book.articles):
@@ -332,7 +238,7 @@ class _Build:
                                                   hint="give a later version its own `version` and dates"))
                 continue
             by_key[jv] = (doc, book)
-        # INVARIANT: a base rule's or check's id names one site here (ids are unique by pass 5).
+        # INVARIANT: a base rule's or check's id names one site here (ids are unique by `names`).
         base = {(s.book.jurisdiction, s.book.version, s.item.id): s for s in found}
         replaced: set[int] = set()
         for doc, ov in overlays:
@@ -361,7 +267,7 @@ class _Build:
                         found.append(site)
         found = [s for s in found if id(s) not in replaced]
         self.exceptions_to_exceptions(found)
-        return found
+        self.site_list = found
 
     def overrides(self, site: Site, item: OverlayRule | OverlayAudit, old: Site | None,
                   base: dict[tuple[str, str, str], Site]) -> bool:
@@ -407,9 +313,9 @@ class _Build:
                                                   "exception to an exception is not weighed",
                                                   hint="make it an exception to the rule that exception defeats"))
 
-    # 4. citations
-    def citations(self, books: Books, sites: Sequence[Site]) -> None:
-        for doc, book in books:
+    # citations
+    def citations(self) -> None:
+        for doc, book in self.books:
             source = _source_text(Path(doc.file).parent, book.source)
             if source is None:
                 self.errors.append(doc.diagnostic(("source",), "E201", f"source `{book.source}` not found"))
@@ -424,13 +330,14 @@ class _Build:
                     self.errors.append(doc.diagnostic((*here, "text"), "E203",
                                        f"the text of article {art.number} is not found in {book.source}",
                                        hint="quote the source exactly; only whitespace may differ"))
-        for site in sites:
+        for site in self.site_list:
             quote = site.item.quote
             if quote and _squash(quote) not in _squash(site.article.text):
                 self.errors.append(site.error("quote", "E204", f"quote not found in article {site.article.number}"))
 
-    # 5. names
-    def names(self, sites: Sequence[Site], topics: dict[str, Any]) -> None:
+    # names
+    def names(self) -> None:
+        sites, topics = self.site_list, self.topics
         seen: dict[str, str] = {}
         rules: dict[tuple[str, str], dict[str, Rule]] = {}
         for site in sites:
@@ -508,11 +415,10 @@ class _Build:
                 rule=chk.id, hint=did_you_mean(given, fitting) or (f"one of {', '.join(fitting)}" if fitting else
                                                                   f"`{event}` has no {what.split()[-1]} field")))
 
-    # 6. conditions
-    def conditions(self, sites: Sequence[Site]) -> tuple[dict[str, CompiledRule], dict[str, CompiledAudit]]:
-        rules: dict[str, CompiledRule] = {}
-        audits: dict[str, CompiledAudit] = {}
-        for site in sites:
+    # conditions
+    def conditions(self) -> None:
+        rules, audits = self.rules, self.audits
+        for site in self.site_list:
             citation = f"依据《{site.book.short_zh}》{article_zh(site.article.number)}"
             item = site.item
             if isinstance(item, Rule):
@@ -539,16 +445,15 @@ class _Build:
             if trigger is not None and (item.expect is None or expect is not None):
                 audits[item.id] = CompiledAudit(item, site.book.jurisdiction, site.article, citation, trigger, expect,
                                                provenance=site.provenance)
-        return rules, audits
 
     def condition(self, site: Site, key: tuple[str, ...], text: str, model: type[BaseModel],
                   guard: Literal["rule", "exception"] | None = None) -> Checked | None:
         try:
             return compile_condition(text, model, self.calendar.working_days_between, guard=guard)
         except ConditionError as exc:
-            line, col = site.doc.where((*site.path, *key))
-            self.errors.append(Diagnostic(site.doc.file, line, col + exc.offset, exc.code,
-                                          f"in `{key[-1]}`: {exc.message}", rule=site.item.id, hint=exc.hint))
+            line, col = site.doc.within((*site.path, *key), exc.offset)
+            self.errors.append(Diagnostic(site.doc.file, line, col, exc.code, f"in `{key[-1]}`: {exc.message}",
+                                          rule=site.item.id, hint=exc.hint, source=site.doc.line_text(line)))
             return None
 
     def presumptions(self, site: Site, rule: Rule, model: type[BaseModel]) -> None:
@@ -559,15 +464,17 @@ class _Build:
                 self.errors.append(site.error(where[0], "E312", f"presumed fact `{p.fact}` is not a field of "
                                               f"`{rule.kind}`", did_you_mean(p.fact, fields)))
                 continue
+            # INVARIANT: every field of an action model is annotated (pydantic requires it).
+            annotation: Any = fields[p.fact].annotation
             try:
-                TypeAdapter(fields[p.fact].annotation).validate_python(p.value, strict=True)
+                TypeAdapter(annotation).validate_python(p.value, strict=True)
             except ValidationError:
                 self.errors.append(site.error(where[0], "E313", f"`{p.value!r}` is not a value of `{p.fact}`"))
 
-    # 7. versions
-    def versions(self, books: Books) -> dict[int, dt.date | None]:
+    # versions
+    def versions(self) -> None:
         """The last day in force of each book (by index): its own, or the day before the next."""
-        until: dict[int, dt.date | None] = {}
+        books, until = self.books, self.until
         by_jur: dict[str, list[int]] = {}
         for n, (_, book) in enumerate(books):
             by_jur.setdefault(book.jurisdiction, []).append(n)
@@ -583,11 +490,10 @@ class _Build:
                             f"{book.jurisdiction}@{book.version} overlaps {nxt.jurisdiction}@{nxt.version}"))
                     end = end or nxt.effective_from - dt.timedelta(days=1)
                 until[a] = end
-        return until
 
-    # 8. index
-    def index(self, books: Books, sites: Sequence[Site], rules: dict[str, CompiledRule],
-              audits: dict[str, CompiledAudit], until: dict[int, dt.date | None]) -> dict[str, list[Version]]:
+    # index
+    def index(self) -> None:
+        books, sites, rules, audits, until = self.books, self.site_list, self.rules, self.audits, self.until
         for c in rules.values():
             for target in c.rule.exception_to:
                 rules[target].exceptions.append(c)
@@ -607,27 +513,57 @@ class _Build:
             index.setdefault(book.jurisdiction, []).append(version)
         for versions in index.values():
             versions.sort(key=lambda v: v.meta.effective_from)
-        return index
+        self.result = index
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One pass of the compiler: its name, what it does, and whether loading stops after it when
+    any stage so far has found an error."""
+
+    name: str
+    run: Callable[[_Build], None]
+    stop: bool
+    does: str
+
+
+# The passes, in order: each relies on what the stages before it established.
+STAGES: tuple[Stage, ...] = (
+    Stage("topics", _Build.read_topics, True,
+          "the topics of the bundled rulebook and of each folder given (`topics.yaml`)"),
+    Stage("read", _Build.read, True,
+          "YAML → documents with positions (safe loader, duplicate keys, size and alias bounds)"),
+    Stage("model", _Build.model, True,
+          "documents → typed `RulebookFile`s and `OverlayFile`s (unknown fields, wrong types, mapped to "
+          "lines); a rulebook's dates within the calendar; its source a text under `sources/`"),
+    Stage("sites", _Build.sites, False,
+          "every rule and check with the article it cites and where it comes from; an overlay's items "
+          "attached to the articles of the rulebook it extends (which must exist). No two rulebooks share "
+          "a (jurisdiction, version); an overlay item that replaces or defeats one of its base says so "
+          "(`overrides: true`); no exception is to an exception"),
+    Stage("citations", _Build.citations, False,
+          "articles numbered 1…N in order; each text found in the shipped source; each quote found in "
+          "its article (needs `sites`: the article of each rule)"),
+    Stage("names", _Build.names, True,
+          "rule and check ids unique; kinds, event types, topics, exception targets and due anchors "
+          "known, so that `conditions` compiles against a known kind or event type"),
+    Stage("conditions", _Build.conditions, False,
+          "parse, type-check against the kind's action model (or the check's event model), compile"),
+    Stage("versions", _Build.versions, True,
+          "one jurisdiction's versions do not overlap in time; each one's last day in force"),
+    Stage("index", _Build.index, True,
+          "(jurisdiction, version) → kind → rules; exceptions linked to the rules they defeat"),
+)
 
 
 def build(files: Sequence[Path], calendar: WorkCalendar) -> tuple[dict[str, list[Version]], dict[str, Any]]:
-    """Run the passes over `files`. Raises RulebookError with every problem of the failing pass."""
-    b = _Build(calendar)
+    """Run `STAGES` over `files`. Raises RulebookError with every problem found up to the first
+    stopping stage that found one."""
     if not files:
         raise RulebookError([Diagnostic("(rulebook)", 1, 1, "E000", "no rulebook files found")])
-    try:
-        topics = _topics(files, b.budget)
-    except YamlError as exc:
-        raise RulebookError([exc.diagnostic]) from None
-    docs = b.read(files)
-    b.fail_if_errors()
-    books, overlays = b.model(docs)
-    b.fail_if_errors()
-    sites = b.sites(books, overlays)
-    b.citations(books, sites)
-    b.names(sites, topics)
-    b.fail_if_errors()
-    rules, audits = b.conditions(sites)
-    until = b.versions(books)
-    b.fail_if_errors()
-    return b.index(books, sites, rules, audits, until), topics
+    b = _Build(files, calendar)
+    for stage in STAGES:
+        stage.run(b)
+        if stage.stop and b.errors:
+            raise RulebookError(b.errors)
+    return b.result, b.topics

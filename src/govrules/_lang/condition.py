@@ -21,8 +21,9 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from ._actions import STEP_FIELDS, Party, StepType
-from ._errors import did_you_mean
+from .._actions import STEP_FIELDS
+from .._errors import did_you_mean
+from .._vocab import Party, StepType
 
 STEP_TYPES = frozenset(get_args(StepType))
 PARTIES = frozenset(get_args(Party))
