@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from govrules import _rulebook as rb
 from govrules._cli import main
-from govrules._fmt import _comments, format_text, kind_of, yaml_files
+from govrules._lang import rulebook as rb
+from govrules._lang.fmt import _comments, format_text, kind_of, yaml_files
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATTED = [ROOT / "src/govrules/rulebook", ROOT / "examples/overlay", ROOT / "bench/slice"]

@@ -75,7 +75,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_fmt(args: argparse.Namespace) -> int:
     """Format rulebook YAML in place, or with --check say which files would change (exit 1)."""
-    from .._fmt import FormatError, format_text, yaml_files
+    from .._lang.fmt import FormatError, format_text, yaml_files
 
     if args.paths == ["-"]:
         try:

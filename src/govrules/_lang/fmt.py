@@ -4,7 +4,7 @@ not touched: the formatted file loads to exactly the same models (checked before
 
 The layout (docs/rule-language.md, "Layout"):
 - two spaces per level; a list is indented under its key (`key:` then `  - item`); no blank lines;
-- keys in the order of the model's fields (`_rulebook.py`), unknown keys after them as written; an
+- keys in the order of the model's fields (`rulebook.py`), unknown keys after them as written; an
   overlay rule or check starts with its `article`;
 - a field at its default is left out (`note: null`, `rules: []`, `when: "true"`, `exception_to: []`,
   `unit: calendar`…), except in a rulebook's header, which states every field of the document's
@@ -25,7 +25,7 @@ The layout (docs/rule-language.md, "Layout"):
   a comment inside what is written in flow style goes before it or at the end of its line.
 
 It reads with PyYAML, the loader's own library (so what it reads is what `load` reads: YAML 1.1
-booleans and dates alike), through `_yaml.load_document` first (the loader's errors and positions),
+booleans and dates alike), through `document.load_document` first (the loader's errors and positions),
 then PyYAML's composer for the nodes' positions; comments are found in the text outside every
 scalar, and attached to the next key or item. PyYAML writes each scalar (so that each one reads back
 as the same value); the layout around them is written here.
@@ -46,9 +46,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import _rulebook as rb
-from ._errors import Diagnostic
-from ._yaml import YamlError, load_document
+from .._errors import Diagnostic
+from . import rulebook as rb
+from .document import YamlError, load_document
 
 __all__ = ["FormatError", "format_text", "formattable", "kind_of", "yaml_files"]
 
