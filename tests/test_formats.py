@@ -88,7 +88,7 @@ def test_junit_validates_against_the_jenkins_schema(
 
 def test_pre_commit_hooks_run_govrules_commands() -> None:
     hooks = load_document(str(ROOT / ".pre-commit-hooks.yaml")).data
-    assert {h["id"] for h in hooks} == {"govrules-check", "govrules-validate"}
+    assert {h["id"] for h in hooks} == {"govrules-check", "govrules-validate", "govrules-fmt"}
     for hook in hooks:
         assert hook["language"] == "python"
         command, *args = shlex.split(hook["entry"]) + hook.get("args", [])

@@ -434,7 +434,7 @@ def source_book(tmp_path: Path, name: str, content: bytes | None) -> Path:
     (folder / "sources").mkdir(parents=True)
     if content is not None:
         (folder / "sources" / name).write_bytes(content)
-    return write(folder, MINI_TEXT.replace("source: 002_034e8b9808803d7f.txt", f"source: {name}"))
+    return write(folder, MINI_TEXT.replace("source: qinghemen.txt", f"source: {name}"))
 
 
 @pytest.mark.parametrize(("name", "content"), [

@@ -64,7 +64,7 @@ def test_a_later_version_of_a_bundled_jurisdiction(tmp_path: Path) -> None:
     folder = tmp_path / "later"
     folder.mkdir()
     text = (ROOT / "src/govrules/rulebook/zhanqian.yaml").read_text(encoding="utf-8")
-    text = text.replace('version: "2024"', 'version: "2027"').replace("effective_from: 2024-01-29",
+    text = text.replace("version: '2024'", "version: '2027'").replace("effective_from: 2024-01-29",
                                                                         "effective_from: 2027-01-01")
     text = text.replace("id: zhanqian.", "id: zhanqian.v2027_").replace("[zhanqian.", "[zhanqian.v2027_")
     text = text.replace(", zhanqian.", ", zhanqian.v2027_")
@@ -80,7 +80,7 @@ def test_an_overlapping_version_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "same"
     folder.mkdir()
     text = (ROOT / "src/govrules/rulebook/zhanqian.yaml").read_text(encoding="utf-8")
-    text = text.replace('version: "2024"', 'version: "bis"').replace("id: zhanqian.", "id: zhanqian.bis_")
+    text = text.replace("version: '2024'", "version: bis").replace("id: zhanqian.", "id: zhanqian.bis_")
     text = text.replace("[zhanqian.", "[zhanqian.bis_").replace(", zhanqian.", ", zhanqian.bis_")
     (folder / "zhanqian-bis.yaml").write_text(text, encoding="utf-8")
     shutil.copytree(ROOT / "src/govrules/rulebook/sources", folder / "sources")

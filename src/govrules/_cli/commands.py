@@ -1,5 +1,5 @@
 """The smaller commands, one function each (`check` and `audit` have modules of their own): explain,
-facts, validate, test, schema, reference, coverage, compare, show.
+facts, validate, fmt, test, schema, reference, coverage, compare, show.
 
 Each imports what it needs when it runs, so that `govrules --help` loads no model and no rulebook.
 """
@@ -71,6 +71,42 @@ def cmd_validate(args: argparse.Namespace) -> int:
     load(args.path, extra=args.rules or ())
     print(f"ok: {args.path or bundled_dir()}")
     return EXIT_OK
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    """Format rulebook YAML in place, or with --check say which files would change (exit 1)."""
+    from .._lang.fmt import FormatError, format_text, yaml_files
+
+    if args.paths == ["-"]:
+        try:
+            sys.stdout.write(format_text(sys.stdin.read(), "<stdin>"))
+        except FormatError as exc:
+            print(exc.diagnostic, file=sys.stderr)
+            return EXIT_INPUT
+        return EXIT_OK
+    code, changed = EXIT_OK, 0
+    for path in yaml_files(args.paths or [Path(__file__).parents[1] / "rulebook"]):
+        try:
+            before = path.read_text(encoding="utf-8")
+            after = format_text(before, str(path))
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"{path}:1:1: E000: {exc}", file=sys.stderr)
+            code = EXIT_INPUT
+            continue
+        except FormatError as exc:
+            print(exc.diagnostic, file=sys.stderr)
+            code = EXIT_INPUT
+            continue
+        if after != before:
+            changed += 1
+            if args.check:
+                print(f"would reformat {path}")
+            else:
+                path.write_text(after, encoding="utf-8")
+                print(f"reformatted {path}")
+    if args.check and changed and code == EXIT_OK:
+        code = EXIT_DENIED
+    return code
 
 
 def cmd_test(args: argparse.Namespace) -> int:

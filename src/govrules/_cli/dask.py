@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import json
 import logging
 import os
 import sys
@@ -139,7 +138,7 @@ def run_audit(args: argparse.Namespace) -> int:
     """`govrules audit --dask`: the same report as `govrules audit`."""
     from .. import ActionError
     from .. import dask as gd
-    from . import exits, formats
+    from . import exits
 
     ref = gd.EngineRef.load(args.rulebook, args.rules or ())
     with _client(args.dask, _workers(args)) as client:

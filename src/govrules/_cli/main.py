@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_rulebook(validate, rulebook=False)
     validate.set_defaults(func=commands.cmd_validate)
 
+    fmt = sub.add_parser("fmt", help="write rulebook YAML in its one canonical layout (docs/rule-language.md)")
+    fmt.add_argument("paths", nargs="*", help="files or folders (default: the bundled rulebook; - for standard input)")
+    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 naming the files that would change")
+    fmt.set_defaults(func=commands.cmd_fmt)
+
     explain_ = sub.add_parser("explain", help="why each action got its verdict: rules weighed, "
                               "facts read, articles quoted, dates computed")
     explain_.add_argument("files", nargs="+", help="action files or folders of them (- for standard input)")

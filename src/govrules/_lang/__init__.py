@@ -8,5 +8,8 @@ Stages read in one direction (each module imports only those before it):
 - `compiled`  what the compiler produces: `Version`, `CompiledRule`, `CompiledAudit`, `Site`
 - `compile`   the load passes, as a table of named stages that `build` runs in order
 
+Beside them, `fmt`: the canonical layout of rulebook YAML (`govrules fmt`), read with `document`,
+keys in the order of `rulebook`'s models.
+
 The engine (`govrules._engine`) reads only `compiled` and `condition.Checked`; it never imports `yaml`.
 """
