@@ -199,7 +199,8 @@ def test_a_bad_rulebook_at_start_exits_2_with_every_error(tmp_path: Path) -> Non
 def test_two_workers_reload_together_on_sighup(tmp_path: Path) -> None:
     with serve("--workers", "2", "--rules", str(tmp_path)) as s:
         first = digest(s)
-        assert s.wait_log("Started server process.*", 60)
+        # both workers up (each installs its SIGHUP handler as it starts), or one would miss the signal
+        assert until(lambda: sum("Started server process" in line for line in s.log) == 2)
         shutil.copy(OVERLAY, tmp_path / OVERLAY.name)
         s.proc.send_signal(signal.SIGHUP)  # to the supervisor: every worker reloads in place
         assert s.wait_log(r"reload \(SIGHUP\): now serving")
