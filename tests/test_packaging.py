@@ -37,7 +37,7 @@ def test_no_made_up_project_urls() -> None:
 
 def test_docs_never_install_govrules_from_an_index() -> None:
     """`pip install govrules` (or `govrules[extra]`) would fetch somebody else's package, or nothing."""
-    bare = re.compile(r"pip install\s+(-\S+\s+)*['\"]?govrules(\[[a-z,]+\])?\b(?![-_./])(?!\s*@)")  # `govrules @ file://…` is fine
+    bare = re.compile(r"pip install\s+(-\S+\s+)*['\"]?govrules(\[[a-z,]+\])?(?![\w\-./\[])(?!\s*@)")  # `govrules @ file://…` is fine
     for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "examples").rglob("*.yml"))]:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             assert not bare.search(line), f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
