@@ -128,10 +128,14 @@ class Engine:
         `strict` sets aside the rulebook's presumptions: a fact the action does not give is missing."""
         act = parse_action(action)
         version = self._in_force(act.jurisdiction, act.date)
-        judge = _Judgement(act, self._calendar, trace, self._shared, strict)
-        for rule in version.by_kind.get(act.kind, ()):
-            judge.weigh(rule)
-        return judge.decision(version)
+        with self._calendar.watch() as counted:  # every working-day count, conditions' included
+            judge = _Judgement(act, self._calendar, trace, self._shared, strict)
+            for rule in version.by_kind.get(act.kind, ()):
+                judge.weigh(rule)
+            decision = judge.decision(version)
+        if counted.provisional and not decision.provisional:
+            return decision.model_copy(update={"provisional": True})
+        return decision
 
 
 def parse_action(action: Action | Mapping[str, Any]) -> Action:
