@@ -17,7 +17,8 @@ The passes, in order (each later pass relies on what the earlier ones establishe
               known kind or event type)
 6. conditions parse, type-check against the kind's action model (or the check's event model),
               compile into closures
-7. versions   one jurisdiction's versions do not overlap in time
+7. versions   one jurisdiction's versions do not overlap in time; every rule and check quotes its
+              article or gives a `quote_reason` (late, so that other faults of a file come first)
 8. index      (jurisdiction, version) → kind → rules, exceptions linked to what they defeat
 
 Every pass collects all its errors; loading stops after the first pass that found any, so that
@@ -429,6 +430,19 @@ class _Build:
             if quote and _squash(quote) not in _squash(site.article.text):
                 self.errors.append(site.error("quote", "E204", f"quote not found in article {site.article.number}"))
 
+
+    def quotes(self, sites: Sequence[Site]) -> None:
+        """Every rule and check quotes the words of its article it rests on, or says why not: the
+        quote is what ties it to its article (E204 checks it is there), so that a wrong article
+        number cannot pass unseen. Run with pass 7, after the conditions: a file broken in an
+        earlier way is reported for that first."""
+        for site in sites:
+            if not site.item.quote and not (site.item.quote_reason or "").strip():
+                self.errors.append(site.error("id", "E206", f"`{site.item.id}` quotes no words of article "
+                                              f"{site.article.number}",
+                                              hint="add `quote:` with the words of the article the rule rests "
+                                                   "on, or `quote_reason:` saying why none"))
+
     # 5. names
     def names(self, sites: Sequence[Site], topics: dict[str, Any]) -> None:
         seen: dict[str, str] = {}
@@ -629,5 +643,6 @@ def build(files: Sequence[Path], calendar: WorkCalendar) -> tuple[dict[str, list
     b.fail_if_errors()
     rules, audits = b.conditions(sites)
     until = b.versions(books)
+    b.quotes(sites)
     b.fail_if_errors()
     return b.index(books, sites, rules, audits, until), topics

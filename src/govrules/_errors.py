@@ -28,6 +28,7 @@ CODES: dict[str, str] = {
     "E202": "articles not numbered 1…N in order",
     "E203": "an article's text is not found in the source",
     "E204": "a rule's `quote` is not found in its article",
+    "E206": "a rule or check without a `quote` of its article, and no `quote_reason` saying why",
     "E205": "`source:` is not a UTF-8 text file under the rulebook's `sources/` folder (an absolute path, "
             "`..`, a link out of it, a binary file)",
     # E3xx: names
