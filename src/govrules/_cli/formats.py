@@ -326,7 +326,9 @@ def _ics_text(value: str) -> str:
 def _fold(line: str) -> str:
     """A content line folded at 75 octets (§3.1): CRLF and a space before each next part, never
     inside a UTF-8 character."""
-    out, current, size = [], [], 0
+    out: list[str] = []
+    current: list[str] = []
+    size = 0
     for ch in line:
         n = len(ch.encode("utf-8"))
         if size + n > 75:

@@ -43,8 +43,11 @@ def wants_colour(stream: TextIO) -> bool:
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], dict[str, str]]:
     verdicts, outcomes = words.verdict_words(), words.outcome_words()
-    head = re.compile(r"^(\S.*?:\d+: )(" + "|".join(map(re.escape, sorted(verdicts, key=len, reverse=True))) + r")(?= )")
-    finding = re.compile(r"^(    )\[(" + "|".join(map(re.escape, sorted(outcomes, key=len, reverse=True))) + r")\]", re.M)
+    def either(names: dict[str, str]) -> str:
+        return "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+
+    head = re.compile(r"^(\S.*?:\d+: )(" + either(verdicts) + r")(?= )")
+    finding = re.compile(r"^(    )\[(" + either(outcomes) + r")\]", re.M)
     return head, finding, verdicts, outcomes
 
 
@@ -117,11 +120,7 @@ class Progress:
             for f in expand(self.paths):
                 if f == "-":
                     return None
-                try:
-                    with open(f, "rb") as fh:
-                        self.lines[f] = sum(chunk.count(b"\n") for chunk in iter(lambda fh=fh: fh.read(1 << 20), b"")) + 1
-                except OSError:
-                    self.lines[f] = 1
+                self.lines[f] = _count_lines(f)
         if "-" in self.paths:
             return None
         return sum(self.lines.values())
@@ -152,6 +151,17 @@ class Progress:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
             self.drawn = False
+
+
+def _count_lines(path: str) -> int:
+    try:
+        with open(path, "rb") as fh:
+            count = 1
+            while chunk := fh.read(1 << 20):
+                count += chunk.count(b"\n")
+            return count
+    except OSError:
+        return 1
 
 
 def display_path(file: str) -> str:
