@@ -642,6 +642,7 @@ audits:
     id: qinghemen.local.topical_minutes_next_day
     topic: meeting.minutes
     modality: must
+    quote_reason: the office's own stricter deadline, not in the article's words
     trigger: {event: meeting_held, when: 'meeting == "topical"'}
     expect: {event: minutes_issued, within: {days: 1}}
     message:

@@ -76,16 +76,16 @@ def test_junit_is_well_formed(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 )
 def test_bad_input_exits_2_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                           name: str, content: str | bytes, message: str) -> None:
-    code, out, _ = run(capsys, write(tmp_path, name, content))
+    code, out, err = run(capsys, write(tmp_path, name, content))
     assert code == 2
-    assert message in out
-    assert "Traceback" not in out
+    assert message in err and message not in out  # errors on stderr, results (the tally) on stdout
+    assert "Traceback" not in out + err
 
 
 def test_missing_path_and_empty_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, str(tmp_path / "nope.yaml"), str(tmp_path))
+    code, _, err = run(capsys, str(tmp_path / "nope.yaml"), str(tmp_path))
     assert code == 2
-    assert "no such file" in out and "a folder with no .yaml, .yml, .json or .jsonl file" in out
+    assert "no such file" in err and "a folder with no .yaml, .yml, .json or .jsonl file" in err
 
 
 def test_check_walks_folders_in_sorted_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

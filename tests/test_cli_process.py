@@ -177,7 +177,7 @@ def test_impossible_date_in_a_yaml_list(tmp_path: Path) -> None:
     path = write(tmp_path, "a.yaml", f"- {GOOD_YAML}\n- {bad}\n- {GOOD_YAML}\n")
     status, out, err = run(tmp_path, "check", *RB, path)
     assert status == 2
-    assert f"{path}:2: error: date:" in out
+    assert f"{path}:2: error: date:" in err  # errors on stderr
     assert out.endswith("3 actions: 0 allowed, 2 conditional, 0 denied, 1 errors\n")
     no_traceback(out, err)
 
@@ -191,7 +191,7 @@ def test_a_broken_document_in_a_yaml_stream(tmp_path: Path) -> None:
     path = write(tmp_path, "a.yaml", "".join(f"---\n{d}\n" for d in docs))
     status, out, err = run(tmp_path, "check", *RB, path)
     assert status == 2
-    errors = [line for line in out.splitlines() if ": error: " in line]
+    errors = [line for line in err.splitlines() if ": error: " in line]
     found = [e.split(": error: ")[1][:4] for e in errors]
     assert found[0] == "E003" and found[1] in ("E003", "E004") and found[2] == "E006", errors  # E003: libyaml's bound
     assert [int(e.split(":")[1]) for e in errors] == [4, 8, 15]
@@ -216,7 +216,7 @@ def test_hostile_json_lines(tmp_path: Path) -> None:
 
 def test_deep_json_file(tmp_path: Path) -> None:
     status, out, err = run(tmp_path, "check", *RB, write(tmp_path, "a.json", "[" * 5000 + "]" * 5000))
-    assert status == 2 and "invalid JSON: nesting too deep" in out
+    assert status == 2 and "invalid JSON: nesting too deep" in err
     no_traceback(out, err)
 
 
@@ -228,7 +228,7 @@ def test_a_deadline_past_the_calendar(tmp_path: Path) -> None:
     path = write(tmp_path, "a.yaml", f"- {far}\n- {GOOD_YAML.replace('mini', 'qinghemen')}\n- {consult}\n")
     status, out, err = run(tmp_path, "check", path)
     assert status == 2
-    assert out.count(": error: ") == 2 and "past the calendar" in out
+    assert err.count(": error: ") == 2 and "past the calendar" in err
     no_traceback(out, err)
 
 
@@ -236,7 +236,7 @@ def test_standard_input_is_bounded(tmp_path: Path) -> None:
     from govrules._files import MAX_BYTES
 
     status, out, err = run(tmp_path, "check", *RB, "-", stdin=b"# " + b"x" * MAX_BYTES + b"\n")
-    assert status == 2 and f"standard input larger than {MAX_BYTES} bytes" in out
+    assert status == 2 and f"standard input larger than {MAX_BYTES} bytes" in err
     no_traceback(out, err)
 
 

@@ -114,9 +114,9 @@ def test_explain_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         encoding="utf-8",
     )
     assert main(["explain", "--rulebook", str(MINI), "--lang", "en", str(path)]) == 2
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert f"{path}:1: leaving\nVerdict: conditional" in out
-    assert f"{path}:3: error: date: no rules of `mini` in force on 2020-01-01" in out
+    assert f"{path}:3: error: date: no rules of `mini` in force on 2020-01-01" in err
 
 
 @pytest.mark.parametrize(

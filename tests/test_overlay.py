@@ -104,6 +104,7 @@ rules:
     kind: leave_jurisdiction
     topic: leave.who_is_told
     modality: may
+    quote: 区政府组成人员要严格执行请销假制度
     when: '{when}'
     effect: {effect}
 {extra}    message: {{zh: 本地规定。, en: A local rule.}}
@@ -188,5 +189,5 @@ def test_two_rulebooks_of_one_jurisdiction_and_version_are_refused(tmp_path: Pat
 def test_the_text_report_names_the_overlay_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--rules", str(OVERLAY), str(ROOT / "examples" / "overlay" / "actions.yaml")]) == 1
     out = capsys.readouterr().out
-    assert "qinghemen.local.office_directors_file_in_writing: " in out
+    assert " · rule qinghemen.local.office_directors_file_in_writing\n" in out
     assert f" — from {OVERLAY / 'qinghemen-local.yaml'}" in out

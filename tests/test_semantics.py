@@ -196,6 +196,7 @@ EXCEPTION_WITH_REQUIREMENT = BAN + """\
   kind: leave_jurisdiction
   topic: leave.who_is_told
   modality: may
+  quote_reason: a rule of the engine's tests
   when: destination == "abroad"
   exception_to: [mini.leave.no_abroad]
   effect: {require: {step: approval, timing: before, party: head}}

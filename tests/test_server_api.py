@@ -86,7 +86,7 @@ def test_a_bad_action_names_each_field(client: TestClient) -> None:
     paths = {e["path"]: e for e in body["errors"]}
     assert set(paths) == {"actor.role", "colour"}
     assert paths["actor.role"]["pointer"] == "#/actor/role"
-    assert paths["colour"]["detail"] == "unknown field"
+    assert paths["colour"]["detail"] == "unknown field `colour`"
     body = problem(client.post("/v1/decisions", json={**LEAVE, "jurisdiction": "qinhemen"}), 422)
     assert body["errors"][0]["path"] == "jurisdiction" and "did you mean `qinghemen`" in body["detail"]
     body = problem(client.post("/v1/decisions", json={**LEAVE, "date": "1990-01-01"}), 422)

@@ -10,10 +10,13 @@ dates in it are computed on weekends and fixed-date holidays alone, and decision
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
-
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -46,6 +49,18 @@ def _working_days(year: int) -> list[bool]:
         return [bool(cn.is_working_day(d)) for d in days]
     off, worked = (set(part.split()) for part in entry)
     return [(d.weekday() < 5) != (d.strftime("%m%d") in (off if d.weekday() < 5 else worked)) for d in days]
+
+
+@dataclass
+class Touched:
+    """What the working-day counts made under `WorkCalendar.watch()` touched."""
+
+    provisional: bool = False  # a count reached a year whose holiday schedule is not published
+
+
+# The watch of the evaluation running in this thread or task (None: nobody is watching). A context
+# variable, not calendar state: one calendar serves every thread, and each evaluation its own watch.
+_WATCH: ContextVar[Touched | None] = ContextVar("govrules_calendar_watch", default=None)
 
 
 class WorkCalendar:
@@ -90,20 +105,40 @@ class WorkCalendar:
         """True when `day`'s year has no published holiday schedule in the data."""
         return day.year > _last_published_year()
 
+    @contextlib.contextmanager
+    def watch(self) -> Iterator[Touched]:
+        """Report what the working-day counts made inside the block touched: a count in a year with
+        no published schedule (a deadline, or a rule's `working_days_between`) makes it provisional."""
+        touched = Touched()
+        token = _WATCH.set(touched)
+        try:
+            yield touched
+        finally:
+            _WATCH.reset(token)
+
+    def _touch(self, *days: dt.date) -> None:
+        if any(d.year > _last_published_year() for d in days):
+            watch = _WATCH.get()
+            if watch is not None:
+                watch.provisional = True
+
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
         """The n-th working day after `day` (before it, for negative n); `day` itself not counted."""
         step = 1 if n >= 0 else -1
         left = abs(n)
+        start = day
         while left:
             day += dt.timedelta(days=step)
             if self.is_working_day(day):
                 left -= 1
+        self._touch(start, day)
         return day
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after `start` up to and including `end` (negative when end < start)."""
         if end < start:
             return -self.working_days_between(end, start)
+        self._touch(end)  # the later day: the span reaches its year
         total = self._count(end) - self._count(start)
         for year in range(start.year, end.year):  # the years the span crosses, whole
             total += self._year(year)[-1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ._vocab import Modality, Need, Outcome, Party, StepType, Truth, Verdict
 
@@ -80,7 +80,11 @@ class Assumption(_Out):
 
 
 class Obligation(_Out):
-    """Something that must still be done, by or towards whom, and by when."""
+    """Something that must still be done, by or towards whom, and by when.
+
+    `due` is a date for every step owed before the act (its deadline, or else the act's own day: a
+    step before the act is done by then at the latest); only a follow-up with no deadline of its own
+    (及时: promptly) has none."""
 
     rule: str
     article: int
@@ -124,6 +128,19 @@ class Decision(_Out):
     provisional: bool = Field(default=False)
     silent: bool = Field(default=False)  # no provision of the rulebook applies to this action: allowed, citing nothing
     trace: tuple[TraceEntry, ...] | None = Field(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _due_by_the_act(cls, data: Any) -> Any:
+        """A step owed before the act with no deadline of its own is due on the act's day."""
+        if isinstance(data, dict) and data.get("obligations") and data.get("date") is not None:
+            day, obligations = data["date"], data["obligations"]
+            if any(isinstance(o, Obligation) and o.due is None and not o.follow_up for o in obligations):
+                day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+                data = {**data, "obligations": tuple(
+                    o.model_copy(update={"due": day}) if isinstance(o, Obligation) and o.due is None
+                    and not o.follow_up else o for o in obligations)}
+        return data
 
 
 class FactUse(_Out):

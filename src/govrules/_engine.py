@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
@@ -20,7 +20,7 @@ from ._lang.compile import build, rulebook_files
 from ._lang.compiled import CompiledAudit, CompiledRule, Version, bundled_dir, digest
 from ._lang.condition import Checked, Type, type_of
 from ._lang.rulebook import Presumption, Require
-from ._validation import validation_message
+from ._validation import field_errors
 
 _VALUE = {True: "true", False: "false", None: "unknown"}
 _ACTION_TYPES = tuple(ACTION_MODELS.values())
@@ -149,14 +149,18 @@ class Engine:
         `strict` sets aside the rulebook's presumptions: a fact the action does not give is missing."""
         act = parse_action(action)
         version = self._in_force(act.jurisdiction, act.date)
-        judge = _Judgement(act, self._calendar, trace, self._shared, strict)
-        for rule in version.by_kind.get(act.kind, ()):
-            judge.weigh(rule)
-        return judge.decision(version)
+        with self._calendar.watch() as counted:  # every working-day count, conditions' included
+            judge = _Judgement(act, self._calendar, trace, self._shared, strict)
+            for rule in version.by_kind.get(act.kind, ()):
+                judge.weigh(rule)
+            decision = judge.decision(version)
+        if counted.provisional and not decision.provisional:
+            return decision.model_copy(update={"provisional": True})
+        return decision
 
 
 def parse_action(action: Action | Mapping[str, Any]) -> Action:
-    """A typed action from a model or a plain mapping. Raises ActionError naming the bad field."""
+    """A typed action from a model or a plain mapping. Raises ActionError naming every bad field."""
     if isinstance(action, _ACTION_TYPES):
         return action
     if not isinstance(action, Mapping):
@@ -167,7 +171,7 @@ def parse_action(action: Action | Mapping[str, Any]) -> Action:
     try:
         return ACTION_ADAPTER.validate_python(action)
     except ValidationError as exc:
-        raise ActionError(validation_message(exc, ACTION_MODELS, "action")) from None
+        raise ActionError(errors=field_errors(exc, ACTION_MODELS, "action")) from None
 
 
 @dataclass(frozen=True)

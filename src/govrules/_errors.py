@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 # Every code a diagnostic may carry, registered once, with its title: the reference page lists them
@@ -28,6 +29,7 @@ CODES: dict[str, str] = {
     "E202": "articles not numbered 1…N in order",
     "E203": "an article's text is not found in the source",
     "E204": "a rule's `quote` is not found in its article",
+    "E206": "a rule or check without a `quote` of its article, and no `quote_reason` saying why",
     "E205": "`source:` is not a UTF-8 text file under the rulebook's `sources/` folder (an absolute path, "
             "`..`, a link out of it, a binary file)",
     # E3xx: names
@@ -128,11 +130,24 @@ class RulebookError(GovrulesError):
 
 
 class ActionError(GovrulesError):
-    """An action that cannot be judged: invalid, or dated outside any rulebook in force."""
+    """An action that cannot be judged: invalid, or dated outside any rulebook in force.
 
-    def __init__(self, message: str, *, path: str | None = None) -> None:
-        self.path = path
-        super().__init__(f"{path}: {message}" if path else message)
+    `errors` holds every problem found, as (path, message) pairs: the dotted path of the field at
+    fault (`actor.role`, `steps.0.party`; "" for the action as a whole) and what is wrong with it,
+    so that a caller can mark the field that failed. `path` is the path of the first."""
+
+    # INVARIANT: `errors` is never empty; str(exc) shows the first five, then how many more.
+    SHOWN = 5
+
+    def __init__(self, message: str | None = None, *, path: str | None = None,
+                 errors: Sequence[tuple[str, str]] = ()) -> None:
+        if not errors:
+            errors = ((path or "", message or "invalid action"),)
+        self.errors: tuple[tuple[str, str], ...] = tuple(errors)
+        self.path: str | None = self.errors[0][0] or None
+        shown = [f"{where}: {what}" if where else what for where, what in self.errors[: self.SHOWN]]
+        more = len(self.errors) - len(shown)
+        super().__init__("; ".join(shown) + (f"; and {more} more" if more > 0 else ""))
 
 
 def did_you_mean(name: str, known: object) -> str | None:

@@ -11,14 +11,15 @@ import sys
 from collections import deque
 from collections.abc import Generator, Iterator
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .._errors import ActionError
 from .._records import expand, read_records
-from . import formats
+from . import formats, terminal
 from .exits import EXIT_DENIED, EXIT_INPUT, EXIT_OK, EXIT_TERMINATED
 from .formats import Item, Tally
 from .options import load_engine
+from .terminal import Progress
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,30 +41,93 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .._lang.document import Budget
 
     budget = Budget()  # what YAML aliases may add, over every file of the run
+    progress = Progress.for_run(args.files, sys.stdout, sys.stderr)
     items = read_actions(args.files, budget)
-    out, tally = sys.stdout, Tally()
-    render = {"json": "json", "text": "text"}.get(args.format)
+    if progress is not None:
+        items = progress.reading(items)
     # closed on every way out, so that its worker processes end with the command
-    with contextlib.closing(_judge_all(args, items, render)) as judged:
-        if render is None:  # JUnit and SARIF headers count what follows: gather first
-            collected = [it for it, _ in judged]
-            for it in collected:
-                tally.add(formats.tag(it))
-            (formats.junit(collected, out) if args.format == "junit" else formats.sarif(collected, out, args.lang))
-        elif render == "json":
-            out.write(f'{{"version": {formats.JSON_SHAPE_VERSION}, "results": [\n')
-            for n, (tag, text) in enumerate(judged):
-                tally.add(tag)
-                out.write((",\n" if n else "") + text)
-            out.write("\n]}\n")
-        else:
-            for tag, text in judged:
-                tally.add(tag)
-                out.write(text)
-            out.write(f"{tally}\n")
+    with contextlib.closing(_judge_all(args, items, rendered(args.format))) as judged:
+        tally = report(args, judged, progress)
     if tally.errors:
         return EXIT_INPUT
     return EXIT_DENIED if tally.breaches and not args.exit_zero else EXIT_OK
+
+
+def rendered(fmt: str) -> str | None:
+    """Text and JSON are rendered where judged (here, in a worker, on a Dask worker); the other
+    formats are written here from the judged items."""
+    return {"json": "json", "text": "text"}.get(fmt)
+
+
+def report(args: argparse.Namespace, judged: Iterator[Any], progress: Progress | None = None) -> Tally:
+    """Write the judged actions in `args.format` (results on stdout, unusable actions on stderr where
+    the format has no place for them), and count them."""
+    out, err, tally, lang = sys.stdout, sys.stderr, Tally(), args.lang
+    if args.format in ("junit", "sarif"):  # their headers count what follows: gather first
+        collected = []
+        for it, _ in judged:
+            tally.add(formats.tag(it))
+            collected.append(it)
+            if progress is not None:
+                progress.tick()
+        if progress is not None:
+            progress.wipe()
+        (formats.junit(collected, out, lang) if args.format == "junit" else formats.sarif(collected, out, lang))
+    elif args.format in ("github", "ics"):  # streamed, an item at a time
+        calendar = formats.Calendar(out, lang) if args.format == "ics" else None
+        for it, _ in judged:
+            tally.add(formats.tag(it))
+            if calendar is not None:
+                if it.decision is None:
+                    _shown(progress, out)
+                    err.write(formats.text(it, lang))
+                calendar.add(it)
+            else:
+                _shown(progress, out)
+                out.write(formats.github(it, lang))
+            if progress is not None:
+                progress.tick()
+        if progress is not None:
+            progress.wipe()
+        if calendar is not None:
+            calendar.close()
+            undated = f"; {calendar.undated} obligation(s) without a due date left out" if calendar.undated else ""
+            err.write(f"{calendar.events} calendar event(s){undated}\n")
+        else:
+            out.write(tally.summary(lang) + "\n")
+    elif args.format == "json":
+        out.write(f'{{"version": {formats.JSON_SHAPE_VERSION}, "results": [\n')
+        for n, (tag, text) in enumerate(judged):
+            tally.add(tag)
+            _shown(progress, out)
+            out.write((",\n" if n else "") + text)
+            if progress is not None:
+                progress.tick()
+        if progress is not None:
+            progress.wipe()
+        out.write("\n]}\n")
+    else:  # text: results on stdout, unusable actions on stderr, colour on a terminal
+        colour_out, colour_err = terminal.wants_colour(out), terminal.wants_colour(err)
+        for tag, text in judged:
+            tally.add(tag)
+            _shown(progress, out)
+            if tag == "error":
+                out.flush()
+                err.write(terminal.paint_error(text) if colour_err else text)
+            else:
+                out.write(terminal.paint(text) if colour_out else text)
+            if progress is not None:
+                progress.tick()
+        if progress is not None:
+            progress.wipe()
+        out.write(f"{tally.summary(lang)}\n")
+    return tally
+
+
+def _shown(progress: Progress | None, out: TextIO) -> None:
+    """Wipe the progress line before a result is written to the same screen."""
+    if progress is not None and progress.drawn and progress.shares_screen:
+        progress.wipe()
 
 
 CHUNK = 1000

@@ -35,7 +35,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
                 it.error = str(exc)
         if text is None:
             code = EXIT_INPUT
-            print(f"{it.file}:{it.line}: error: {it.error}\n")
+            print(f"{it.file}:{it.line}: error: {it.error}", file=sys.stderr)
         else:
             print(f"{it.file}:{it.line}: {it.data.get('id') or it.data.get('kind')}\n{text}")
     return code
@@ -65,9 +65,16 @@ def cmd_facts(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """A rulebook folder, or a folder of overlays: those are checked on top of the bundled rulebook
+    they extend, as `--rules` would load them."""
+    from .._lang.compiled import bundled_dir
     from .._engine import load
     from .._lang.compiled import bundled_dir
 
+    if args.path is not None and only_overlays(args.path):
+        load(None, extra=[args.path, *(args.rules or ())])
+        print(f"ok: {args.path} (overlays on the bundled rulebook)")
+        return EXIT_OK
     load(args.path, extra=args.rules or ())
     print(f"ok: {args.path or bundled_dir()}")
     return EXIT_OK
@@ -107,6 +114,23 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     if args.check and changed and code == EXIT_OK:
         code = EXIT_DENIED
     return code
+
+
+def only_overlays(path: str) -> bool:
+    """Whether every rule file under `path` is an overlay (`extends:`), and there is at least one."""
+    from .._lang.compile import rulebook_files
+    from .._files import InputError
+    from .._lang.document import YamlError, load_document
+
+    files = rulebook_files([path])
+    for f in files:
+        try:
+            data = load_document(str(f)).data
+        except (YamlError, InputError, OSError):
+            return False  # reported by the load itself, with its position
+        if not (isinstance(data, dict) and "extends" in data):
+            return False
+    return bool(files)
 
 
 def cmd_test(args: argparse.Namespace) -> int:

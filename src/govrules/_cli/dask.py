@@ -98,37 +98,22 @@ def _workers(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """`govrules check --dask`: the same output, record for record, as `govrules check`."""
     from .. import dask as gd
-    from . import exits, formats
+    from . import exits
+    from .check import rendered, report
 
     if "-" in args.files:
         print("govrules check: --dask reads files, not standard input", file=sys.stderr)
         return exits.EXIT_INPUT
     ref = gd.EngineRef.load(args.rulebook, args.rules or ())
-    render = {"json": "json", "text": "text"}.get(args.format)
+    render = rendered(args.format)
     with _client(args.dask, _workers(args)) as client:
         workers = gd.check_workers(client, ref)
         _announce(client, workers)
         sources = gd.read_actions(args.files, blocksize=args.partition_mb * 1024 * 1024)
         bag = gd.render_partitions(sources, ref, trace=args.trace, render=render, lang=args.lang,
                                    strict=args.strict)
-        judged = _in_order(client, bag.to_delayed(), 2 * workers + 2)  # type: ignore[no-untyped-call,unused-ignore]
-        out, tally = sys.stdout, formats.Tally()
-        if render is None:
-            collected = [it for it, _ in judged]
-            for it in collected:
-                tally.add(formats.tag(it))
-            (formats.junit(collected, out) if args.format == "junit" else formats.sarif(collected, out, args.lang))
-        elif render == "json":
-            out.write(f'{{"version": {formats.JSON_SHAPE_VERSION}, "results": [\n')
-            for n, (tag, text) in enumerate(judged):
-                tally.add(tag)
-                out.write((",\n" if n else "") + text)
-            out.write("\n]}\n")
-        else:
-            for tag, text in judged:
-                tally.add(tag)
-                out.write(text)
-            out.write(f"{tally}\n")
+        judged = _in_order(client, bag.to_delayed(), 2 * workers + 2)
+        tally = report(args, judged)
     if tally.errors:
         return exits.EXIT_INPUT
     return exits.EXIT_DENIED if tally.breaches and not args.exit_zero else exits.EXIT_OK

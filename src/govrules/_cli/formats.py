@@ -8,12 +8,15 @@ What a finding does (deny, hold back, breach) is never decided here: `Finding` k
 from __future__ import annotations
 
 import json
+import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from .._records import Record
+from . import words
 
 if TYPE_CHECKING:
     from .._audit.report import AuditReport
@@ -49,10 +52,15 @@ class Tally:
         self.breaches += tag.endswith("!") or verdict == "denied"
 
     def __str__(self) -> str:
+        return self.summary("en")
+
+    def summary(self, lang: str) -> str:
+        """`3 actions: 1 allowed, …`, or its Chinese."""
         total = self.allowed + self.conditional + self.denied + self.errors
         overdue = self.breaches - self.denied
-        return (f"{total} actions: {self.allowed} allowed, {self.conditional} conditional, "
-                f"{self.denied} denied, {self.errors} errors" + (f"; {overdue} with an overdue duty" if overdue else ""))
+        return (words.phrase("summary", lang, total=total, allowed=self.allowed, conditional=self.conditional,
+                             denied=self.denied, errors=self.errors)
+                + (words.phrase("overdue", lang, overdue) if overdue else ""))
 
 
 def tag(it: Item) -> str:
@@ -63,40 +71,54 @@ def tag(it: Item) -> str:
 
 # --- text ----------------------------------------------------------------------------------------
 def text(it: Item, lang: str) -> str:
+    """One action for people: where, the verdict, then each finding as its outcome, its citation and
+    the rule's id, with the rule's message below; presumptions and obligations last. Every word is
+    in `lang`; the citation is Chinese in both."""
     where = f"{it.file}:{it.line}"
     if it.decision is None:
-        return f"{where}: error: {it.error}\n"
+        return f"{where}: {words.phrase('error', lang)}: {it.error}\n"
     d = it.decision
-    lines = [f"{where}: {d.verdict.upper()} {d.action_id or d.kind} ({d.jurisdiction}, {d.date}, {d.rulebook})"]
+    lines = [f"{where}: {words.verdict(d.verdict, lang)} {d.action_id or d.kind} ({d.jurisdiction}, {d.date}, {d.rulebook})"]
     if d.silent:
-        lines.append(f"    no provision of 《{d.document}》 applies to this `{d.kind}`")
+        lines.append("    " + words.phrase("silent", lang, d.document, d.kind))
     if d.conditional_on:
-        lines.append(f"    conditional on: {', '.join(NEEDS[n] for n in d.conditional_on)}")
+        sep = "；" if lang == "zh" else "; "
+        lines.append("    " + words.phrase("conditional_on", lang, sep.join(words.need(n, lang) for n in d.conditional_on)))
     if d.breach and d.verdict != "denied":
-        lines.append("    BREACH: a follow-up duty is overdue")
+        lines.append("    " + words.phrase("breach", lang))
+    if d.provisional:
+        lines.append("    " + words.phrase("provisional_decision", lang))
     for f in d.findings:
         msg = f.message_zh if lang == "zh" else f.message_en
-        extra = ""
+        extra = []
         if f.missing:
-            extra += f" — missing: {', '.join(f.missing)}"
+            extra.append(words.phrase("missing", lang, ", ".join(f.missing)))
         if f.due:
-            extra += f" — due {f.due}"
+            extra.append(words.phrase("due", lang, f.due))
         if f.comply_by:
-            extra += f" — would have complied by {f.comply_by}"
+            extra.append(words.phrase("comply_by", lang, f.comply_by))
         if f.follow_up:
-            extra += " — a duty after the act"
+            extra.append(words.phrase("follow_up", lang))
         if f.provenance != "bundled":  # a rule of one's own: say so, it may have changed the answer
-            extra += f" — from {f.provenance}"
-        lines.append(f"    [{f.outcome}] {f.citation_zh}（{f.label}）{f.rule}: {msg}{extra}")
+            extra.append(words.phrase("from", lang, f.provenance))
+        lines.append(f"    [{words.outcome(f.outcome, lang)}] {f.citation_zh}（{f.label}） · "
+                     f"{words.phrase('rule', lang)} {f.rule}")
+        lines.append(f"        {msg}" + "".join(f" — {e}" for e in extra))
     for a in d.assumptions:
         reason = a.reason_zh if lang == "zh" else a.reason_en
-        lines.append(f"    presumed: {a.fact} = {json.dumps(a.value)} ({reason}) [{a.rule}]")
+        lines.append(f"    {words.phrase('presumed', lang)}: {a.fact} = {json.dumps(a.value)} ({reason}) · "
+                     f"{words.phrase('rule', lang)} {a.rule}")
     for o in d.obligations:
-        due = f" by {o.due}" if o.due else ""
-        prov = " (provisional: holiday schedule not yet published)" if o.provisional else ""
-        to = f" ({', '.join(o.party)})" if o.party else ""
-        system = f" under {o.system}" if o.system else ""
-        lines.append(f"    obligation: {o.step}{to}{system}{due}{prov} [{o.rule}]")
+        parts = [words.step(o.step, lang)]
+        if o.party:
+            parts.append(f"({', '.join(words.party(p, lang) for p in o.party)})")
+        if o.system:
+            parts.append(words.phrase("under", lang, o.system))
+        if o.due:
+            parts.append(words.phrase("by", lang, o.due))
+        if o.provisional:
+            parts.append(f"({words.phrase('provisional', lang)})")
+        lines.append(f"    {words.phrase('obligation', lang)}: {' '.join(parts)} · {words.phrase('rule', lang)} {o.rule}")
     return "\n".join(lines) + "\n"
 
 
@@ -110,56 +132,79 @@ def json_result(it: Item) -> str:
 
 
 # --- JUnit XML -----------------------------------------------------------------------------------
-def junit(items: list[Item], out: TextIO) -> None:
-    """A test case per action: failing when denied, erroring when unusable."""
-    from xml.sax.saxutils import escape, quoteattr  # it imports urllib.request: only when asked for
+# Characters XML 1.0 cannot hold, even escaped (control characters but tab and newlines, lone
+# surrogates, U+FFFE and U+FFFF): removed from every text and attribute, so that an id holding one
+# still gives a well-formed report.
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: object) -> str:
+    return _NOT_XML.sub("", str(value))
+
+
+def _case(suite: ET.Element, classname: str, name: str) -> ET.Element:
+    return ET.SubElement(suite, "testcase", classname=xml_text(classname), name=xml_text(name))
+
+
+def _child(case: ET.Element, tag: str, body: str | None = None, **attrs: str) -> None:
+    el = ET.SubElement(case, tag, {k: xml_text(v) for k, v in attrs.items()})
+    if body is not None:
+        el.text = xml_text(body)
+
+
+def _write_xml(root: ET.Element, out: TextIO) -> None:
+    ET.indent(root, space="  ")
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")
+
+
+def junit(items: list[Item], out: TextIO, lang: str = "en") -> None:
+    """A test case per action: failing when denied, erroring when unusable; a conditional one passes,
+    saying in its output why it is conditional (the facts to give, the steps owed)."""
     failures = sum(1 for i in items if i.decision and i.decision.verdict == "denied")
     errors = sum(1 for i in items if i.decision is None)
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(f'<testsuites><testsuite name="govrules check" tests="{len(items)}" '
-              f'failures="{failures}" errors="{errors}">\n')
+    root = ET.Element("testsuites")
+    suite = ET.SubElement(root, "testsuite", name="govrules check", tests=str(len(items)),
+                          failures=str(failures), errors=str(errors))
     for it in items:
         d = it.decision
-        name = f"{it.file}:{it.line}" + (f" {d.action_id or d.kind}" if d else "")
-        out.write(f"  <testcase classname={quoteattr(it.file)} name={quoteattr(name)}>")
+        case = _case(suite, it.file, f"{it.file}:{it.line}" + (f" {d.action_id or d.kind}" if d else ""))
         if d is None:
-            out.write(f"<error message={quoteattr(it.error or '')}/>")
-        elif d.verdict == "denied":
-            lines = [f"{f.citation_zh} {f.rule}: {f.message_zh} / {f.message_en}"
-                     for f in d.findings if f.breaches]
-            out.write(f"<failure message={quoteattr(lines[0] if lines else 'denied')}>"
-                      f"{escape(chr(10).join(lines))}</failure>")
-        elif d.verdict == "conditional":
-            notes = [f"{o.step} {','.join(o.party)} {o.due or ''} [{o.rule}]"
-                     for o in d.obligations]
-            out.write(f"<system-out>{escape('conditional: ' + '; '.join(notes))}</system-out>")
-        out.write("</testcase>\n")
-    out.write("</testsuite></testsuites>\n")
+            _child(case, "error", message=it.error or "unusable input")
+            continue
+        report = text(it, lang)
+        if d.verdict == "denied":
+            first = next((f for f in d.findings if f.denies), None)
+            message = (f"{first.citation_zh} · {first.rule}: {first.message_zh if lang == 'zh' else first.message_en}"
+                       if first else "denied")
+            _child(case, "failure", report, message=message, type="denied")
+        elif d.verdict == "conditional" or d.obligations or d.breach:
+            _child(case, "system-out", report)
+    _write_xml(root, out)
 
 
 def audit_junit(report: AuditReport, log: str, out: TextIO) -> None:
     """One test case per check that found something, failing on breaches; one per problem, erroring."""
-    from xml.sax.saxutils import escape, quoteattr
     by_check: dict[str, list[Any]] = {}
     for f in report.findings:
         by_check.setdefault(f.check, []).append(f)
     failures = sum(1 for fs in by_check.values() if any(f.breach for f in fs))
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(f'<testsuites><testsuite name="govrules audit" tests="{len(by_check) + len(report.problems)}" '
-              f'failures="{failures}" errors="{len(report.problems)}">\n')
+    root = ET.Element("testsuites")
+    suite = ET.SubElement(root, "testsuite", name="govrules audit", tests=str(len(by_check) + len(report.problems)),
+                          failures=str(failures), errors=str(len(report.problems)))
     for check, fs in sorted(by_check.items()):
         lines = [f"{f.on} {f.kind}{f' ({f.age_days} days)' if f.age_days is not None else ''} "
                  f"{','.join(f.events)}: {f.citation_zh} {f.message_zh}"
                  f"{f' (from {f.provenance})' if f.provenance != 'bundled' else ''}" for f in fs]
-        out.write(f"  <testcase classname={quoteattr(log)} name={quoteattr(check)}>")
-        tag = "failure" if any(f.breach for f in fs) else "system-out"
-        attr = f" message={quoteattr(lines[0])}" if tag == "failure" else ""
-        out.write(f"<{tag}{attr}>{escape(chr(10).join(lines))}</{tag}></testcase>\n")
+        case = _case(suite, log, check)
+        if any(f.breach for f in fs):
+            _child(case, "failure", "\n".join(lines), message=lines[0])
+        else:
+            _child(case, "system-out", "\n".join(lines))
     for p in report.problems:
-        name = f"{log}:{p.line or 0}"
-        out.write(f"  <testcase classname={quoteattr(log)} name={quoteattr(name)}>"
-                  f"<error message={quoteattr(p.message)}/></testcase>\n")
-    out.write("</testsuite></testsuites>\n")
+        _child(_case(suite, log, f"{log}:{p.line or 0}"), "error", message=p.message)
+    _write_xml(root, out)
 
 
 # --- SARIF 2.1.0 ---------------------------------------------------------------------------------
@@ -232,3 +277,124 @@ def location(it: Record) -> dict[str, Any]:
     if it.line >= 1:
         physical["region"] = {"startLine": it.line}
     return {"physicalLocation": physical}
+
+
+# --- GitHub Actions workflow commands --------------------------------------------------------------
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(it: Item, lang: str) -> str:
+    """Workflow commands (`::error file=…,line=…,title=…::…`) for one action, on its line of its
+    file: an error for each rule it breaches (or for an action that cannot be read), a warning for
+    each that holds it back; nothing for an allowed one. GitHub shows them on the pull request."""
+    from .terminal import display_path
+
+    where = f"file={_gh_property(display_path(it.file))}" + (f",line={it.line}" if it.line >= 1 else "")
+    if it.decision is None:
+        return f"::error {where},title=govrules%3A unusable action::{_gh_data(it.error or 'unusable input')}\n"
+    d = it.decision
+    lines = []
+    for f in d.findings:
+        if not (f.breaches or f.holds_back):
+            continue
+        level = "error" if f.breaches else "warning"
+        message = f.message_zh if lang == "zh" else f.message_en
+        detail = [words.outcome(f.outcome, lang)]
+        if f.need:
+            detail.append(words.need(f.need, lang))
+        if f.missing:
+            detail.append(words.phrase("missing", lang, ", ".join(f.missing)))
+        if f.due:
+            detail.append(words.phrase("due", lang, f.due))
+        text_ = f"{f.citation_zh}（{f.label}）：{message}\n{d.action_id or d.kind}: {'; '.join(detail)}"
+        title = f"govrules {words.verdict(d.verdict, lang)}: {f.rule}"
+        lines.append(f"::{level} {where},title={_gh_property(title)}::{_gh_data(text_)}\n")
+    return "".join(lines)
+
+
+# --- iCalendar (RFC 5545) ------------------------------------------------------------------------
+def _ics_text(value: str) -> str:
+    """A TEXT value, escaped (RFC 5545 §3.3.11)."""
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """A content line folded at 75 octets (§3.1): CRLF and a space before each next part, never
+    inside a UTF-8 character."""
+    out: list[str] = []
+    current: list[str] = []
+    size = 0
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if size + n > 75:
+            out.append("".join(current))
+            current, size = [" "], 1
+        current.append(ch)
+        size += n
+    out.append("".join(current))
+    return "\r\n".join(out) + "\r\n"
+
+
+class Calendar:
+    """The obligations of a batch with a due date, as an iCalendar file: one all-day event on each
+    due day, so that whoever owes a report or a 销假 sees it in their calendar. A date counted on a
+    year whose holiday schedule is not published is TENTATIVE and says "provisional". Obligations
+    without a date (a follow-up due "promptly") have no day to go on, and are counted (`undated`)."""
+
+    def __init__(self, out: TextIO, lang: str) -> None:
+        import datetime as dt
+
+        self.out, self.lang = out, lang
+        self.stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        self.undated = 0
+        self.events = 0
+        for line in ("BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//govrules//govrules check//EN",
+                     "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+                     f"X-WR-CALNAME:{_ics_text('govrules obligations' if lang == 'en' else 'govrules 待办事项')}"):
+            self.out.write(_fold(line))
+
+    def add(self, it: Item) -> None:
+        import datetime as dt
+        import hashlib
+
+        d = it.decision
+        if d is None:
+            return
+        lang = self.lang
+        for n, o in enumerate(d.obligations):
+            if o.due is None:
+                self.undated += 1
+                continue
+            parties = ", ".join(words.party(p, lang) for p in o.party)
+            summary = words.step(o.step, lang) + (f" ({parties})" if parties else "") + f" — {d.action_id or d.kind}"
+            if o.provisional:
+                summary += " (暂定)" if lang == "zh" else " (provisional)"
+            finding = next((f for f in d.findings if f.rule == o.rule), None)
+            body = [f"{words.phrase('rule', lang)} {o.rule}"]
+            if finding is not None:
+                body.insert(0, f"{finding.citation_zh}（{finding.label}）")
+                body.append(finding.message_zh if lang == "zh" else finding.message_en)
+            if o.provisional:
+                body.append(words.phrase("provisional", lang))
+            body.append(f"{it.file}:{it.line}")
+            key = f"{it.file}\0{it.line}\0{d.action_id}\0{n}\0{o.rule}\0{o.step}\0{','.join(o.party)}\0{o.due}"
+            uid = hashlib.sha256(key.encode()).hexdigest()[:32] + "@govrules"
+            lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{self.stamp}",
+                     f"DTSTART;VALUE=DATE:{o.due:%Y%m%d}", f"DTEND;VALUE=DATE:{o.due + dt.timedelta(days=1):%Y%m%d}",
+                     f"SUMMARY:{_ics_text(summary)}", f"DESCRIPTION:{_ics_text(chr(10).join(body))}",
+                     "TRANSP:TRANSPARENT", f"STATUS:{'TENTATIVE' if o.provisional else 'CONFIRMED'}",
+                     f"CATEGORIES:{_ics_text(d.jurisdiction)},govrules"]
+            if o.provisional:
+                lines.append("X-GOVRULES-PROVISIONAL:TRUE")
+            lines.append("END:VEVENT")
+            for line in lines:
+                self.out.write(_fold(line))
+            self.events += 1
+
+    def close(self) -> None:
+        self.out.write(_fold("END:VCALENDAR"))

@@ -31,7 +31,7 @@ Exit codes: 0 nothing denied, 1 something denied (a breach), 2 unusable input (a
 bad action: every good one is still judged), 3 govrules itself failed (a bug: never read as a
 breach), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 """
-CHECK_FORMATS = ("text", "json", "junit", "sarif")
+CHECK_FORMATS = ("text", "json", "junit", "sarif", "github", "ics")
 AUDIT_FORMATS = ("text", "json", "junit")
 FACTS_FORMATS = ("text", "json")
 

@@ -335,6 +335,18 @@ class _Build:
             if quote and _squash(quote) not in _squash(site.article.text):
                 self.errors.append(site.error("quote", "E204", f"quote not found in article {site.article.number}"))
 
+    # quotes
+    def quotes(self) -> None:
+        """Every rule and check quotes the words of its article it rests on, or says why not: the
+        quote is what ties it to its article (E204 checks it is there), so that a wrong article
+        number cannot pass unseen."""
+        for site in self.site_list:
+            if not site.item.quote and not (site.item.quote_reason or "").strip():
+                self.errors.append(site.error("id", "E206", f"`{site.item.id}` quotes no words of article "
+                                              f"{site.article.number}",
+                                              hint="add `quote:` with the words of the article the rule rests "
+                                                   "on, or `quote_reason:` saying why none"))
+
     # names
     def names(self) -> None:
         sites, topics = self.site_list, self.topics
@@ -549,6 +561,9 @@ STAGES: tuple[Stage, ...] = (
           "known, so that `conditions` compiles against a known kind or event type"),
     Stage("conditions", _Build.conditions, False,
           "parse, type-check against the kind's action model (or the check's event model), compile"),
+    Stage("quotes", _Build.quotes, False,
+          "every rule and check quotes its article or gives a `quote_reason` (late, so that other faults "
+          "of a file come first)"),
     Stage("versions", _Build.versions, True,
           "one jurisdiction's versions do not overlap in time; each one's last day in force"),
     Stage("index", _Build.index, True,

@@ -112,6 +112,11 @@ class Rule(_Model):
     topic: str
     modality: Modality
     quote: str | None = None
+    quote_reason: str | None = Field(
+        None,
+        description="Why the rule quotes no words of its article (the provision is the article as a whole, say): "
+        "without a `quote` or this, the rule is refused, so that a wrong article number cannot pass unseen.",
+    )
     scope: str | None = Field(
         None,
         description="For a `deny` rule: when the provision applies at all. The act is denied when `scope` and "
@@ -222,6 +227,11 @@ class AuditCheck(_Model):
     topic: str
     modality: Modality
     quote: str | None = None
+    quote_reason: str | None = Field(
+        None,
+        description="Why the rule quotes no words of its article (the provision is the article as a whole, say): "
+        "without a `quote` or this, the rule is refused, so that a wrong article number cannot pass unseen.",
+    )
     trigger: EventPattern
     expect: Expect | None = None
     limit: Limit | None = None

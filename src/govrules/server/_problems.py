@@ -5,13 +5,11 @@ path (`actor.role`, govrules' word) and its JSON pointer (`/actor/role`). Never 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import govrules
 
 MEDIA_TYPE = "application/problem+json"
-_PATH = re.compile(r"^[A-Za-z_][\w]*(\.[\w]+)*$")
 
 
 class Problem(Exception):
@@ -50,18 +48,7 @@ def action_problem(exc: govrules.ActionError, prefix: str = "") -> Problem:
     """A bad action (422), each field it names as an error with its path. `prefix` places the action
     in a larger body (a batch line has none: each line is its own document)."""
     text = str(exc)
-    errors: list[dict[str, Any]] = []
-    if exc.path:
-        errors.append(field_error(prefix + exc.path, text.removeprefix(f"{exc.path}: ")))
-    else:  # `where: what; where: what; and 2 more`, as govrules words validation errors
-        for part in text.split("; "):
-            head, sep, tail = part.partition(": ")
-            if sep and _PATH.match(head):
-                errors.append(field_error(prefix + head, tail))
-            elif errors:
-                errors[-1]["detail"] += "; " + part
-            else:
-                errors.append(field_error(prefix.rstrip("."), part))
+    errors = [field_error(prefix + path if path else prefix.rstrip("."), detail) for path, detail in exc.errors]
     return Problem(422, "invalid-action", "The action cannot be judged", text, errors=errors)
 
 
