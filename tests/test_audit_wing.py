@@ -39,7 +39,7 @@ def test_audit_records_keeps_lines_and_equals_audit(aud: govrules.Engine) -> Non
                (15, {"type": "meeting_hold", "id": "x"}, None)]
     report = govrules.audit_records(aud, records, as_of=dt.date(2026, 3, 31), backend="python")
     assert [(p.line, p.event) for p in report.problems] == [(12, None), (14, "n9"), (15, None)]
-    assert report.problems[2].message == "type: unknown type `meeting_hold`"
+    assert report.problems[2].message == "type: unknown type `meeting_hold` (did you mean `meeting_held`?)"
     plain = govrules.audit(aud, LOG, as_of=dt.date(2026, 3, 31), backend="python")
     assert report.findings == plain.findings and report.events == plain.events + 1
 

@@ -60,8 +60,9 @@ def test_a_failing_rule_test_names_the_findings_that_decided(tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     folder = copy_overlay(tmp_path)
     tests = folder / "tests" / "qinghemen-local.yaml"
-    tests.write_text(tests.read_text(encoding="utf-8").replace("expect: {verdict: denied,", "expect: {verdict: allowed,"),
-                     encoding="utf-8")
+    text = tests.read_text(encoding="utf-8")
+    assert "verdict: denied" in text
+    tests.write_text(text.replace("verdict: denied", "verdict: allowed", 1), encoding="utf-8")
     assert main(["test", "qinghemen", "--rules", str(folder)]) == 1
     out = capsys.readouterr().out
     assert f"FAIL office director who never filed" in out
