@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import signal
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,26 @@ PLANTED = [
 
 def summary(r: AuditReport) -> list[tuple[str, str, str, tuple[str, ...]]]:
     return [(str(f.on), f.check, f.kind, f.events) for f in r.findings]
+
+
+def test_a_crashed_rete_worker_is_replaced_and_its_network_run_again(aud: govrules.Engine) -> None:
+    """durable-rules' C engine has crashed now and then (a segmentation fault): the network is run
+    again on a fresh worker, and the report is the one an uncrashed run gives."""
+    if "rete" not in BACKENDS:
+        pytest.skip("durable-rules is not installed (Python 3.13)")
+    expected = summary(audit(aud, PLANTED, as_of=dt.date(2026, 6, 30), backend="python"))
+    durable.stop()  # a fresh pool
+    crashed = []
+    for _ in range(durable.WORKERS):  # every idle worker dies as a segfaulting one would
+        worker = durable._acquire()
+        worker.proc.send_signal(signal.SIGSEGV)
+        worker.proc.wait()
+        crashed.append(worker)
+    with durable._POOL:
+        durable._IDLE.extend(crashed)
+    r = audit(aud, PLANTED, as_of=dt.date(2026, 6, 30), backend="rete")
+    assert summary(r) == expected
+    assert all(w not in durable._LIVE for w in crashed)
 
 
 @pytest.mark.parametrize("backend", ["python", "rete"])

@@ -25,6 +25,7 @@ happens when the parent exits for any reason; `stop()` kills them at once (Ctrl-
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import itertools
 import json
@@ -111,7 +112,7 @@ class _Worker:
         except (BrokenPipeError, OSError):
             line = b""
         if not line:
-            raise RuntimeError(f"a durable-rules worker stopped (exit code {self.proc.poll()})")
+            raise WorkerCrashed(f"a durable-rules worker stopped (exit code {self.proc.poll()})")
         return [(rule, aliases) for rule, aliases in json.loads(line)]
 
     def close(self) -> None:
@@ -129,7 +130,8 @@ class _Worker:
         self.proc.wait()
         for pipe in (self.proc.stdin, self.proc.stdout):
             if pipe is not None:
-                pipe.close()
+                with contextlib.suppress(OSError):  # a dead worker's input: what is unwritten is dropped
+                    pipe.close()
 
 
 _IDLE: list[_Worker] = []
@@ -170,15 +172,31 @@ def _release(worker: _Worker, healthy: bool) -> None:
         worker.kill() if not healthy else worker.close()
 
 
+class WorkerCrashed(RuntimeError):
+    """A durable-rules worker process died while running a network (its C engine crashed)."""
+
+
+# durable-rules' C engine has been seen to crash now and then (a segmentation fault on Python 3.12,
+# not reproducible on the same network): a network whose worker died is run again on a fresh one.
+RETRIES = 2
+
+
 def _run_on_worker(definition: Definition, facts: list[dict[str, Any]]) -> list[Match]:
-    worker = _acquire()
-    try:
-        matches = worker.run(definition, facts)
-    except BaseException:
-        _release(worker, healthy=False)
-        raise
-    _release(worker, healthy=True)
-    return matches
+    for attempt in range(RETRIES + 1):
+        worker = _acquire()
+        try:
+            matches = worker.run(definition, facts)
+        except WorkerCrashed:
+            _release(worker, healthy=False)
+            if attempt == RETRIES:
+                raise
+            continue
+        except BaseException:
+            _release(worker, healthy=False)
+            raise
+        _release(worker, healthy=True)
+        return matches
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def run_networks(jobs: Iterable[tuple[Definition, list[dict[str, Any]]]]) -> Iterator[list[Match]]:
