@@ -1,0 +1,445 @@
+"""The fast judge: the same decisions as `_engine._Judgement` (the reference), made with less work.
+
+- One generated function per (version, kind) (`_codegen`) weighs every rule's condition at once,
+  with the field reads shared, and skips a rule whose leading equality test fails (an index on
+  `actor.role`, `issuer`, `doc_type`…): it gives back only the rules that apply or may apply.
+- What cannot change is made once: a finding, an obligation or a version is looked up, not built;
+  and inside, the judge passes plain tuples. Pydantic models are validated where they are first
+  built; a `Decision` (and a trace entry), whose parts are all validated values already, is put
+  together without validating them again (`_construct`).
+- Anything out of the common way (a presumption standing in for a fact not given) is handed to the
+  reference judgement whole, so that the decision is the reference's own.
+
+INVARIANT: for every action, `FastJudge.evaluate` equals the reference's decision, field for field
+(tests/test_fast.py proves it on every rule test case and on random actions of every kind).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from ._actions import ACTION_MODELS, Action
+from ._codegen import Generator, Unsupported, condition_function, equality_key, load_function, namespace
+from ._decision import Decision, Finding, Obligation, TraceEntry
+from ._errors import ActionError
+
+if TYPE_CHECKING:
+    from ._calendar import WorkCalendar
+    from ._compile import CompiledRule, Version
+    from ._condition import Checked
+
+_VALUE = {True: "true", False: "false", None: "unknown"}
+_CACHE_LIMIT = 50_000  # entries of a cache of dated values before it is emptied (memory stays flat)
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _construct(cls: type[BaseModel], fields_set: set[str], values: dict[str, Any]) -> Any:
+    """A model from values that are already of its fields' validated types (what model_construct
+    does, without its per-field work)."""
+    m = _new(cls)
+    _set(m, "__dict__", values)
+    _set(m, "__pydantic_fields_set__", fields_set)
+    _set(m, "__pydantic_extra__", None)
+    _set(m, "__pydantic_private__", None)
+    return m
+
+
+_DECISION_SET = set(Decision.model_fields)
+_TRACE_RULE = {"rule", "condition", "value", "defeated_by", "outcome", "facts"}
+_TRACE_EXC = {"rule", "condition", "value", "exception_to", "facts"}
+_TRACE_APPLIED = {"rule", "condition", "value", "outcome", "exception_to", "facts"}
+
+
+class Fallback(Exception):
+    """The action takes a way the fast judge leaves to the reference."""
+
+
+class _Rule:
+    """What the judge needs of one compiled rule, read once."""
+
+    __slots__ = ("compiled", "id", "when", "fn", "scope_fn", "exceptions", "presume", "permit", "deny",
+                 "require", "in_principle", "after", "getters", "findings", "article", "obligation")
+
+    def __init__(self, c: CompiledRule, fn: Callable[[Any], Any], scope_fn: Callable[[Any], Any] | None,
+                 exceptions: list[_Rule]) -> None:
+        r = c.rule
+        self.compiled = c
+        self.id = r.id
+        self.when = r.when
+        self.fn = fn
+        self.scope_fn = scope_fn
+        self.exceptions = exceptions
+        self.presume = bool(r.presume)
+        self.permit = bool(r.effect.permit)
+        self.deny = bool(r.effect.deny)
+        self.require = r.effect.require
+        self.in_principle = r.modality == "in_principle"
+        self.after = bool(self.require and self.require.timing == "after")
+        self.getters = tuple((".".join(p), g) for p, g in c.condition.getters.items())
+        self.article = c.article.number
+        self.findings: dict[Any, tuple[Finding, bool, bool, str | None]] = {}
+        self.obligation: dict[Any, Obligation] = {}
+
+    def finding(self, outcome: str, missing: tuple[str, ...] = (), due: dt.date | None = None,
+                comply_by: dt.date | None = None) -> tuple[Finding, bool, bool, str | None]:
+        """The finding (validated once, then shared), with what it does to the verdict."""
+        key = (outcome, missing, due, comply_by)
+        found = self.findings.get(key)
+        if found is None:
+            c, r = self.compiled, self.compiled.rule
+            f = Finding(
+                rule=r.id, jurisdiction=c.jurisdiction, article=c.article.number,
+                label=c.article.label, topic=r.topic, modality=r.modality, outcome=outcome,  # type: ignore[arg-type]
+                message_zh=r.message.zh, message_en=r.message.en, citation_zh=c.citation_zh,
+                quote=r.quote, exception_to=r.exception_to, missing=missing, due=due,
+                comply_by=comply_by, provenance=c.provenance, follow_up=self.after)
+            found = (f, f.breaches, f.denies, f.need)
+            if len(self.findings) > _CACHE_LIMIT:
+                self.findings.clear()
+            self.findings[key] = found
+        return found
+
+
+# A result: (outcome, due, comply_by, missing, obligation) — the reference's `_Result`, as a tuple.
+_Res = tuple[str, dt.date | None, dt.date | None, tuple[str, ...], Obligation | None]
+_SATISFIED: _Res = ("satisfied", None, None, (), None)
+_PERMITTED: _Res = ("permitted", None, None, (), None)
+
+
+class Plan:
+    """The rules of one (version, kind), ready to weigh."""
+
+    __slots__ = ("rules", "select", "version", "document", "key")
+
+    def __init__(self, version: Version, kind: str, calendar: WorkCalendar) -> None:
+        self.version = version
+        self.key = version.key
+        self.document = version.meta.title_zh
+        compiled = version.by_kind.get(kind, ())
+        model = ACTION_MODELS[kind]
+        wd = calendar.working_days_between
+        made: dict[int, _Rule] = {}
+
+        def fn_of(checked: Checked) -> Callable[[Any], Any]:
+            if checked.tree is not None:
+                try:
+                    return condition_function(checked.tree, model, wd)
+                except (Unsupported, RecursionError, SyntaxError, MemoryError):
+                    pass
+            return checked.fn
+
+        def rule_of(c: CompiledRule) -> _Rule:
+            if id(c) not in made:
+                scope_fn = fn_of(c.scope) if c.scope is not None else None
+                made[id(c)] = _Rule(c, fn_of(c.condition), scope_fn, [rule_of(e) for e in c.exceptions])
+            return made[id(c)]
+
+        self.rules = tuple(rule_of(c) for c in compiled if not c.rule.exception_to)
+        self.select = self._select(model, wd)
+
+    def _select(self, model: type[BaseModel], wd: Callable[[dt.date, dt.date], int]) -> Callable[[Any], Any]:
+        """A generated function of the action: [(rule index, its condition's value)] for each rule
+        whose condition is not false, or that has a scope not false: the rules to weigh."""
+        try:
+            gen = Generator(model)
+            body_start = len(gen.lines)
+            gen.emit("_v0 = []")
+            for i, r in enumerate(self.rules):
+                c = r.compiled
+                tree = c.condition.tree
+                if tree is None or (c.scope is not None and c.scope.tree is None):
+                    gen.emit(f"_v0.append(({i}, {_fn_name(i)}(a)))")  # pragma: no cover - every rule has a tree
+                    continue
+                key = equality_key(c.scope.tree if c.scope is not None else tree)
+                depth = gen.depth
+                if key is not None:
+                    local = gen.path(key[0])
+                    gen.emit(f"if {local} is None or {local} in {gen.const(key[1])}:")
+                    gen.nest()
+                v = gen.add(tree)
+                if c.scope is None:
+                    gen.emit(f"if {v} is not False:")
+                    gen.emit(f"    _v0.append(({i}, {v}))")
+                else:
+                    gen.emit(f"if {v} is not False:")
+                    gen.emit(f"    _v0.append(({i}, {v}))")
+                    gen.emit("else:")
+                    gen.nest()
+                    s = gen.add(c.scope.tree)  # type: ignore[arg-type]
+                    gen.emit(f"if {s} is not False:")
+                    gen.emit(f"    _v0.append(({i}, False))")
+                    gen.depth -= 1
+                gen.depth = depth
+            src = gen.source("_r0", gen.lines[body_start:], "_v0")
+            return load_function(src, "_r0", model, namespace(wd))
+        except (Unsupported, RecursionError, SyntaxError, MemoryError):
+            rules = self.rules
+
+            def select(a: Any) -> list[tuple[int, Any]]:
+                hits = []
+                for i, r in enumerate(rules):
+                    v = r.fn(a)
+                    if v is not False or (r.scope_fn is not None and r.scope_fn(a) is not False):
+                        hits.append((i, v))
+                return hits
+
+            return select
+
+
+def _fn_name(i: int) -> str:
+    return f"_f{i}"
+
+
+class FastJudge:
+    """Decisions for one engine, made the fast way. Shares nothing mutable with the reference."""
+
+    def __init__(self, versions: dict[str, list[Version]], calendar: WorkCalendar,
+                 in_force: Callable[[str, dt.date], Version],
+                 reference: Callable[[Action, Version, bool, bool], Decision]) -> None:
+        self.versions = versions
+        self.calendar = calendar
+        self.in_force = in_force
+        self.reference = reference
+        self.plans: dict[tuple[int, str], Plan] = {}
+        self.by_day: dict[tuple[str, dt.date], Version] = {}
+        self.shifted: dict[tuple[dt.date, int, str], dt.date] = {}
+
+    def plan(self, version: Version, kind: str) -> Plan:
+        key = (id(version), kind)
+        plan = self.plans.get(key)
+        if plan is None:  # built on first use; a race builds it twice, harmlessly
+            plan = self.plans[key] = Plan(version, kind, self.calendar)
+        return plan
+
+    def version(self, jurisdiction: str, day: dt.date) -> Version:
+        key = (jurisdiction, day)
+        v = self.by_day.get(key)
+        if v is None:
+            v = self.in_force(jurisdiction, day)  # raises ActionError, as the reference does
+            if len(self.by_day) > _CACHE_LIMIT:
+                self.by_day.clear()
+            self.by_day[key] = v
+        return v
+
+    def evaluate(self, act: Action, trace: bool, strict: bool) -> Decision:
+        version = self.version(act.jurisdiction, act.date)
+        plan = self.plan(version, act.kind)
+        try:
+            return _Weighing(self, act, plan, trace, strict).run()
+        except (Fallback, ActionError):  # an error too is the reference's to raise, in its order
+            return self.reference(act, version, trace, strict)
+
+
+class _Weighing:
+    """One action's rules weighed: the reference `_Judgement`, for the known ways."""
+
+    __slots__ = ("judge", "act", "plan", "trace", "strict", "found", "obligations", "provisional", "applied")
+
+    def __init__(self, judge: FastJudge, act: Action, plan: Plan, trace: bool, strict: bool) -> None:
+        self.judge = judge
+        self.act = act
+        self.plan = plan
+        self.trace: list[TraceEntry] | None = [] if trace else None
+        self.strict = strict
+        self.found: list[tuple[Finding, bool, bool, str | None]] = []
+        self.obligations: list[Obligation] = []
+        self.provisional = False
+        self.applied: set[str] = set()
+
+    def run(self) -> Decision:
+        act, plan = self.act, self.plan
+        if self.trace is None:
+            hits = plan.select(act)
+            if not hits:
+                return self.decision()
+            rules = plan.rules
+            for i, holds in hits:
+                self.weigh(rules[i], holds)
+        else:
+            for r in plan.rules:
+                self.weigh(r, r.fn(act))
+        return self.decision()
+
+    def weigh(self, r: _Rule, holds: Any) -> None:
+        act, strict, trace = self.act, self.strict, self.trace
+        if holds is None and r.presume and not strict:
+            raise Fallback  # a presumption may stand in for the fact: the reference weighs it
+        defeating: list[tuple[_Rule, _Res]] = []
+        unknown: list[_Rule] = []
+        if holds is not False:
+            for exc in r.exceptions:
+                value = exc.fn(act)
+                if value is True:
+                    result = self.effect(exc)
+                    if result[0] != "violated" or exc.require is None:
+                        defeating.append((exc, result))
+                elif value is None:
+                    if exc.presume and not strict:
+                        raise Fallback
+                    unknown.append(exc)
+                if trace is not None and value is not True:
+                    trace.append(_construct(TraceEntry, _TRACE_EXC, {
+                        "rule": exc.id, "condition": exc.when, "value": _VALUE[value], "defeated_by": (),
+                        "outcome": None, "exception_to": (r.id,), "facts": _facts(exc, act)}))
+        result: _Res | None = None
+        if holds is False:
+            if r.scope_fn is not None:
+                in_scope = r.scope_fn(act)
+                if in_scope is None and r.presume and not strict:
+                    raise Fallback
+                if in_scope is True:
+                    result = _SATISFIED
+        elif defeating:
+            for exc, exc_result in defeating:
+                if exc.id not in self.applied:
+                    self.applied.add(exc.id)
+                    self.record(exc, exc_result)
+                    if trace is not None:
+                        trace.append(_construct(TraceEntry, _TRACE_APPLIED, {
+                            "rule": exc.id, "condition": exc.when, "value": "true", "defeated_by": (),
+                            "outcome": exc_result[0], "exception_to": (r.id,), "facts": _facts(exc, act)}))
+        elif holds is None or unknown:
+            result = self.effect(r) if r.require is not None else None
+            if result is None or result[0] != "satisfied":
+                missing = r.compiled.condition.missing(act) if holds is None else []
+                for exc in unknown:
+                    missing += exc.compiled.condition.missing(act)
+                result = ("undetermined", None, None, tuple(dict.fromkeys(missing)), None)
+        else:
+            result = self.effect(r)
+        if result is not None:
+            self.record(r, result)
+        if trace is not None:
+            trace.append(_construct(TraceEntry, _TRACE_RULE, {
+                "rule": r.id, "condition": r.when, "value": _VALUE[holds],
+                "defeated_by": tuple(exc.id for exc, _ in defeating), "outcome": result[0] if result else None,
+                "exception_to": (), "facts": _facts(r, act)}))
+
+    def effect(self, r: _Rule) -> _Res:
+        if r.permit:
+            return _PERMITTED
+        if r.deny:
+            return self.violation(r)
+        req = r.require
+        assert req is not None
+        act = self.act
+        # timing: (due, the last day the step may be done), or the anchor not given
+        due: dt.date | None = None
+        if req.due:
+            anchor: dt.date | None = getattr(act, req.due.anchor)
+            if anchor is None:
+                return ("undetermined", None, None, (req.due.anchor,), None)
+            due = self.shift(anchor, -req.due.days if req.due.before else req.due.days, req.due.unit)
+            if req.due.unit == "working":
+                cal = self.judge.calendar
+                if cal.is_provisional(anchor) or cal.is_provisional(due):
+                    self.provisional = True
+        after = r.after
+        deadline = due if due is not None else (None if after else act.date)
+        missing: list[str] = []
+        late: dt.date | None = None
+        broken = False
+        for i, step in enumerate(act.steps):
+            if step.step != req.step or step.party not in req.parties:
+                continue
+            if step.date is None:
+                if not after:
+                    missing.append(f"steps[{i}].date")
+                continue
+            if after and step.date < act.date:
+                continue
+            if req.written and step.written is not True:
+                if step.written is None:
+                    missing.append(f"steps[{i}].written")
+                else:
+                    broken = True
+                continue
+            if deadline is not None and step.date > deadline:
+                late = step.date
+                continue
+            return ("satisfied", due, None, (), None)
+        if missing:
+            return ("undetermined", due, None, tuple(missing), None)
+        if broken or late is not None:
+            return self.violation(r, due, deadline if late is not None else None)
+        if deadline is not None and act.as_of is not None and act.as_of > deadline:
+            return self.violation(r, due, deadline)
+        provisional = bool(due and req.due and req.due.unit == "working" and self.judge.calendar.is_provisional(due))
+        key = (due, provisional)
+        obligation = r.obligation.get(key)
+        if obligation is None:
+            obligation = Obligation(
+                rule=r.id, article=r.article, step=req.step, party=req.parties, due=due,
+                written=req.written, system=req.system, follow_up=after, provisional=provisional)
+            if len(r.obligation) > _CACHE_LIMIT:
+                r.obligation.clear()
+            r.obligation[key] = obligation
+        return ("obligation" if after else "pending", due, None, (), obligation)
+
+    def shift(self, day: dt.date, amount: int, unit: str) -> dt.date:
+        key = (day, amount, unit)
+        cache = self.judge.shifted
+        found = cache.get(key)
+        if found is None:
+            try:
+                found = self.judge.calendar.shift(day, amount, unit)
+            except (OverflowError, ValueError):
+                raise Fallback from None  # the reference says which anchor, in its words
+            except ActionError:
+                raise Fallback from None
+            if len(cache) > _CACHE_LIMIT:
+                cache.clear()
+            cache[key] = found
+        return found
+
+    def violation(self, r: _Rule, due: dt.date | None = None, comply_by: dt.date | None = None) -> _Res:
+        if r.in_principle:
+            for step in self.act.steps:
+                if step.step == "exception_grounds" and step.rule == r.id:
+                    return ("excepted", due, None, (), None)
+            grounds = r.obligation.get("grounds")
+            if grounds is None:
+                grounds = r.obligation["grounds"] = Obligation(rule=r.id, article=r.article, step="exception_grounds")
+            return ("violated", due, comply_by, (), grounds)
+        return ("violated", due, comply_by, (), None)
+
+    def record(self, r: _Rule, result: _Res) -> None:
+        outcome, due, comply_by, missing, obligation = result
+        if obligation is not None:
+            self.obligations.append(obligation)
+        self.found.append(r.finding(outcome, missing, due, comply_by))
+
+    def decision(self) -> Decision:
+        verdict = "allowed"
+        breach = False
+        needs: dict[str, None] = {}
+        missing: dict[str, None] = {}
+        found = self.found
+        for f, breaches, denies, need in found:
+            if breaches:
+                breach = True
+                if denies:
+                    verdict = "denied"
+            elif need is not None:
+                needs[need] = None
+                if need == "missing_facts":
+                    missing.update(dict.fromkeys(f.missing))
+        if verdict != "denied" and needs:
+            verdict = "conditional"
+        act, plan, trace = self.act, self.plan, self.trace
+        return _construct(Decision, _DECISION_SET, {
+            "action_id": act.id, "kind": act.kind, "jurisdiction": act.jurisdiction, "date": act.date,
+            "rulebook": plan.key, "document": plan.document, "verdict": verdict, "breach": breach,
+            "conditional_on": tuple(needs) if verdict == "conditional" else (),
+            "missing_facts": tuple(missing), "findings": tuple(f for f, _, _, _ in found),
+            "obligations": tuple(self.obligations), "assumptions": (), "provisional": self.provisional,
+            "silent": not found, "trace": tuple(trace) if trace is not None else None})
+
+
+def _facts(r: _Rule, act: Action) -> dict[str, Any]:
+    return {name: get(act) for name, get in r.getters}
