@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from ._actions import ACTION_MODELS, Action
+from ._condition import Binary
 from ._codegen import Generator, Unsupported, condition_function, equality_key, load_function, namespace
 from ._decision import Decision, Finding, Obligation, TraceEntry
 from ._errors import ActionError
@@ -105,24 +106,25 @@ class _Rule:
         return found
 
 
-# A result: (outcome, due, comply_by, missing, obligation) — the reference's `_Result`, as a tuple.
-_Res = tuple[str, dt.date | None, dt.date | None, tuple[str, ...], Obligation | None]
-_SATISFIED: _Res = ("satisfied", None, None, (), None)
-_PERMITTED: _Res = ("permitted", None, None, (), None)
+# A result: (outcome, due, comply_by, missing, obligation, a working-day deadline in a provisional
+# year was counted) — the reference's `_Result`, as a tuple.
+_Res = tuple[str, dt.date | None, dt.date | None, tuple[str, ...], Obligation | None, bool]
+_SATISFIED: _Res = ("satisfied", None, None, (), None, False)
+_PERMITTED: _Res = ("permitted", None, None, (), None, False)
 
 
 class Plan:
     """The rules of one (version, kind), ready to weigh."""
 
-    __slots__ = ("rules", "select", "version", "document", "key")
+    __slots__ = ("rules", "select", "version", "document", "key", "silent", "bodies")
 
-    def __init__(self, version: Version, kind: str, calendar: WorkCalendar) -> None:
+    def __init__(self, version: Version, kind: str, judge: FastJudge) -> None:
         self.version = version
         self.key = version.key
         self.document = version.meta.title_zh
         compiled = version.by_kind.get(kind, ())
         model = ACTION_MODELS[kind]
-        wd = calendar.working_days_between
+        wd = judge.working_days
         made: dict[int, _Rule] = {}
 
         def fn_of(checked: Checked) -> Callable[[Any], Any]:
@@ -141,51 +143,96 @@ class Plan:
 
         self.rules = tuple(rule_of(c) for c in compiled if not c.rule.exception_to)
         self.select = self._select(model, wd)
+        # What a decision says beyond the action's own fields, by the findings and obligations that
+        # make it (kept alive by the entry, so that their ids stay theirs).
+        self.bodies: dict[Any, tuple[dict[str, Any], Any]] = {}
+        self.silent = self.body((), (), False)
+
+    def body(self, found: tuple[tuple[Finding, bool, bool, str | None], ...], obligations: tuple[Obligation, ...],
+             provisional: bool) -> dict[str, Any]:
+        """The fields of a decision after `date`, in their order: made once per set of findings."""
+        key = (tuple(map(id, found)), tuple(map(id, obligations)), provisional)
+        hit = self.bodies.get(key)
+        if hit is not None:
+            return hit[0]
+        verdict = "allowed"
+        breach = False
+        needs: dict[str, None] = {}
+        missing: dict[str, None] = {}
+        for f, breaches, denies, need in found:  # the reference's `_Judgement.decision`
+            if breaches:
+                breach = True
+                if denies:
+                    verdict = "denied"
+            elif need is not None:
+                needs[need] = None
+                if need == "missing_facts":
+                    missing.update(dict.fromkeys(f.missing))
+        if verdict != "denied" and needs:
+            verdict = "conditional"
+        body = {"rulebook": self.key, "document": self.document, "verdict": verdict, "breach": breach,
+                "conditional_on": tuple(needs) if verdict == "conditional" else (),
+                "missing_facts": tuple(missing), "findings": tuple(f for f, _, _, _ in found),
+                "obligations": obligations, "assumptions": (), "provisional": provisional,
+                "silent": not found, "trace": None}
+        if len(self.bodies) > _CACHE_LIMIT:
+            self.bodies.clear()
+        self.bodies[key] = (body, (found, obligations))
+        return body
 
     def _select(self, model: type[BaseModel], wd: Callable[[dt.date, dt.date], int]) -> Callable[[Any], Any]:
-        """A generated function of the action: [(rule index, its condition's value)] for each rule
-        whose condition is not false, or that has a scope not false: the rules to weigh."""
+        """A generated function of the action: [(rule index, its condition's value, its scope's value
+        when the condition is false)] for each rule whose condition is not false, or whose scope is
+        not: the rules to weigh, in order."""
         try:
             gen = Generator(model)
-            body_start = len(gen.lines)
             gen.emit("_v0 = []")
             for i, r in enumerate(self.rules):
                 c = r.compiled
-                tree = c.condition.tree
-                if tree is None or (c.scope is not None and c.scope.tree is None):
-                    gen.emit(f"_v0.append(({i}, {_fn_name(i)}(a)))")  # pragma: no cover - every rule has a tree
-                    continue
-                key = equality_key(c.scope.tree if c.scope is not None else tree)
+                scope = c.scope.tree if c.scope is not None else None
+                when = c.condition.tree
+                if c.scope is not None:  # the condition is `scope and when`: weigh each part once
+                    assert isinstance(when, Binary) and when.op == "and" and when.left is scope
+                    when = when.right
+                if when is None or (c.scope is not None and scope is None):
+                    raise Unsupported("a rule without its tree")  # pragma: no cover
+                key = equality_key(scope if scope is not None else when)
                 depth = gen.depth
                 if key is not None:
                     local = gen.path(key[0])
                     gen.emit(f"if {local} is None or {local} in {gen.const(key[1])}:")
                     gen.nest()
-                v = gen.add(tree)
-                if c.scope is None:
+                if scope is None:
+                    v = gen.add(when)
                     gen.emit(f"if {v} is not False:")
-                    gen.emit(f"    _v0.append(({i}, {v}))")
+                    gen.emit(f"    _v0.append(({i}, {v}, None))")
                 else:
-                    gen.emit(f"if {v} is not False:")
-                    gen.emit(f"    _v0.append(({i}, {v}))")
-                    gen.emit("else:")
+                    # _and(scope, when): the scope false, the rule is false and out of scope; else
+                    # `when` false makes it false (in scope or unknown); else unknown if either is.
+                    sv = gen.add(scope)
+                    gen.emit(f"if {sv} is not False:")
                     gen.nest()
-                    s = gen.add(c.scope.tree)  # type: ignore[arg-type]
-                    gen.emit(f"if {s} is not False:")
-                    gen.emit(f"    _v0.append(({i}, False))")
-                    gen.depth -= 1
+                    wv = gen.add(when)
+                    gen.emit(f"if {wv} is False:")
+                    gen.emit(f"    _v0.append(({i}, False, {sv}))")
+                    gen.emit(f"elif {sv} is None or {wv} is None:")
+                    gen.emit(f"    _v0.append(({i}, None, None))")
+                    gen.emit("else:")
+                    gen.emit(f"    _v0.append(({i}, True, None))")
                 gen.depth = depth
-            src = gen.source("_r0", gen.lines[body_start:], "_v0")
+            src = gen.source("_r0", gen.lines, "_v0")
             return load_function(src, "_r0", model, namespace(wd))
-        except (Unsupported, RecursionError, SyntaxError, MemoryError):
+        except (Unsupported, RecursionError, SyntaxError, MemoryError, AssertionError):
             rules = self.rules
 
-            def select(a: Any) -> list[tuple[int, Any]]:
+            def select(a: Any) -> list[tuple[int, Any, Any]]:
                 hits = []
                 for i, r in enumerate(rules):
                     v = r.fn(a)
-                    if v is not False or (r.scope_fn is not None and r.scope_fn(a) is not False):
-                        hits.append((i, v))
+                    if v is not False:
+                        hits.append((i, v, None))
+                    elif r.scope_fn is not None and (s := r.scope_fn(a)) is not False:
+                        hits.append((i, False, s))
                 return hits
 
             return select
@@ -208,12 +255,24 @@ class FastJudge:
         self.plans: dict[tuple[int, str], Plan] = {}
         self.by_day: dict[tuple[str, dt.date], Version] = {}
         self.shifted: dict[tuple[dt.date, int, str], dt.date] = {}
+        self.between: dict[tuple[dt.date, dt.date], int] = {}
+
+    def working_days(self, start: dt.date, end: dt.date) -> int:
+        """The calendar's count, remembered (an error is not: it is raised again)."""
+        key = (start, end)
+        n = self.between.get(key)
+        if n is None:
+            n = self.calendar.working_days_between(start, end)
+            if len(self.between) > _CACHE_LIMIT:
+                self.between.clear()
+            self.between[key] = n
+        return n
 
     def plan(self, version: Version, kind: str) -> Plan:
         key = (id(version), kind)
         plan = self.plans.get(key)
         if plan is None:  # built on first use; a race builds it twice, harmlessly
-            plan = self.plans[key] = Plan(version, kind, self.calendar)
+            plan = self.plans[key] = Plan(version, kind, self)
         return plan
 
     def version(self, jurisdiction: str, day: dt.date) -> Version:
@@ -227,43 +286,74 @@ class FastJudge:
         return v
 
     def evaluate(self, act: Action, trace: bool, strict: bool) -> Decision:
-        version = self.version(act.jurisdiction, act.date)
-        plan = self.plan(version, act.kind)
+        version = self.by_day.get((act.jurisdiction, act.date)) or self.version(act.jurisdiction, act.date)
+        plan = self.plans.get((id(version), act.kind)) or self.plan(version, act.kind)
         try:
-            return _Weighing(self, act, plan, trace, strict).run()
+            if not trace:
+                hits = plan.select(act)
+                if not hits:
+                    body = plan.silent
+                else:
+                    found: list[tuple[Finding, bool, bool, str | None]] = []
+                    obligations: list[Obligation] = []
+                    provisional = False
+                    rules = plan.rules
+                    for i, holds, scope in hits:
+                        r = rules[i]
+                        if r.exceptions or holds is None:
+                            return self.weighed(act, plan, version, None, strict)
+                        if holds is False:  # out of the rule, or a deny rule in scope and not broken
+                            if scope is True:
+                                found.append(r.finding("satisfied"))
+                            elif r.presume and not strict:
+                                raise Fallback
+                            continue
+                        res = effect(self, act, r)
+                        provisional |= res[5]
+                        if res[4] is not None:
+                            obligations.append(res[4])
+                        found.append(r.finding(res[0], res[3], res[1], res[2]))
+                    body = plan.body(tuple(found), tuple(obligations), provisional)
+                return _construct(Decision, _DECISION_SET, {
+                    "action_id": act.id, "kind": act.kind, "jurisdiction": act.jurisdiction, "date": act.date,
+                    **body})
+            return self.weighed(act, plan, version, [], strict)
         except (Fallback, ActionError):  # an error too is the reference's to raise, in its order
             return self.reference(act, version, trace, strict)
 
+    def weighed(self, act: Action, plan: Plan, version: Version, trace: list[TraceEntry] | None,
+                strict: bool) -> Decision:
+        w = _Weighing(self, act, trace, strict)
+        for r in plan.rules:
+            w.weigh(r, r.fn(act))
+        body = plan.body(tuple(w.found), tuple(w.obligations), w.provisional)
+        if trace is not None:
+            body = {**body, "trace": tuple(trace)}
+        return _construct(Decision, _DECISION_SET, {
+            "action_id": act.id, "kind": act.kind, "jurisdiction": act.jurisdiction, "date": act.date, **body})
+
 
 class _Weighing:
-    """One action's rules weighed: the reference `_Judgement`, for the known ways."""
+    """One action's rules weighed, every way: the reference `_Judgement`, without its presumptions
+    (an action that needs one is the reference's)."""
 
-    __slots__ = ("judge", "act", "plan", "trace", "strict", "found", "obligations", "provisional", "applied")
+    __slots__ = ("judge", "act", "trace", "strict", "found", "obligations", "provisional", "applied")
 
-    def __init__(self, judge: FastJudge, act: Action, plan: Plan, trace: bool, strict: bool) -> None:
+    def __init__(self, judge: FastJudge, act: Action, trace: list[TraceEntry] | None, strict: bool) -> None:
         self.judge = judge
         self.act = act
-        self.plan = plan
-        self.trace: list[TraceEntry] | None = [] if trace else None
+        self.trace = trace
         self.strict = strict
         self.found: list[tuple[Finding, bool, bool, str | None]] = []
         self.obligations: list[Obligation] = []
         self.provisional = False
         self.applied: set[str] = set()
 
-    def run(self) -> Decision:
-        act, plan = self.act, self.plan
-        if self.trace is None:
-            hits = plan.select(act)
-            if not hits:
-                return self.decision()
-            rules = plan.rules
-            for i, holds in hits:
-                self.weigh(rules[i], holds)
-        else:
-            for r in plan.rules:
-                self.weigh(r, r.fn(act))
-        return self.decision()
+    def effect(self, r: _Rule) -> _Res:
+        res = effect(self.judge, self.act, r)
+        if res[5]:
+            self.provisional = True
+        return res
 
     def weigh(self, r: _Rule, holds: Any) -> None:
         act, strict, trace = self.act, self.strict, self.trace
@@ -309,7 +399,7 @@ class _Weighing:
                 missing = r.compiled.condition.missing(act) if holds is None else []
                 for exc in unknown:
                     missing += exc.compiled.condition.missing(act)
-                result = ("undetermined", None, None, tuple(dict.fromkeys(missing)), None)
+                result = ("undetermined", None, None, tuple(dict.fromkeys(missing)), None, False)
         else:
             result = self.effect(r)
         if result is not None:
@@ -320,125 +410,102 @@ class _Weighing:
                 "defeated_by": tuple(exc.id for exc, _ in defeating), "outcome": result[0] if result else None,
                 "exception_to": (), "facts": _facts(r, act)}))
 
-    def effect(self, r: _Rule) -> _Res:
-        if r.permit:
-            return _PERMITTED
-        if r.deny:
-            return self.violation(r)
-        req = r.require
-        assert req is not None
-        act = self.act
-        # timing: (due, the last day the step may be done), or the anchor not given
-        due: dt.date | None = None
-        if req.due:
-            anchor: dt.date | None = getattr(act, req.due.anchor)
-            if anchor is None:
-                return ("undetermined", None, None, (req.due.anchor,), None)
-            due = self.shift(anchor, -req.due.days if req.due.before else req.due.days, req.due.unit)
-            if req.due.unit == "working":
-                cal = self.judge.calendar
-                if cal.is_provisional(anchor) or cal.is_provisional(due):
-                    self.provisional = True
-        after = r.after
-        deadline = due if due is not None else (None if after else act.date)
-        missing: list[str] = []
-        late: dt.date | None = None
-        broken = False
-        for i, step in enumerate(act.steps):
-            if step.step != req.step or step.party not in req.parties:
-                continue
-            if step.date is None:
-                if not after:
-                    missing.append(f"steps[{i}].date")
-                continue
-            if after and step.date < act.date:
-                continue
-            if req.written and step.written is not True:
-                if step.written is None:
-                    missing.append(f"steps[{i}].written")
-                else:
-                    broken = True
-                continue
-            if deadline is not None and step.date > deadline:
-                late = step.date
-                continue
-            return ("satisfied", due, None, (), None)
-        if missing:
-            return ("undetermined", due, None, tuple(missing), None)
-        if broken or late is not None:
-            return self.violation(r, due, deadline if late is not None else None)
-        if deadline is not None and act.as_of is not None and act.as_of > deadline:
-            return self.violation(r, due, deadline)
-        provisional = bool(due and req.due and req.due.unit == "working" and self.judge.calendar.is_provisional(due))
-        key = (due, provisional)
-        obligation = r.obligation.get(key)
-        if obligation is None:
-            obligation = Obligation(
-                rule=r.id, article=r.article, step=req.step, party=req.parties, due=due,
-                written=req.written, system=req.system, follow_up=after, provisional=provisional)
-            if len(r.obligation) > _CACHE_LIMIT:
-                r.obligation.clear()
-            r.obligation[key] = obligation
-        return ("obligation" if after else "pending", due, None, (), obligation)
-
-    def shift(self, day: dt.date, amount: int, unit: str) -> dt.date:
-        key = (day, amount, unit)
-        cache = self.judge.shifted
-        found = cache.get(key)
-        if found is None:
-            try:
-                found = self.judge.calendar.shift(day, amount, unit)
-            except (OverflowError, ValueError):
-                raise Fallback from None  # the reference says which anchor, in its words
-            except ActionError:
-                raise Fallback from None
-            if len(cache) > _CACHE_LIMIT:
-                cache.clear()
-            cache[key] = found
-        return found
-
-    def violation(self, r: _Rule, due: dt.date | None = None, comply_by: dt.date | None = None) -> _Res:
-        if r.in_principle:
-            for step in self.act.steps:
-                if step.step == "exception_grounds" and step.rule == r.id:
-                    return ("excepted", due, None, (), None)
-            grounds = r.obligation.get("grounds")
-            if grounds is None:
-                grounds = r.obligation["grounds"] = Obligation(rule=r.id, article=r.article, step="exception_grounds")
-            return ("violated", due, comply_by, (), grounds)
-        return ("violated", due, comply_by, (), None)
-
     def record(self, r: _Rule, result: _Res) -> None:
-        outcome, due, comply_by, missing, obligation = result
+        outcome, due, comply_by, missing, obligation, _ = result
         if obligation is not None:
             self.obligations.append(obligation)
         self.found.append(r.finding(outcome, missing, due, comply_by))
 
-    def decision(self) -> Decision:
-        verdict = "allowed"
-        breach = False
-        needs: dict[str, None] = {}
-        missing: dict[str, None] = {}
-        found = self.found
-        for f, breaches, denies, need in found:
-            if breaches:
-                breach = True
-                if denies:
-                    verdict = "denied"
-            elif need is not None:
-                needs[need] = None
-                if need == "missing_facts":
-                    missing.update(dict.fromkeys(f.missing))
-        if verdict != "denied" and needs:
-            verdict = "conditional"
-        act, plan, trace = self.act, self.plan, self.trace
-        return _construct(Decision, _DECISION_SET, {
-            "action_id": act.id, "kind": act.kind, "jurisdiction": act.jurisdiction, "date": act.date,
-            "rulebook": plan.key, "document": plan.document, "verdict": verdict, "breach": breach,
-            "conditional_on": tuple(needs) if verdict == "conditional" else (),
-            "missing_facts": tuple(missing), "findings": tuple(f for f, _, _, _ in found),
-            "obligations": tuple(self.obligations), "assumptions": (), "provisional": self.provisional,
-            "silent": not found, "trace": tuple(trace) if trace is not None else None})
+
+def effect(judge: FastJudge, act: Action, r: _Rule) -> _Res:
+    """What the rule's effect gives, the rule applying: the reference's `effect`, `timing` and
+    `violation`, with the calendar's answers remembered."""
+    if r.permit:
+        return _PERMITTED
+    if r.deny:
+        return violation(act, r)
+    req = r.require
+    assert req is not None
+    # timing: (due, the last day the step may be done), or the anchor not given
+    due: dt.date | None = None
+    provisional = False
+    if req.due:
+        anchor: dt.date | None = getattr(act, req.due.anchor)
+        if anchor is None:
+            return ("undetermined", None, None, (req.due.anchor,), None, False)
+        due = shift(judge, anchor, -req.due.days if req.due.before else req.due.days, req.due.unit)
+        if req.due.unit == "working":
+            cal = judge.calendar
+            provisional = cal.is_provisional(anchor) or cal.is_provisional(due)
+    after = r.after
+    deadline = due if due is not None else (None if after else act.date)
+    missing: list[str] = []
+    late: dt.date | None = None
+    broken = False
+    for i, step in enumerate(act.steps):
+        if step.step != req.step or step.party not in req.parties:
+            continue
+        if step.date is None:
+            if not after:
+                missing.append(f"steps[{i}].date")
+            continue
+        if after and step.date < act.date:
+            continue
+        if req.written and step.written is not True:
+            if step.written is None:
+                missing.append(f"steps[{i}].written")
+            else:
+                broken = True
+            continue
+        if deadline is not None and step.date > deadline:
+            late = step.date
+            continue
+        return ("satisfied", due, None, (), None, provisional)
+    if missing:
+        return ("undetermined", due, None, tuple(missing), None, provisional)
+    if broken or late is not None:
+        return violation(act, r, due, deadline if late is not None else None, provisional)
+    if deadline is not None and act.as_of is not None and act.as_of > deadline:
+        return violation(act, r, due, deadline, provisional)
+    pending = bool(due and req.due and req.due.unit == "working" and judge.calendar.is_provisional(due))
+    key = (due, pending)
+    obligation = r.obligation.get(key)
+    if obligation is None:
+        obligation = Obligation(
+            rule=r.id, article=r.article, step=req.step, party=req.parties, due=due,
+            written=req.written, system=req.system, follow_up=after, provisional=pending)
+        if len(r.obligation) > _CACHE_LIMIT:
+            r.obligation.clear()
+        r.obligation[key] = obligation
+    return ("obligation" if after else "pending", due, None, (), obligation, provisional)
+
+
+def shift(judge: FastJudge, day: dt.date, amount: int, unit: str) -> dt.date:
+    key = (day, amount, unit)
+    cache = judge.shifted
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = judge.calendar.shift(day, amount, unit)
+        except (OverflowError, ValueError):
+            raise Fallback from None  # the reference says which anchor, in its words
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        cache[key] = found
+    return found
+
+
+def violation(act: Action, r: _Rule, due: dt.date | None = None, comply_by: dt.date | None = None,
+              provisional: bool = False) -> _Res:
+    if r.in_principle:
+        for step in act.steps:
+            if step.step == "exception_grounds" and step.rule == r.id:
+                return ("excepted", due, None, (), None, provisional)
+        grounds = r.obligation.get("grounds")
+        if grounds is None:
+            grounds = r.obligation["grounds"] = Obligation(rule=r.id, article=r.article, step="exception_grounds")
+        return ("violated", due, comply_by, (), grounds, provisional)
+    return ("violated", due, comply_by, (), None, provisional)
 
 
 def _facts(r: _Rule, act: Action) -> dict[str, Any]:
