@@ -116,7 +116,7 @@ _PERMITTED: _Res = ("permitted", None, None, (), None, False)
 class Plan:
     """The rules of one (version, kind), ready to weigh."""
 
-    __slots__ = ("rules", "select", "version", "document", "key", "silent", "bodies")
+    __slots__ = ("rules", "select", "version", "document", "key", "silent", "bodies", "facts", "memo")
 
     def __init__(self, version: Version, kind: str, judge: FastJudge) -> None:
         self.version = version
@@ -147,6 +147,31 @@ class Plan:
         # make it (kept alive by the entry, so that their ids stay theirs).
         self.bodies: dict[Any, tuple[dict[str, Any], Any]] = {}
         self.silent = self.body((), (), False)
+        # When nothing but the facts the conditions read can change the decision (no effect reads the
+        # steps or a date, no condition reads the steps), the decision is remembered by those facts.
+        self.facts = self._facts(model)
+        self.memo: dict[Any, dict[str, Any]] = {}
+
+    def _facts(self, model: type[BaseModel]) -> Callable[[Any], Any] | None:
+        """A generated function: the values of every fact the rules (and their exceptions) read, or
+        None when the decision depends on more than those (then nothing is remembered)."""
+        paths: dict[tuple[str, ...], None] = {}
+        todo = list(self.rules)
+        while todo:
+            r = todo.pop(0)
+            if r.require is not None or r.in_principle:  # reads the steps, a date, `as_of`
+                return None
+            paths.update(dict.fromkeys(r.compiled.condition.getters))
+            todo += r.exceptions
+        if ("steps",) in paths:
+            return None
+        try:
+            gen = Generator(model)
+            names = [gen.path(p) for p in paths]
+            src = gen.source("_r1", [], "(" + "".join(n + ", " for n in names) + ")")
+            return load_function(src, "_r1", model, {"__builtins__": {}})
+        except (Unsupported, SyntaxError, RecursionError, MemoryError):
+            return None
 
     def body(self, found: tuple[tuple[Finding, bool, bool, str | None], ...], obligations: tuple[Obligation, ...],
              provisional: bool) -> dict[str, Any]:
@@ -253,7 +278,7 @@ class FastJudge:
         self.in_force = in_force
         self.reference = reference
         self.plans: dict[tuple[int, str], Plan] = {}
-        self.by_day: dict[tuple[str, dt.date], Version] = {}
+        self.routes: dict[tuple[str, str, dt.date], Plan] = {}  # (jurisdiction, kind, date) → plan
         self.shifted: dict[tuple[dt.date, int, str], dt.date] = {}
         self.between: dict[tuple[dt.date, dt.date], int] = {}
 
@@ -268,61 +293,72 @@ class FastJudge:
             self.between[key] = n
         return n
 
-    def plan(self, version: Version, kind: str) -> Plan:
-        key = (id(version), kind)
+    def route(self, act: Action) -> Plan:
+        """The plan of the version in force on the action's date, for its kind. Raises ActionError."""
+        version = self.in_force(act.jurisdiction, act.date)  # raises, as the reference does
+        key = (id(version), act.kind)
         plan = self.plans.get(key)
         if plan is None:  # built on first use; a race builds it twice, harmlessly
-            plan = self.plans[key] = Plan(version, kind, self)
+            plan = self.plans[key] = Plan(version, act.kind, self)
+        if len(self.routes) > _CACHE_LIMIT:
+            self.routes.clear()
+        self.routes[(act.jurisdiction, act.kind, act.date)] = plan
         return plan
 
-    def version(self, jurisdiction: str, day: dt.date) -> Version:
-        key = (jurisdiction, day)
-        v = self.by_day.get(key)
-        if v is None:
-            v = self.in_force(jurisdiction, day)  # raises ActionError, as the reference does
-            if len(self.by_day) > _CACHE_LIMIT:
-                self.by_day.clear()
-            self.by_day[key] = v
-        return v
-
     def evaluate(self, act: Action, trace: bool, strict: bool) -> Decision:
-        version = self.by_day.get((act.jurisdiction, act.date)) or self.version(act.jurisdiction, act.date)
-        plan = self.plans.get((id(version), act.kind)) or self.plan(version, act.kind)
+        plan = self.routes.get((act.jurisdiction, act.kind, act.date)) or self.route(act)
         try:
-            if not trace:
-                hits = plan.select(act)
-                if not hits:
-                    body = plan.silent
-                else:
-                    found: list[tuple[Finding, bool, bool, str | None]] = []
-                    obligations: list[Obligation] = []
-                    provisional = False
-                    rules = plan.rules
-                    for i, holds, scope in hits:
-                        r = rules[i]
-                        if r.exceptions or holds is None:
-                            return self.weighed(act, plan, version, None, strict)
-                        if holds is False:  # out of the rule, or a deny rule in scope and not broken
-                            if scope is True:
-                                found.append(r.finding("satisfied"))
-                            elif r.presume and not strict:
-                                raise Fallback
-                            continue
-                        res = effect(self, act, r)
-                        provisional |= res[5]
-                        if res[4] is not None:
-                            obligations.append(res[4])
-                        found.append(r.finding(res[0], res[3], res[1], res[2]))
-                    body = plan.body(tuple(found), tuple(obligations), provisional)
-                return _construct(Decision, _DECISION_SET, {
-                    "action_id": act.id, "kind": act.kind, "jurisdiction": act.jurisdiction, "date": act.date,
-                    **body})
-            return self.weighed(act, plan, version, [], strict)
+            if trace:
+                return self.weighed(act, plan, [], strict)
+            facts = plan.facts
+            if facts is not None:
+                key = (facts(act), strict)
+                body = plan.memo.get(key)
+                if body is None:
+                    body = self.body(act, plan, strict)
+                    if body is None:
+                        return self.weighed(act, plan, None, strict)
+                    if len(plan.memo) > _CACHE_LIMIT:
+                        plan.memo.clear()
+                    plan.memo[key] = body
+            else:
+                body = self.body(act, plan, strict)
+                if body is None:
+                    return self.weighed(act, plan, None, strict)
+            return _construct(Decision, _DECISION_SET, {
+                "action_id": act.id, "kind": act.kind, "jurisdiction": act.jurisdiction, "date": act.date,
+                **body})
         except (Fallback, ActionError):  # an error too is the reference's to raise, in its order
-            return self.reference(act, version, trace, strict)
+            return self.reference(act, plan.version, trace, strict)
 
-    def weighed(self, act: Action, plan: Plan, version: Version, trace: list[TraceEntry] | None,
-                strict: bool) -> Decision:
+    def body(self, act: Action, plan: Plan, strict: bool) -> dict[str, Any] | None:
+        """The decision's fields after `date`, for the common case: every rule that applies known to,
+        none with exceptions. None otherwise (`weighed` does the rest)."""
+        hits = plan.select(act)
+        if not hits:
+            return plan.silent
+        found: list[tuple[Finding, bool, bool, str | None]] = []
+        obligations: list[Obligation] = []
+        provisional = False
+        rules = plan.rules
+        for i, holds, scope in hits:
+            r = rules[i]
+            if r.exceptions or holds is None:
+                return None
+            if holds is False:  # out of the rule, or a deny rule in scope and not broken
+                if scope is True:
+                    found.append(r.finding("satisfied"))
+                elif r.presume and not strict:
+                    raise Fallback
+                continue
+            res = effect(self, act, r)
+            provisional |= res[5]
+            if res[4] is not None:
+                obligations.append(res[4])
+            found.append(r.finding(res[0], res[3], res[1], res[2]))
+        return plan.body(tuple(found), tuple(obligations), provisional)
+
+    def weighed(self, act: Action, plan: Plan, trace: list[TraceEntry] | None, strict: bool) -> Decision:
         w = _Weighing(self, act, trace, strict)
         for r in plan.rules:
             w.weigh(r, r.fn(act))
