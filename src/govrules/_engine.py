@@ -142,9 +142,7 @@ class Engine:
         Raises ActionError for the first invalid one."""
         if self._fast is None:
             return [self.evaluate(a, trace=trace, strict=strict) for a in actions]
-        judge = self._fast.evaluate
-        types = _ACTION_SET
-        return [judge(a if type(a) in types else parse_action(a), trace, strict) for a in actions]  # type: ignore[arg-type]
+        return self._fast.evaluate_many(actions, parse_action, trace, strict)
 
     def _reference(self, act: Action, version: Version, trace: bool, strict: bool) -> Decision:
         """The reference judgement: each rule's closures, weighed one by one (the fast judge's oracle)."""

@@ -17,12 +17,14 @@ INVARIANT: for every action, `FastJudge.evaluate` equals the reference's decisio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from ._actions import ACTION_MODELS, Action
+
+_ACTION_SET = frozenset(ACTION_MODELS.values())
 from ._condition import Binary
 from ._codegen import Generator, Unsupported, condition_function, equality_key, load_function, namespace
 from ._decision import Decision, Finding, Obligation, TraceEntry
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from ._condition import Checked
 
 _VALUE = {True: "true", False: "false", None: "unknown"}
-_CACHE_LIMIT = 50_000  # entries of a cache of dated values before it is emptied (memory stays flat)
+_LIMIT = 50_000  # values one judge remembers, all caches together, before it forgets them all
 _new = object.__new__
 _set = object.__setattr__
 
@@ -56,6 +58,28 @@ _TRACE_EXC = {"rule", "condition", "value", "exception_to", "facts"}
 _TRACE_APPLIED = {"rule", "condition", "value", "outcome", "exception_to", "facts"}
 
 
+class Memory:
+    """Every value one judge remembers (routes, findings, decisions by their facts…), bounded
+    together: past `_LIMIT` entries, all are forgotten at once, so memory stays flat."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.dicts: list[dict[Any, Any]] = []
+
+    def new(self) -> dict[Any, Any]:
+        d: dict[Any, Any] = {}
+        self.dicts.append(d)
+        return d
+
+    def room(self) -> None:
+        """Make room for one more entry."""
+        self.count += 1
+        if self.count > _LIMIT:
+            for d in self.dicts:
+                d.clear()
+            self.count = 0
+
+
 class Fallback(Exception):
     """The action takes a way the fast judge leaves to the reference."""
 
@@ -64,10 +88,10 @@ class _Rule:
     """What the judge needs of one compiled rule, read once."""
 
     __slots__ = ("compiled", "id", "when", "fn", "scope_fn", "exceptions", "presume", "permit", "deny",
-                 "require", "in_principle", "after", "getters", "findings", "article", "obligation")
+                 "require", "in_principle", "after", "getters", "findings", "article", "obligation", "memory")
 
     def __init__(self, c: CompiledRule, fn: Callable[[Any], Any], scope_fn: Callable[[Any], Any] | None,
-                 exceptions: list[_Rule]) -> None:
+                 exceptions: list[_Rule], memory: Memory) -> None:
         r = c.rule
         self.compiled = c
         self.id = r.id
@@ -83,8 +107,9 @@ class _Rule:
         self.after = bool(self.require and self.require.timing == "after")
         self.getters = tuple((".".join(p), g) for p, g in c.condition.getters.items())
         self.article = c.article.number
-        self.findings: dict[Any, tuple[Finding, bool, bool, str | None]] = {}
-        self.obligation: dict[Any, Obligation] = {}
+        self.memory = memory
+        self.findings: dict[Any, tuple[Finding, bool, bool, str | None]] = memory.new()
+        self.obligation: dict[Any, Obligation] = memory.new()
 
     def finding(self, outcome: str, missing: tuple[str, ...] = (), due: dt.date | None = None,
                 comply_by: dt.date | None = None) -> tuple[Finding, bool, bool, str | None]:
@@ -100,8 +125,7 @@ class _Rule:
                 quote=r.quote, exception_to=r.exception_to, missing=missing, due=due,
                 comply_by=comply_by, provenance=c.provenance, follow_up=self.after)
             found = (f, f.breaches, f.denies, f.need)
-            if len(self.findings) > _CACHE_LIMIT:
-                self.findings.clear()
+            self.memory.room()
             self.findings[key] = found
         return found
 
@@ -116,7 +140,8 @@ _PERMITTED: _Res = ("permitted", None, None, (), None, False)
 class Plan:
     """The rules of one (version, kind), ready to weigh."""
 
-    __slots__ = ("rules", "select", "version", "document", "key", "silent", "bodies", "facts", "memo")
+    __slots__ = ("rules", "select", "version", "document", "key", "silent", "bodies", "facts", "memo", "memo_strict",
+                 "memory")
 
     def __init__(self, version: Version, kind: str, judge: FastJudge) -> None:
         self.version = version
@@ -138,33 +163,37 @@ class Plan:
         def rule_of(c: CompiledRule) -> _Rule:
             if id(c) not in made:
                 scope_fn = fn_of(c.scope) if c.scope is not None else None
-                made[id(c)] = _Rule(c, fn_of(c.condition), scope_fn, [rule_of(e) for e in c.exceptions])
+                made[id(c)] = _Rule(c, fn_of(c.condition), scope_fn, [rule_of(e) for e in c.exceptions],
+                                    judge.memory)
             return made[id(c)]
 
         self.rules = tuple(rule_of(c) for c in compiled if not c.rule.exception_to)
         self.select = self._select(model, wd)
         # What a decision says beyond the action's own fields, by the findings and obligations that
         # make it (kept alive by the entry, so that their ids stay theirs).
-        self.bodies: dict[Any, tuple[dict[str, Any], Any]] = {}
+        self.memory = judge.memory
+        self.bodies: dict[Any, tuple[dict[str, Any], Any]] = judge.memory.new()
         self.silent = self.body((), (), False)
         # When nothing but the facts the conditions read can change the decision (no effect reads the
         # steps or a date, no condition reads the steps), the decision is remembered by those facts.
         self.facts = self._facts(model)
-        self.memo: dict[Any, dict[str, Any]] = {}
+        self.memo: dict[Any, dict[str, Any]] = judge.memory.new()
+        self.memo_strict: dict[Any, dict[str, Any]] = judge.memory.new()
 
     def _facts(self, model: type[BaseModel]) -> Callable[[Any], Any] | None:
-        """A generated function: the values of every fact the rules (and their exceptions) read, or
-        None when the decision depends on more than those (then nothing is remembered)."""
+        """A generated function: the values of everything the decision can depend on — the facts
+        the rules and their exceptions read, and for effects the steps, `date`, `as_of` and the
+        deadlines' anchors — or None when that cannot be said (then nothing is remembered)."""
         paths: dict[tuple[str, ...], None] = {}
         todo = list(self.rules)
         while todo:
             r = todo.pop(0)
-            if r.require is not None or r.in_principle:  # reads the steps, a date, `as_of`
-                return None
             paths.update(dict.fromkeys(r.compiled.condition.getters))
+            if r.require is not None or r.in_principle:  # `effect` and `violation` read these
+                paths.update(dict.fromkeys([("steps",), ("date",), ("as_of",)]))
+                if r.require is not None and r.require.due is not None:
+                    paths[(r.require.due.anchor,)] = None
             todo += r.exceptions
-        if ("steps",) in paths:
-            return None
         try:
             gen = Generator(model)
             names = [gen.path(p) for p in paths]
@@ -195,13 +224,13 @@ class Plan:
                     missing.update(dict.fromkeys(f.missing))
         if verdict != "denied" and needs:
             verdict = "conditional"
-        body = {"rulebook": self.key, "document": self.document, "verdict": verdict, "breach": breach,
+        body = {"action_id": None, "kind": None, "jurisdiction": None, "date": None,  # the action's, on use
+                "rulebook": self.key, "document": self.document, "verdict": verdict, "breach": breach,
                 "conditional_on": tuple(needs) if verdict == "conditional" else (),
                 "missing_facts": tuple(missing), "findings": tuple(f for f, _, _, _ in found),
                 "obligations": obligations, "assumptions": (), "provisional": provisional,
                 "silent": not found, "trace": None}
-        if len(self.bodies) > _CACHE_LIMIT:
-            self.bodies.clear()
+        self.memory.room()
         self.bodies[key] = (body, (found, obligations))
         return body
 
@@ -277,10 +306,11 @@ class FastJudge:
         self.calendar = calendar
         self.in_force = in_force
         self.reference = reference
+        self.memory = Memory()
         self.plans: dict[tuple[int, str], Plan] = {}
-        self.routes: dict[tuple[str, str, dt.date], Plan] = {}  # (jurisdiction, kind, date) → plan
-        self.shifted: dict[tuple[dt.date, int, str], dt.date] = {}
-        self.between: dict[tuple[dt.date, dt.date], int] = {}
+        self.routes: dict[tuple[str, str, dt.date], Plan] = self.memory.new()  # (jurisdiction, kind, date) → plan
+        self.shifted: dict[tuple[dt.date, int, str], dt.date] = self.memory.new()
+        self.between: dict[tuple[dt.date, dt.date], int] = self.memory.new()
 
     def working_days(self, start: dt.date, end: dt.date) -> int:
         """The calendar's count, remembered (an error is not: it is raised again)."""
@@ -288,8 +318,7 @@ class FastJudge:
         n = self.between.get(key)
         if n is None:
             n = self.calendar.working_days_between(start, end)
-            if len(self.between) > _CACHE_LIMIT:
-                self.between.clear()
+            self.memory.room()
             self.between[key] = n
         return n
 
@@ -300,8 +329,7 @@ class FastJudge:
         plan = self.plans.get(key)
         if plan is None:  # built on first use; a race builds it twice, harmlessly
             plan = self.plans[key] = Plan(version, act.kind, self)
-        if len(self.routes) > _CACHE_LIMIT:
-            self.routes.clear()
+        self.memory.room()
         self.routes[(act.jurisdiction, act.kind, act.date)] = plan
         return plan
 
@@ -312,24 +340,59 @@ class FastJudge:
                 return self.weighed(act, plan, [], strict)
             facts = plan.facts
             if facts is not None:
-                key = (facts(act), strict)
-                body = plan.memo.get(key)
+                key = facts(act)
+                memo = plan.memo_strict if strict else plan.memo
+                body = memo.get(key)
                 if body is None:
                     body = self.body(act, plan, strict)
                     if body is None:
                         return self.weighed(act, plan, None, strict)
-                    if len(plan.memo) > _CACHE_LIMIT:
-                        plan.memo.clear()
-                    plan.memo[key] = body
+                    self.memory.room()
+                    memo[key] = body
             else:
                 body = self.body(act, plan, strict)
                 if body is None:
                     return self.weighed(act, plan, None, strict)
-            return _construct(Decision, _DECISION_SET, {
-                "action_id": act.id, "kind": act.kind, "jurisdiction": act.jurisdiction, "date": act.date,
-                **body})
+            return _decision(act, body)
         except (Fallback, ActionError):  # an error too is the reference's to raise, in its order
             return self.reference(act, plan.version, trace, strict)
+
+    def evaluate_many(self, acts: Iterable[Any], parse: Callable[[Any], Action], trace: bool,
+                      strict: bool) -> list[Decision]:
+        """`[evaluate(a) for a in acts]`, the common way inlined (a remembered decision)."""
+        if trace:
+            return [self.evaluate(a if type(a) in _ACTION_SET else parse(a), trace, strict) for a in acts]
+        out: list[Decision] = []
+        append = out.append
+        routes = self.routes.get
+        evaluate = self.evaluate
+        for a in acts:
+            if type(a) not in _ACTION_SET:
+                a = parse(a)
+            plan = routes((a.jurisdiction, a.kind, a.date))
+            facts = plan.facts if plan is not None else None
+            if facts is None:
+                append(evaluate(a, False, strict))
+                continue
+            try:
+                body = (plan.memo_strict if strict else plan.memo).get(facts(a))  # type: ignore[union-attr]
+            except TypeError:  # pragma: no cover - a fact that cannot be a key (every fact's type can)
+                body = None
+            if body is None:
+                append(evaluate(a, False, strict))
+                continue
+            values = body.copy()
+            values["action_id"] = a.id
+            values["kind"] = a.kind
+            values["jurisdiction"] = a.jurisdiction
+            values["date"] = a.date
+            m = _new(Decision)
+            _set(m, "__dict__", values)
+            _set(m, "__pydantic_fields_set__", _DECISION_SET)
+            _set(m, "__pydantic_extra__", None)
+            _set(m, "__pydantic_private__", None)
+            append(m)
+        return out
 
     def body(self, act: Action, plan: Plan, strict: bool) -> dict[str, Any] | None:
         """The decision's fields after `date`, for the common case: every rule that applies known to,
@@ -365,8 +428,23 @@ class FastJudge:
         body = plan.body(tuple(w.found), tuple(w.obligations), w.provisional)
         if trace is not None:
             body = {**body, "trace": tuple(trace)}
-        return _construct(Decision, _DECISION_SET, {
-            "action_id": act.id, "kind": act.kind, "jurisdiction": act.jurisdiction, "date": act.date, **body})
+        return _decision(act, body)
+
+
+def _decision(act: Action, body: dict[str, Any]) -> Decision:
+    """The decision for `act` of a body (`Plan.body`): a copy, keeping the fields' order, with the
+    action's own fields set."""
+    values = body.copy()
+    values["action_id"] = act.id
+    values["kind"] = act.kind
+    values["jurisdiction"] = act.jurisdiction
+    values["date"] = act.date
+    m = _new(Decision)
+    _set(m, "__dict__", values)
+    _set(m, "__pydantic_fields_set__", _DECISION_SET)
+    _set(m, "__pydantic_extra__", None)
+    _set(m, "__pydantic_private__", None)
+    return m
 
 
 class _Weighing:
@@ -510,8 +588,7 @@ def effect(judge: FastJudge, act: Action, r: _Rule) -> _Res:
         obligation = Obligation(
             rule=r.id, article=r.article, step=req.step, party=req.parties, due=due,
             written=req.written, system=req.system, follow_up=after, provisional=pending)
-        if len(r.obligation) > _CACHE_LIMIT:
-            r.obligation.clear()
+        r.memory.room()
         r.obligation[key] = obligation
     return ("obligation" if after else "pending", due, None, (), obligation, provisional)
 
@@ -525,8 +602,7 @@ def shift(judge: FastJudge, day: dt.date, amount: int, unit: str) -> dt.date:
             found = judge.calendar.shift(day, amount, unit)
         except (OverflowError, ValueError):
             raise Fallback from None  # the reference says which anchor, in its words
-        if len(cache) > _CACHE_LIMIT:
-            cache.clear()
+        judge.memory.room()
         cache[key] = found
     return found
 
