@@ -67,11 +67,12 @@ class Generator:
     """Source for one function of the conditions of one model: `add` a tree, get the name of the
     local holding its value; `function` wraps what was added."""
 
-    def __init__(self, model: type[BaseModel]) -> None:
+    def __init__(self, model: type[BaseModel], consts: dict[str, str] | None = None) -> None:
         self.model = model
         self.lines: list[str] = []
         self.paths: dict[tuple[str, ...], str] = {}  # hoisted field reads
-        self.consts: dict[str, str] = {}  # module-level constants: name → source (frozensets, dates)
+        # module-level constants: name → source (frozensets, dates), shared by a Module's functions
+        self.consts: dict[str, str] = {} if consts is None else consts
         self.n = 0
         self.depth = 1
 
@@ -247,8 +248,11 @@ class Generator:
     # --- the function --------------------------------------------------------------------------
     def source(self, name: str, body: list[str], returns: str) -> str:
         """A module defining the constants and `def name(a)`, the field reads hoisted."""
-        out = [f"{k} = {v}" for k, v in self.consts.items()]
-        out.append(f"def {name}(a):")
+        return "".join(f"{k} = {v}\n" for k, v in self.consts.items()) + self.function(name, body, returns)
+
+    def function(self, name: str, body: list[str], returns: str) -> str:
+        """`def name(a)`, the field reads hoisted (the constants are the module's)."""
+        out = [f"def {name}(a):"]
         for names, local in self.paths.items():
             first, *rest = names
             out.append(f"    {local} = a.{first}")
@@ -257,6 +261,36 @@ class Generator:
         out += body
         out.append(f"    return {returns}")
         return "\n".join(out) + "\n"
+
+
+class Module:
+    """Generated functions of one model that share their constants: one source, checked and
+    compiled once (a plan's conditions, its selection of rules, its facts)."""
+
+    def __init__(self, model: type[BaseModel]) -> None:
+        self.model = model
+        self.consts: dict[str, str] = {}
+        self.functions: list[str] = []
+        self.n = 0
+
+    def generator(self) -> Generator:
+        return Generator(self.model, self.consts)
+
+    def add(self, gen: Generator, returns: str) -> str:
+        """Add the function `gen` made; its name."""
+        name = f"_f{self.n}"
+        self.n += 1
+        self.functions.append(gen.function(name, gen.lines, returns))
+        return name
+
+    def load(self, ns: dict[str, Any]) -> dict[str, Callable[[Any], Any]]:
+        """The functions, by name. Raises Unsupported (or SyntaxError, RecursionError: the caller
+        keeps the closures)."""
+        src = "".join(f"{k} = {v}\n" for k, v in self.consts.items()) + "".join(self.functions)
+        check_source(src, self.model)
+        scope = dict(ns)
+        exec(compile(src, "<govrules:plan>", "exec"), scope)  # noqa: S102 - checked above
+        return {k: v for k, v in scope.items() if k.startswith("_f") and callable(v)}
 
 
 def check_source(src: str, model: type[BaseModel]) -> None:

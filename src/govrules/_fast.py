@@ -26,7 +26,7 @@ from ._actions import ACTION_MODELS, Action
 
 _ACTION_SET = frozenset(ACTION_MODELS.values())
 from ._condition import Binary
-from ._codegen import Generator, Unsupported, condition_function, equality_key, load_function, namespace
+from ._codegen import Module, Unsupported, equality_key, namespace
 from ._decision import Decision, Finding, Obligation, TraceEntry
 from ._errors import ActionError
 
@@ -148,59 +148,143 @@ class Plan:
         self.key = version.key
         self.document = version.meta.title_zh
         compiled = version.by_kind.get(kind, ())
+        tops = [c for c in compiled if not c.rule.exception_to]
         model = ACTION_MODELS[kind]
-        wd = judge.working_days
-        made: dict[int, _Rule] = {}
+        # One generated module for the plan: each condition, the selection, the facts.
+        module = Module(model)
+        names: dict[int, str] = {}
+
+        def generate(checked: Checked | None) -> None:
+            if checked is None or checked.tree is None or id(checked) in names:
+                return
+            try:
+                gen = module.generator()
+                names[id(checked)] = module.add(gen, gen.add(checked.tree))
+            except (Unsupported, RecursionError):
+                pass  # its closure it is
+
+        every: list[CompiledRule] = []
+        todo = list(tops)
+        while todo:
+            c = todo.pop(0)
+            every.append(c)
+            todo += c.exceptions
+        for c in every:
+            generate(c.condition)
+            generate(c.scope)
+        select = self._select(module, tops)
+        facts = self._facts(module, tops)
+        try:
+            made = module.load(namespace(judge.working_days))
+        except (Unsupported, SyntaxError, RecursionError, MemoryError):  # pragma: no cover - the closures
+            made = {}
 
         def fn_of(checked: Checked) -> Callable[[Any], Any]:
-            if checked.tree is not None:
-                try:
-                    return condition_function(checked.tree, model, wd)
-                except (Unsupported, RecursionError, SyntaxError, MemoryError):
-                    pass
-            return checked.fn
+            return made.get(names.get(id(checked), ""), checked.fn)
+
+        rules: dict[int, _Rule] = {}
 
         def rule_of(c: CompiledRule) -> _Rule:
-            if id(c) not in made:
+            if id(c) not in rules:
                 scope_fn = fn_of(c.scope) if c.scope is not None else None
-                made[id(c)] = _Rule(c, fn_of(c.condition), scope_fn, [rule_of(e) for e in c.exceptions],
-                                    judge.memory)
-            return made[id(c)]
+                rules[id(c)] = _Rule(c, fn_of(c.condition), scope_fn, [rule_of(e) for e in c.exceptions],
+                                     judge.memory)
+            return rules[id(c)]
 
-        self.rules = tuple(rule_of(c) for c in compiled if not c.rule.exception_to)
-        self.select = self._select(model, wd)
+        self.rules = tuple(rule_of(c) for c in tops)
+        self.select = made.get(select or "") or self._select_closures()
+        # When nothing but the facts read can change the decision, it is remembered by them.
+        self.facts = made.get(facts or "")
         # What a decision says beyond the action's own fields, by the findings and obligations that
         # make it (kept alive by the entry, so that their ids stay theirs).
         self.memory = judge.memory
         self.bodies: dict[Any, tuple[dict[str, Any], Any]] = judge.memory.new()
         self.silent = self.body((), (), False)
-        # When nothing but the facts the conditions read can change the decision (no effect reads the
-        # steps or a date, no condition reads the steps), the decision is remembered by those facts.
-        self.facts = self._facts(model)
         self.memo: dict[Any, dict[str, Any]] = judge.memory.new()
         self.memo_strict: dict[Any, dict[str, Any]] = judge.memory.new()
 
-    def _facts(self, model: type[BaseModel]) -> Callable[[Any], Any] | None:
+    @staticmethod
+    def _facts(module: Module, tops: list[CompiledRule]) -> str | None:
         """A generated function: the values of everything the decision can depend on — the facts
         the rules and their exceptions read, and for effects the steps, `date`, `as_of` and the
-        deadlines' anchors — or None when that cannot be said (then nothing is remembered)."""
+        deadlines' anchors. None when it cannot be made (then nothing is remembered)."""
         paths: dict[tuple[str, ...], None] = {}
-        todo = list(self.rules)
+        todo = list(tops)
         while todo:
-            r = todo.pop(0)
-            paths.update(dict.fromkeys(r.compiled.condition.getters))
-            if r.require is not None or r.in_principle:  # `effect` and `violation` read these
+            c = todo.pop(0)
+            paths.update(dict.fromkeys(c.condition.getters))
+            req = c.rule.effect.require
+            if req is not None or c.rule.modality == "in_principle":  # `effect`, `violation` read these
                 paths.update(dict.fromkeys([("steps",), ("date",), ("as_of",)]))
-                if r.require is not None and r.require.due is not None:
-                    paths[(r.require.due.anchor,)] = None
-            todo += r.exceptions
+                if req is not None and req.due is not None:
+                    paths[(req.due.anchor,)] = None
+            todo += c.exceptions
         try:
-            gen = Generator(model)
-            names = [gen.path(p) for p in paths]
-            src = gen.source("_r1", [], "(" + "".join(n + ", " for n in names) + ")")
-            return load_function(src, "_r1", model, {"__builtins__": {}})
-        except (Unsupported, SyntaxError, RecursionError, MemoryError):
+            gen = module.generator()
+            locals_ = [gen.path(p) for p in paths]
+            return module.add(gen, "(" + "".join(n + ", " for n in locals_) + ")")
+        except Unsupported:
             return None
+
+    @staticmethod
+    def _select(module: Module, tops: list[CompiledRule]) -> str | None:
+        """A generated function of the action: [(rule index, its condition's value, its scope's value
+        when the condition is false)] for each rule whose condition is not false, or whose scope is
+        not: the rules to weigh, in order."""
+        try:
+            gen = module.generator()
+            gen.emit("_v0 = []")
+            for i, c in enumerate(tops):
+                scope = c.scope.tree if c.scope is not None else None
+                when = c.condition.tree
+                if c.scope is not None:  # the condition is `scope and when`: weigh each part once
+                    if not (isinstance(when, Binary) and when.op == "and" and when.left is scope):
+                        raise Unsupported("a scope not first")  # pragma: no cover - conjoin() makes it so
+                    when = when.right
+                if when is None or (c.scope is not None and scope is None):
+                    raise Unsupported("a rule without its tree")  # pragma: no cover
+                key = equality_key(scope if scope is not None else when)
+                depth = gen.depth
+                if key is not None:
+                    local = gen.path(key[0])
+                    gen.emit(f"if {local} is None or {local} in {gen.const(key[1])}:")
+                    gen.nest()
+                if scope is None:
+                    v = gen.add(when)
+                    gen.emit(f"if {v} is not False:")
+                    gen.emit(f"    _v0.append(({i}, {v}, None))")
+                else:
+                    # _and(scope, when): the scope false, the rule is false and out of scope; else
+                    # `when` false makes it false (in scope or unknown); else unknown if either is.
+                    sv = gen.add(scope)
+                    gen.emit(f"if {sv} is not False:")
+                    gen.nest()
+                    wv = gen.add(when)
+                    gen.emit(f"if {wv} is False:")
+                    gen.emit(f"    _v0.append(({i}, False, {sv}))")
+                    gen.emit(f"elif {sv} is None or {wv} is None:")
+                    gen.emit(f"    _v0.append(({i}, None, None))")
+                    gen.emit("else:")
+                    gen.emit(f"    _v0.append(({i}, True, None))")
+                gen.depth = depth
+            return module.add(gen, "_v0")
+        except (Unsupported, RecursionError):
+            return None
+
+    def _select_closures(self) -> Callable[[Any], Any]:
+        rules = self.rules
+
+        def select(a: Any) -> list[tuple[int, Any, Any]]:
+            hits = []
+            for i, r in enumerate(rules):
+                v = r.fn(a)
+                if v is not False:
+                    hits.append((i, v, None))
+                elif r.scope_fn is not None and (s := r.scope_fn(a)) is not False:
+                    hits.append((i, False, s))
+            return hits
+
+        return select
 
     def body(self, found: tuple[tuple[Finding, bool, bool, str | None], ...], obligations: tuple[Obligation, ...],
              provisional: bool) -> dict[str, Any]:
@@ -233,67 +317,6 @@ class Plan:
         self.memory.room()
         self.bodies[key] = (body, (found, obligations))
         return body
-
-    def _select(self, model: type[BaseModel], wd: Callable[[dt.date, dt.date], int]) -> Callable[[Any], Any]:
-        """A generated function of the action: [(rule index, its condition's value, its scope's value
-        when the condition is false)] for each rule whose condition is not false, or whose scope is
-        not: the rules to weigh, in order."""
-        try:
-            gen = Generator(model)
-            gen.emit("_v0 = []")
-            for i, r in enumerate(self.rules):
-                c = r.compiled
-                scope = c.scope.tree if c.scope is not None else None
-                when = c.condition.tree
-                if c.scope is not None:  # the condition is `scope and when`: weigh each part once
-                    assert isinstance(when, Binary) and when.op == "and" and when.left is scope
-                    when = when.right
-                if when is None or (c.scope is not None and scope is None):
-                    raise Unsupported("a rule without its tree")  # pragma: no cover
-                key = equality_key(scope if scope is not None else when)
-                depth = gen.depth
-                if key is not None:
-                    local = gen.path(key[0])
-                    gen.emit(f"if {local} is None or {local} in {gen.const(key[1])}:")
-                    gen.nest()
-                if scope is None:
-                    v = gen.add(when)
-                    gen.emit(f"if {v} is not False:")
-                    gen.emit(f"    _v0.append(({i}, {v}, None))")
-                else:
-                    # _and(scope, when): the scope false, the rule is false and out of scope; else
-                    # `when` false makes it false (in scope or unknown); else unknown if either is.
-                    sv = gen.add(scope)
-                    gen.emit(f"if {sv} is not False:")
-                    gen.nest()
-                    wv = gen.add(when)
-                    gen.emit(f"if {wv} is False:")
-                    gen.emit(f"    _v0.append(({i}, False, {sv}))")
-                    gen.emit(f"elif {sv} is None or {wv} is None:")
-                    gen.emit(f"    _v0.append(({i}, None, None))")
-                    gen.emit("else:")
-                    gen.emit(f"    _v0.append(({i}, True, None))")
-                gen.depth = depth
-            src = gen.source("_r0", gen.lines, "_v0")
-            return load_function(src, "_r0", model, namespace(wd))
-        except (Unsupported, RecursionError, SyntaxError, MemoryError, AssertionError):
-            rules = self.rules
-
-            def select(a: Any) -> list[tuple[int, Any, Any]]:
-                hits = []
-                for i, r in enumerate(rules):
-                    v = r.fn(a)
-                    if v is not False:
-                        hits.append((i, v, None))
-                    elif r.scope_fn is not None and (s := r.scope_fn(a)) is not False:
-                        hits.append((i, False, s))
-                return hits
-
-            return select
-
-
-def _fn_name(i: int) -> str:
-    return f"_f{i}"
 
 
 class FastJudge:
