@@ -358,27 +358,33 @@ class FastJudge:
 
     def evaluate(self, act: Action, trace: bool, strict: bool) -> Decision:
         plan = self.routes.get((act.jurisdiction, act.kind, act.date)) or self.route(act)
-        try:
-            if trace:
+        if trace:
+            try:
                 return self.weighed(act, plan, [], strict)
-            facts = plan.facts
-            if facts is not None:
-                key = facts(act)
-                memo = plan.memo_strict if strict else plan.memo
-                body = memo.get(key)
-                if body is None:
-                    body = self.body(act, plan, strict)
-                    if body is None:
-                        return self.weighed(act, plan, None, strict)
-                    self.memory.room()
-                    memo[key] = body
-            else:
-                body = self.body(act, plan, strict)
-                if body is None:
-                    return self.weighed(act, plan, None, strict)
-            return _decision(act, body)
-        except (Fallback, ActionError):  # an error too is the reference's to raise, in its order
-            return self.reference(act, plan.version, trace, strict)
+            except (Fallback, ActionError):  # an error too is the reference's to raise, in its order
+                return self.reference(act, plan.version, trace, strict)
+        facts = plan.facts
+        key = facts(act) if facts is not None else None
+        memo = plan.memo_strict if strict else plan.memo
+        if key is not None:
+            body = memo.get(key)
+            if body is not None:
+                return _decision(act, body)
+        # INVARIANT: without trace, a decision is a function of `key` (every fact its rules read,
+        # and what their effects read): however it was made, it is remembered by it.
+        body = None
+        try:
+            body = self.body(act, plan, strict)
+            decision = _decision(act, body) if body is not None else self.weighed(act, plan, None, strict)
+        except (Fallback, ActionError):
+            decision = self.reference(act, plan.version, trace, strict)
+        if key is not None:
+            if body is None:
+                body = decision.__dict__.copy()  # the fields' order kept; the action's own set on use
+                body.update(action_id=None, kind=None, jurisdiction=None, date=None)
+            self.memory.room()
+            memo[key] = body
+        return decision
 
     def evaluate_many(self, acts: Iterable[Any], parse: Callable[[Any], Action], trace: bool,
                       strict: bool) -> list[Decision]:
