@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from ._condition import Checked
 
 _VALUE = {True: "true", False: "false", None: "unknown"}
-_LIMIT = 50_000  # values one judge remembers, all caches together, before it forgets them all
+_LIMIT = 200_000  # values one judge remembers, all caches together, before it forgets them all
 _new = object.__new__
 _set = object.__setattr__
 

@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+from pydantic_core import to_json
+
+from .._actions import ACTION_ADAPTER
+from .._errors import ActionError
 from .._files import MAX_LINE, InputError, lines, open_regular
 from .._records import JSON_LINES, json_value
 from . import formats
@@ -23,7 +28,7 @@ from .formats import Item
 if TYPE_CHECKING:
     from .._engine import Engine
 
-BLOCK = 1 << 20  # bytes of a span, about (whole lines: a longer line makes a longer span)
+BLOCK = 1 << 19  # bytes of a span, about (whole lines: a longer line makes a longer span)
 FAST_LINE = 4_000  # longer lines take the `json.loads` way (it refuses numbers of over 4,300 digits)
 
 
@@ -143,18 +148,22 @@ def judge_span(engine: Engine, span: Span, trace: bool, render: str | None, lang
         return [_rendered(Item(span.path, 0, error=str(exc)), render, lang)], True
     with fh:
         fh.seek(span.start)
+        pos = span.start
         try:
             for k, line in lines(fh):
                 n = span.before + k
                 it: Item | None = None
                 if line is None:
                     it = Item(span.path, n, error=f"line longer than {MAX_LINE} bytes")
-                elif line.strip():
-                    it = _judge_line(engine, span.path, n, line, trace, strict, render)
+                    pos = fh.tell()
+                else:
+                    pos += len(line)
+                    if line.strip():
+                        it = _judge_line(engine, span.path, n, line, trace, strict, render)
                 if it is not None:
                     seen = True
                     out.append(_rendered(it, render, lang))
-                if fh.tell() >= span.end:
+                if pos >= span.end:
                     break
         except OSError as exc:
             out.append(_rendered(Item(span.path, 0, error=f"cannot read: {exc.strerror}"), render, lang))
@@ -163,10 +172,6 @@ def judge_span(engine: Engine, span: Span, trace: bool, render: str | None, lang
 
 def _judge_line(engine: Engine, path: str, n: int, line: bytes, trace: bool, strict: bool,
                 render: str | None) -> Item:
-    from pydantic import ValidationError
-
-    from .._actions import ACTION_ADAPTER
-    from .._errors import ActionError
     from .check import _judge
 
     if render is not None and len(line) <= FAST_LINE:
@@ -185,7 +190,76 @@ def _judge_line(engine: Engine, path: str, n: int, line: bytes, trace: bool, str
 def _rendered(it: Item, render: str | None, lang: str) -> Any:
     if render is None:
         return (it, None)
-    return (formats.tag(it), formats.json_result(it) if render == "json" else formats.text(it, lang))
+    if render == "json":
+        return (formats.tag(it), _JSON.result(it))
+    return (formats.tag(it), formats.text(it, lang))
+
+
+class _JsonResults:
+    """`formats.json_result`, remembered by what a decision holds beyond the action's own fields.
+
+    Decisions of the same facts share their parts (the fast judge remembers them), and their JSON
+    differs only in the first fields: it is rendered once, and each time the first fields (through
+    pydantic's own encoder) and the file and line are put before the rest. The result is compared
+    with `formats.json_result` whenever it is rendered in full; on any difference nothing is
+    remembered any more, and every result is `formats.json_result`'s."""
+
+    FIRST = ("action_id", "kind", "jurisdiction", "date")
+
+    def __init__(self) -> None:
+        self.rest: dict[tuple[int, ...], tuple[str, Any]] = {}
+        self.files: dict[str, str] = {}  # the head of each file's results, seen equal to formats' own
+        self.parts: dict[tuple[str, Any], str] = {}  # `"kind":"sign_document"`… by field and value
+        self.on = True
+
+    def result(self, it: Item) -> str:
+        d = it.decision
+        if d is None or not self.on:
+            return formats.json_result(it)
+        values = list(d.__dict__.values())
+        key = tuple(map(id, values[4:]))
+        found = self.rest.get(key)
+        head = self.files.get(it.file)
+        if found is not None and head is not None:
+            return f'{head}"line": {it.line}, "decision": {self.first(d)}{found[0]}'
+        text = formats.json_result(it)
+        mine = f'{self.head(it)}"line": {it.line}, "decision": {self.first(d)}'
+        if not text.startswith(mine):
+            self.on = False
+            return text
+        self.files[it.file] = self.head(it)
+        if len(self.rest) > 10_000:
+            self.rest.clear()
+        self.rest[key] = (text[len(mine):], d)  # the decision kept: the ids of its parts stay theirs
+        return text
+
+    @staticmethod
+    def head(it: Item) -> str:
+        import json
+
+        return f'{{"file": {json.dumps(it.file, ensure_ascii=False)}, '
+
+    def first(self, d: Any) -> str:
+        """`{"action_id":…,"kind":…,"jurisdiction":…,"date":…,` as pydantic writes them (None left out)."""
+        parts = self.parts
+        out = []
+        for k in self.FIRST:
+            v = getattr(d, k)
+            if v is None:
+                continue
+            if k == "action_id":
+                out.append(f'"action_id":{to_json(v).decode()}')
+                continue
+            part = parts.get((k, v))
+            if part is None:
+                if len(parts) > 10_000:
+                    parts.clear()
+                part = parts[(k, v)] = f'"{k}":{to_json(v).decode()}'
+            out.append(part)
+        return "{" + ",".join(out) + ","
+
+
+_JSON = _JsonResults()
 
 
 def empty(path: str, render: str | None, lang: str) -> Any:
