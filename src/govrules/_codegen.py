@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from ._condition import Binary, Call, ListLit, Lit, Node, PathRef, Unary, _done
 
 MAX_NESTING = 40  # blocks within one another; Python allows 100, a deeper tree keeps its closure
-NAMESPACE_NAMES = ("datetime", "frozenset", "len", "_done", "_wd")
+NAMESPACE_NAMES = ("datetime", "frozenset", "len", "_done", "_wd", "_steps")
 _CMP = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _ARITH = {"+": "+", "-": "-", "*": "*"}
 
@@ -326,7 +326,7 @@ def check_source(src: str, model: type[BaseModel]) -> None:
                 raise Unsupported(f"function `{node.name}` in generated source")
         elif isinstance(node, ast.Call):
             callee = node.func
-            allowed = isinstance(callee, ast.Name) and callee.id in ("frozenset", "len", "_done", "_wd")
+            allowed = isinstance(callee, ast.Name) and callee.id in ("frozenset", "len", "_done", "_wd", "_steps")
             allowed |= isinstance(callee, ast.Attribute) and callee.attr in ("date", "append")
             if not allowed:
                 raise Unsupported("a call in generated source")
@@ -335,9 +335,14 @@ def check_source(src: str, model: type[BaseModel]) -> None:
             raise Unsupported(f"{type(node).__name__} in generated source")
 
 
+def _steps(steps: Any) -> tuple[tuple[Any, ...], ...]:
+    """An action's steps as plain values, for a key (a step is its fields: equal fields, equal step)."""
+    return tuple(tuple(s.__dict__.values()) for s in steps)
+
+
 def namespace(working_days: Callable[[datetime.date, datetime.date], int]) -> dict[str, Any]:
     return {"__builtins__": {}, "datetime": datetime, "frozenset": frozenset, "len": len, "_done": _done,
-            "_wd": working_days}
+            "_wd": working_days, "_steps": _steps}
 
 
 def load_function(src: str, name: str, model: type[BaseModel], ns: dict[str, Any]) -> Callable[[Any], Any]:

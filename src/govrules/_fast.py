@@ -134,6 +134,7 @@ class _Rule:
 # year was counted) — the reference's `_Result`, as a tuple.
 _Res = tuple[str, dt.date | None, dt.date | None, tuple[str, ...], Obligation | None, bool]
 _SATISFIED: _Res = ("satisfied", None, None, (), None, False)
+_OUT = (False, False)  # a rule `select` leaves out: its condition false, and its scope
 _PERMITTED: _Res = ("permitted", None, None, (), None, False)
 
 
@@ -170,8 +171,8 @@ class Plan:
             every.append(c)
             todo += c.exceptions
         for c in every:
-            generate(c.condition)
-            generate(c.scope)
+            if c.rule.exception_to:  # a rule's own condition and scope are weighed by `select`
+                generate(c.condition)
         select = self._select(module, tops)
         facts = self._facts(module, tops)
         try:
@@ -221,7 +222,7 @@ class Plan:
             todo += c.exceptions
         try:
             gen = module.generator()
-            locals_ = [gen.path(p) for p in paths]
+            locals_ = [f"_steps({gen.path(p)})" if p == ("steps",) else gen.path(p) for p in paths]
             return module.add(gen, "(" + "".join(n + ", " for n in locals_) + ")")
         except Unsupported:
             return None
@@ -452,8 +453,12 @@ class FastJudge:
 
     def weighed(self, act: Action, plan: Plan, trace: list[TraceEntry] | None, strict: bool) -> Decision:
         w = _Weighing(self, act, trace, strict)
-        for r in plan.rules:
-            w.weigh(r, r.fn(act))
+        # A rule `select` leaves out is false and out of its scope (the same values, in the same
+        # order, as each rule's closure would give: `select` evaluates them so).
+        hits = {i: (holds, scope) for i, holds, scope in plan.select(act)}
+        for i, r in enumerate(plan.rules):
+            holds, scope = hits.get(i, _OUT)
+            w.weigh(r, holds, scope)
         body = plan.body(tuple(w.found), tuple(w.obligations), w.provisional)
         if trace is not None:
             body = {**body, "trace": tuple(trace)}
@@ -498,7 +503,8 @@ class _Weighing:
             self.provisional = True
         return res
 
-    def weigh(self, r: _Rule, holds: Any) -> None:
+    def weigh(self, r: _Rule, holds: Any, in_scope: Any) -> None:
+        """`holds`: the rule's condition's value; `in_scope`: its scope's, when `holds` is false."""
         act, strict, trace = self.act, self.strict, self.trace
         if holds is None and r.presume and not strict:
             raise Fallback  # a presumption may stand in for the fact: the reference weighs it
@@ -522,7 +528,6 @@ class _Weighing:
         result: _Res | None = None
         if holds is False:
             if r.scope_fn is not None:
-                in_scope = r.scope_fn(act)
                 if in_scope is None and r.presume and not strict:
                     raise Fallback
                 if in_scope is True:

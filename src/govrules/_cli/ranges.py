@@ -172,8 +172,6 @@ def judge_span(engine: Engine, span: Span, trace: bool, render: str | None, lang
 
 def _judge_line(engine: Engine, path: str, n: int, line: bytes, trace: bool, strict: bool,
                 render: str | None) -> Item:
-    from .check import _judge
-
     if render is not None and len(line) <= FAST_LINE:
         try:
             decision = engine.evaluate(ACTION_ADAPTER.validate_json(line), trace=trace, strict=strict)
@@ -183,6 +181,8 @@ def _judge_line(engine: Engine, path: str, n: int, line: bytes, trace: bool, str
             it = Item(path, n)
             it.decision = decision
             return it
+    from .check import _judge
+
     data, error = json_value(line)
     return _judge(engine, Item(path, n, data, error), trace, strict)
 
