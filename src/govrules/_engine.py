@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from ._actions import ACTION_ADAPTER, ACTION_MODELS, STEP_FIELDS, Action, step_field_message
+from ._cache import cached_build
 from ._calendar import WorkCalendar
 from ._compile import CompiledRule, Version, build, bundled_dir, rulebook_files
 from ._condition import Checked, Type, type_of
@@ -455,5 +456,6 @@ def load(path: str | Path | None = None, *, extra: Iterable[str | Path] = ()) ->
     overlay files or folders in `extra`. Raises RulebookError listing every problem found."""
     roots = [Path(path) if path is not None else bundled_dir(), *map(Path, extra)]
     calendar = WorkCalendar()
-    versions, topics = build(rulebook_files(roots), calendar)
+    # An unchanged rulebook comes from the user's private cache (`_cache`: keyed by every file read)
+    versions, topics = cached_build(rulebook_files(roots), calendar, build)
     return Engine(versions, topics, calendar)
