@@ -276,3 +276,12 @@ def test_step_fields_never_reach_generated_code() -> None:
 
 def test_roles_are_the_models() -> None:  # the fuzz strategy reads the same Literal
     assert set(get_args(Actor.model_fields["role"].annotation)) <= PARTIES
+
+
+def test_the_bench_stream_is_decided_alike(pair: tuple[Engine, Engine]) -> None:
+    """The bench's mixed stream (rule-test actions with dates moved and facts flipped): presumptions,
+    exceptions and unknowns in every kind."""
+    stream = pytest.importorskip("bench.stream")
+    actions = stream.mixed(1500, pair[0], seed=3)
+    _same(pair, actions)
+    _same(pair, [govrules.parse_action(a) for a in actions])

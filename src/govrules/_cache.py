@@ -33,6 +33,7 @@ from typing import Any
 from ._calendar import WorkCalendar
 from ._compile import CompiledAudit, CompiledRule, Version, bundled_dir
 from ._condition import Binary, Checked, Node, _Compiler, conjoin
+from ._files import read_bytes
 
 FORMAT = b"govrules-rulebook-cache-1"
 KEEP = 16  # entries kept; the oldest go first
@@ -108,16 +109,20 @@ def digest(files: Sequence[Path]) -> str:
             read += sorted(p for p in (f / "sources").rglob("*") if p.is_file())
     for p in read:
         h.update(str(p.resolve()).encode() + b"\0")
-        try:
-            h.update(p.read_bytes())
-        except OSError:
-            h.update(b"\0(unreadable)\0")
+        if p.name == "topics.yaml" and not p.exists():
+            h.update(b"\0(none)\0")
+            continue
+        # Only regular files, read as the loader reads them (bounded, a FIFO or a device refused):
+        # anything else is for the loader to report, without the cache.
+        h.update(read_bytes(str(p)))  # raises InputError
         h.update(b"\0")
     return h.hexdigest()
 
 
-def read(files: Sequence[Path], calendar: WorkCalendar) -> tuple[dict[str, list[Version]], dict[str, Any]] | None:
-    """The cached build of these files, or None (no entry, or one that is not ours or not whole)."""
+def read(files: Sequence[Path], calendar: WorkCalendar,
+         name: str | None = None) -> tuple[dict[str, list[Version]], dict[str, Any]] | None:
+    """The cached build of these files (whose digest is `name`, if known), or None (no entry, or one
+    that is not ours or not whole)."""
     d = folder()
     if d is None:
         return None
@@ -125,7 +130,7 @@ def read(files: Sequence[Path], calendar: WorkCalendar) -> tuple[dict[str, list[
         key = _secret(d)
         if key is None:
             return None
-        blob = (d / f"rulebook-{digest(files)}.bin").read_bytes()
+        blob = (d / f"rulebook-{name or digest(files)}.bin").read_bytes()
         mac, payload = blob[:32], blob[32:]
         if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()):
             return None
@@ -141,8 +146,10 @@ def read(files: Sequence[Path], calendar: WorkCalendar) -> tuple[dict[str, list[
         return None
 
 
-def write(files: Sequence[Path], built: tuple[dict[str, list[Version]], dict[str, Any]]) -> None:
-    """Keep a build (quietly not, if it cannot be)."""
+def write(files: Sequence[Path], built: tuple[dict[str, list[Version]], dict[str, Any]],
+          name: str | None = None) -> None:
+    """Keep a build of these files (whose digest, taken before they were read, is `name`), quietly
+    not if it cannot be."""
     d = folder()
     if d is None:
         return
@@ -153,7 +160,7 @@ def write(files: Sequence[Path], built: tuple[dict[str, list[Version]], dict[str
         buf = io.BytesIO()
         _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(built)
         payload = buf.getvalue()
-        target = d / f"rulebook-{digest(files)}.bin"
+        target = d / f"rulebook-{name or digest(files)}.bin"
         tmp = d / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "wb") as fh:
@@ -249,9 +256,16 @@ def cached_build(files: Sequence[Path], calendar: WorkCalendar,
                  build: Callable[[Sequence[Path], WorkCalendar], tuple[dict[str, list[Version]], dict[str, Any]]],
                  ) -> tuple[dict[str, list[Version]], dict[str, Any]]:
     """`build(files, calendar)`, or its cached result for the same files."""
-    found = read(files, calendar)
+    name = None
+    if folder() is not None:
+        with contextlib.suppress(Exception):  # a file that cannot be read: the build says why
+            name = digest(files)
+    if name is None:
+        return build(files, calendar)
+    found = read(files, calendar, name)
     if found is not None:
         return found
-    built = build(files, calendar)
-    write(files, built)
+    built = build(files, calendar)  # the key was taken first: a file changed meanwhile is a miss later
+    write(files, built, name)
     return built
+

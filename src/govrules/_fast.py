@@ -27,13 +27,14 @@ from ._actions import ACTION_MODELS, Action
 _ACTION_SET = frozenset(ACTION_MODELS.values())
 from ._condition import Binary
 from ._codegen import Module, Unsupported, equality_key, namespace
-from ._decision import Decision, Finding, Obligation, TraceEntry
+from ._decision import Assumption, Decision, Finding, Obligation, TraceEntry
 from ._errors import ActionError
 
 if TYPE_CHECKING:
     from ._calendar import WorkCalendar
     from ._compile import CompiledRule, Version
     from ._condition import Checked
+    from ._rulebook import Presumption
 
 _VALUE = {True: "true", False: "false", None: "unknown"}
 _LIMIT = 200_000  # values one judge remembers, all caches together, before it forgets them all
@@ -88,7 +89,8 @@ class _Rule:
     """What the judge needs of one compiled rule, read once."""
 
     __slots__ = ("compiled", "id", "when", "fn", "scope_fn", "exceptions", "presume", "permit", "deny",
-                 "require", "in_principle", "after", "getters", "findings", "article", "obligation", "memory")
+                 "require", "in_principle", "after", "getters", "findings", "article", "obligation", "memory",
+                 "presumptions", "assumptions")
 
     def __init__(self, c: CompiledRule, fn: Callable[[Any], Any], scope_fn: Callable[[Any], Any] | None,
                  exceptions: list[_Rule], memory: Memory) -> None:
@@ -100,6 +102,8 @@ class _Rule:
         self.scope_fn = scope_fn
         self.exceptions = exceptions
         self.presume = bool(r.presume)
+        self.presumptions = r.presume
+        self.assumptions: dict[str, Assumption] = {}  # by fact: made once
         self.permit = bool(r.effect.permit)
         self.deny = bool(r.effect.deny)
         self.require = r.effect.require
@@ -110,6 +114,14 @@ class _Rule:
         self.memory = memory
         self.findings: dict[Any, tuple[Finding, bool, bool, str | None]] = memory.new()
         self.obligation: dict[Any, Obligation] = memory.new()
+
+    def assumption(self, p: Presumption) -> Assumption:
+        found = self.assumptions.get(p.fact)
+        if found is None:
+            found = self.assumptions[p.fact] = Assumption(
+                rule=self.id, article=self.article, fact=p.fact, value=p.value, reason_zh=p.reason.zh,
+                reason_en=p.reason.en)
+        return found
 
     def finding(self, outcome: str, missing: tuple[str, ...] = (), due: dt.date | None = None,
                 comply_by: dt.date | None = None) -> tuple[Finding, bool, bool, str | None]:
@@ -288,9 +300,9 @@ class Plan:
         return select
 
     def body(self, found: tuple[tuple[Finding, bool, bool, str | None], ...], obligations: tuple[Obligation, ...],
-             provisional: bool) -> dict[str, Any]:
+             provisional: bool, assumptions: tuple[Assumption, ...] = ()) -> dict[str, Any]:
         """The fields of a decision after `date`, in their order: made once per set of findings."""
-        key = (tuple(map(id, found)), tuple(map(id, obligations)), provisional)
+        key = (tuple(map(id, found)), tuple(map(id, obligations)), provisional, tuple(map(id, assumptions)))
         hit = self.bodies.get(key)
         if hit is not None:
             return hit[0]
@@ -313,10 +325,10 @@ class Plan:
                 "rulebook": self.key, "document": self.document, "verdict": verdict, "breach": breach,
                 "conditional_on": tuple(needs) if verdict == "conditional" else (),
                 "missing_facts": tuple(missing), "findings": tuple(f for f, _, _, _ in found),
-                "obligations": obligations, "assumptions": (), "provisional": provisional,
+                "obligations": obligations, "assumptions": assumptions, "provisional": provisional,
                 "silent": not found, "trace": None}
         self.memory.room()
-        self.bodies[key] = (body, (found, obligations))
+        self.bodies[key] = (body, (found, obligations, assumptions))
         return body
 
 
@@ -442,7 +454,7 @@ class FastJudge:
                 if scope is True:
                     found.append(r.finding("satisfied"))
                 elif r.presume and not strict:
-                    raise Fallback
+                    return None  # a presumption may stand in for the scope: `weighed`
                 continue
             res = effect(self, act, r)
             provisional |= res[5]
@@ -455,11 +467,16 @@ class FastJudge:
         w = _Weighing(self, act, trace, strict)
         # A rule `select` leaves out is false and out of its scope (the same values, in the same
         # order, as each rule's closure would give: `select` evaluates them so).
-        hits = {i: (holds, scope) for i, holds, scope in plan.select(act)}
-        for i, r in enumerate(plan.rules):
-            holds, scope = hits.get(i, _OUT)
-            w.weigh(r, holds, scope)
-        body = plan.body(tuple(w.found), tuple(w.obligations), w.provisional)
+        if trace is None:  # a rule left out gives nothing
+            rules = plan.rules
+            for i, holds, scope in plan.select(act):
+                w.weigh(rules[i], holds, scope)
+        else:
+            hits = {i: (holds, scope) for i, holds, scope in plan.select(act)}
+            for i, r in enumerate(plan.rules):
+                holds, scope = hits.get(i, _OUT)
+                w.weigh(r, holds, scope)
+        body = plan.body(tuple(w.found), tuple(w.obligations), w.provisional, tuple(w.assumptions.values()))
         if trace is not None:
             body = {**body, "trace": tuple(trace)}
         return _decision(act, body)
@@ -485,7 +502,8 @@ class _Weighing:
     """One action's rules weighed, every way: the reference `_Judgement`, without its presumptions
     (an action that needs one is the reference's)."""
 
-    __slots__ = ("judge", "act", "trace", "strict", "found", "obligations", "provisional", "applied")
+    __slots__ = ("judge", "act", "trace", "strict", "found", "obligations", "provisional", "applied",
+                 "assumptions")
 
     def __init__(self, judge: FastJudge, act: Action, trace: list[TraceEntry] | None, strict: bool) -> None:
         self.judge = judge
@@ -496,6 +514,17 @@ class _Weighing:
         self.obligations: list[Obligation] = []
         self.provisional = False
         self.applied: set[str] = set()
+        self.assumptions: dict[tuple[str, str], Assumption] = {}
+
+    def presumed(self, r: _Rule, checked: Checked) -> tuple[Any, tuple[Presumption, ...]]:
+        """The reference's `value` for a condition unknown: the rule's presumptions standing in for
+        the facts the action does not give, and those that were needed."""
+        act = self.act
+        used = tuple(p for p in r.presumptions if (p.fact,) in checked.getters and getattr(act, p.fact) is None)
+        if not used:
+            return None, ()
+        value = checked.fn(act.model_copy(update={p.fact: p.value for p in used}))
+        return value, (used if value is not None else ())
 
     def effect(self, r: _Rule) -> _Res:
         res = effect(self.judge, self.act, r)
@@ -506,20 +535,24 @@ class _Weighing:
     def weigh(self, r: _Rule, holds: Any, in_scope: Any) -> None:
         """`holds`: the rule's condition's value; `in_scope`: its scope's, when `holds` is false."""
         act, strict, trace = self.act, self.strict, self.trace
+        used: tuple[Presumption, ...] = ()
         if holds is None and r.presume and not strict:
-            raise Fallback  # a presumption may stand in for the fact: the reference weighs it
-        defeating: list[tuple[_Rule, _Res]] = []
+            holds, used = self.presumed(r, r.compiled.condition)
+            if holds is False and r.scope_fn is not None:  # `select` gave no scope for an unknown rule
+                in_scope = r.scope_fn(act)
+        defeating: list[tuple[_Rule, _Res, tuple[Presumption, ...]]] = []
         unknown: list[_Rule] = []
         if holds is not False:
             for exc in r.exceptions:
                 value = exc.fn(act)
+                exc_used: tuple[Presumption, ...] = ()
+                if value is None and exc.presume and not strict:
+                    value, exc_used = self.presumed(exc, exc.compiled.condition)
                 if value is True:
                     result = self.effect(exc)
                     if result[0] != "violated" or exc.require is None:
-                        defeating.append((exc, result))
+                        defeating.append((exc, result, exc_used))
                 elif value is None:
-                    if exc.presume and not strict:
-                        raise Fallback
                     unknown.append(exc)
                 if trace is not None and value is not True:
                     trace.append(_construct(TraceEntry, _TRACE_EXC, {
@@ -528,15 +561,17 @@ class _Weighing:
         result: _Res | None = None
         if holds is False:
             if r.scope_fn is not None:
+                scope_used: tuple[Presumption, ...] = ()
                 if in_scope is None and r.presume and not strict:
-                    raise Fallback
+                    assert r.compiled.scope is not None
+                    in_scope, scope_used = self.presumed(r, r.compiled.scope)
                 if in_scope is True:
-                    result = _SATISFIED
+                    result, used = _SATISFIED, used + scope_used
         elif defeating:
-            for exc, exc_result in defeating:
+            for exc, exc_result, exc_used in defeating:
                 if exc.id not in self.applied:
                     self.applied.add(exc.id)
-                    self.record(exc, exc_result)
+                    self.record(exc, exc_result, exc_used)
                     if trace is not None:
                         trace.append(_construct(TraceEntry, _TRACE_APPLIED, {
                             "rule": exc.id, "condition": exc.when, "value": "true", "defeated_by": (),
@@ -551,17 +586,19 @@ class _Weighing:
         else:
             result = self.effect(r)
         if result is not None:
-            self.record(r, result)
+            self.record(r, result, used)
         if trace is not None:
             trace.append(_construct(TraceEntry, _TRACE_RULE, {
                 "rule": r.id, "condition": r.when, "value": _VALUE[holds],
-                "defeated_by": tuple(exc.id for exc, _ in defeating), "outcome": result[0] if result else None,
+                "defeated_by": tuple(exc.id for exc, _, _ in defeating), "outcome": result[0] if result else None,
                 "exception_to": (), "facts": _facts(r, act)}))
 
-    def record(self, r: _Rule, result: _Res) -> None:
+    def record(self, r: _Rule, result: _Res, presumed: tuple[Presumption, ...] = ()) -> None:
         outcome, due, comply_by, missing, obligation, _ = result
         if obligation is not None:
             self.obligations.append(obligation)
+        for p in presumed:
+            self.assumptions.setdefault((r.id, p.fact), r.assumption(p))
         self.found.append(r.finding(outcome, missing, due, comply_by))
 
 
