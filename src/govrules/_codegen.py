@@ -289,7 +289,7 @@ class Module:
         src = "".join(f"{k} = {v}\n" for k, v in self.consts.items()) + "".join(self.functions)
         check_source(src, self.model)
         scope = dict(ns)
-        exec(compile(src, "<govrules:plan>", "exec"), scope)  # noqa: S102 - checked above
+        exec(compile(src, "<govrules:plan>", "exec"), scope)
         return {k: v for k, v in scope.items() if k.startswith("_f") and callable(v)}
 
 
@@ -311,8 +311,8 @@ def check_source(src: str, model: type[BaseModel]) -> None:
     tree = ast.parse(src)
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
-            ok = (node.id in NAMESPACE_NAMES or node.id == "a" or node.id[:2] in ("_v", "_p", "_k", "_f", "_r")
-                  and node.id[2:].isdigit())
+            ok = (node.id in NAMESPACE_NAMES or node.id == "a" or (node.id[:2] in ("_v", "_p", "_k", "_f", "_r")
+                  and node.id[2:].isdigit()))
             if not ok:
                 raise Unsupported(f"name `{node.id}` in generated source")
         elif isinstance(node, ast.Attribute):
@@ -349,7 +349,7 @@ def load_function(src: str, name: str, model: type[BaseModel], ns: dict[str, Any
     """Check `src` (see `check_source`), compile it, and give back `name` from it."""
     check_source(src, model)
     scope = dict(ns)
-    exec(compile(src, f"<govrules:{name}>", "exec"), scope)  # noqa: S102 - checked above
+    exec(compile(src, f"<govrules:{name}>", "exec"), scope)
     fn: Callable[[Any], Any] = scope[name]
     return fn
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
@@ -132,7 +132,7 @@ class Engine:
         """Judge one action. Raises ActionError for an invalid action or a date with no rules.
 
         `strict` sets aside the rulebook's presumptions: a fact the action does not give is missing."""
-        act = action if type(action) in _ACTION_SET else parse_action(action)  # type: ignore[arg-type]
+        act = cast(Action, action) if type(action) in _ACTION_SET else parse_action(action)
         if self._fast is not None:
             return self._fast.evaluate(act, trace, strict)
         return self._reference(act, self._in_force(act.jurisdiction, act.date), trace, strict)

@@ -23,10 +23,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from ._actions import ACTION_MODELS, Action
-
-_ACTION_SET = frozenset(ACTION_MODELS.values())
-from ._condition import Binary
 from ._codegen import Module, Unsupported, equality_key, namespace
+from ._condition import Binary
 from ._decision import Assumption, Decision, Finding, Obligation, TraceEntry
 from ._errors import ActionError
 
@@ -36,6 +34,7 @@ if TYPE_CHECKING:
     from ._condition import Checked
     from ._rulebook import Presumption
 
+_ACTION_SET = frozenset(ACTION_MODELS.values())
 _VALUE = {True: "true", False: "false", None: "unknown"}
 _LIMIT = 200_000  # values one judge remembers, all caches together, before it forgets them all
 _new = object.__new__
@@ -88,9 +87,27 @@ class Fallback(Exception):
 class _Rule:
     """What the judge needs of one compiled rule, read once."""
 
-    __slots__ = ("compiled", "id", "when", "fn", "scope_fn", "exceptions", "presume", "permit", "deny",
-                 "require", "in_principle", "after", "getters", "findings", "article", "obligation", "memory",
-                 "presumptions", "assumptions")
+    __slots__ = (
+        "after",
+        "article",
+        "assumptions",
+        "compiled",
+        "deny",
+        "exceptions",
+        "findings",
+        "fn",
+        "getters",
+        "id",
+        "in_principle",
+        "memory",
+        "obligation",
+        "permit",
+        "presume",
+        "presumptions",
+        "require",
+        "scope_fn",
+        "when",
+    )
 
     def __init__(self, c: CompiledRule, fn: Callable[[Any], Any], scope_fn: Callable[[Any], Any] | None,
                  exceptions: list[_Rule], memory: Memory) -> None:
@@ -132,7 +149,7 @@ class _Rule:
             c, r = self.compiled, self.compiled.rule
             f = Finding(
                 rule=r.id, jurisdiction=c.jurisdiction, article=c.article.number,
-                label=c.article.label, topic=r.topic, modality=r.modality, outcome=outcome,  # type: ignore[arg-type]
+                label=c.article.label, topic=r.topic, modality=r.modality, outcome=outcome,
                 message_zh=r.message.zh, message_en=r.message.en, citation_zh=c.citation_zh,
                 quote=r.quote, exception_to=r.exception_to, missing=missing, due=due,
                 comply_by=comply_by, provenance=c.provenance, follow_up=self.after)
@@ -153,8 +170,19 @@ _PERMITTED: _Res = ("permitted", None, None, (), None, False)
 class Plan:
     """The rules of one (version, kind), ready to weigh."""
 
-    __slots__ = ("rules", "select", "version", "document", "key", "silent", "bodies", "facts", "memo", "memo_strict",
-                 "memory")
+    __slots__ = (
+        "bodies",
+        "document",
+        "facts",
+        "key",
+        "memo",
+        "memo_strict",
+        "memory",
+        "rules",
+        "select",
+        "silent",
+        "version",
+    )
 
     def __init__(self, version: Version, kind: str, judge: FastJudge) -> None:
         self.version = version
@@ -502,8 +530,17 @@ class _Weighing:
     """One action's rules weighed, every way: the reference `_Judgement`, without its presumptions
     (an action that needs one is the reference's)."""
 
-    __slots__ = ("judge", "act", "trace", "strict", "found", "obligations", "provisional", "applied",
-                 "assumptions")
+    __slots__ = (
+        "act",
+        "applied",
+        "assumptions",
+        "found",
+        "judge",
+        "obligations",
+        "provisional",
+        "strict",
+        "trace",
+    )
 
     def __init__(self, judge: FastJudge, act: Action, trace: list[TraceEntry] | None, strict: bool) -> None:
         self.judge = judge
@@ -549,9 +586,9 @@ class _Weighing:
                 if value is None and exc.presume and not strict:
                     value, exc_used = self.presumed(exc, exc.compiled.condition)
                 if value is True:
-                    result = self.effect(exc)
-                    if result[0] != "violated" or exc.require is None:
-                        defeating.append((exc, result, exc_used))
+                    exc_effect = self.effect(exc)
+                    if exc_effect[0] != "violated" or exc.require is None:
+                        defeating.append((exc, exc_effect, exc_used))
                 elif value is None:
                     unknown.append(exc)
                 if trace is not None and value is not True:
