@@ -62,13 +62,45 @@ class Govrules:
     def prepare(self, actions: list[dict[str, Any]]) -> list[Any]:
         return [self._parse(a) for a in actions]
 
+    # Its batch call, as the peers' are timed. Each call starts with nothing remembered (`forget`):
+    # the fast judge remembers decisions by the facts they depend on, and a timed run must not be
+    # served what an earlier run of the same actions left behind.
     def run_typed(self, prepared: list[Any]) -> list[str]:
-        ev = self.engine.evaluate
-        return [ev(a).verdict for a in prepared]
+        forget(self.engine)
+        return [d.verdict for d in self.engine.evaluate_many(prepared)]
 
     def run_dicts(self, actions: list[dict[str, Any]]) -> list[str]:
-        ev = self.engine.evaluate
-        return [ev(a).verdict for a in actions]
+        forget(self.engine)
+        return [d.verdict for d in self.engine.evaluate_many(actions)]
+
+
+class GovrulesReference(Govrules):
+    """govrules judging the reference way (`Engine(fast=False)`: each rule's closures, weighed one
+    by one, pydantic models built and validated per decision): the engine as it was before issue 13."""
+
+    name = "govrules (reference)"
+
+    def __init__(self, engine: Any = None) -> None:
+        super().__init__(engine)
+        self.engine = reference(self.engine)
+
+
+def forget(engine: Any) -> None:
+    """Empty the decisions govrules' fast judge remembers by their facts (what makes a repeated run
+    of the same actions cheaper than a first one). What it keeps, as the reference keeps its own
+    shared findings: its plans, and the findings and obligations it has built."""
+    fast = getattr(engine, "_fast", None)
+    if fast is not None:
+        for plan in fast.plans.values():
+            plan.memo.clear()
+            plan.memo_strict.clear()
+
+
+def reference(engine: Any) -> Any:
+    """The same compiled rulebook, judged the reference way."""
+    from govrules._engine import Engine
+
+    return Engine(engine._versions, engine._topics, engine._calendar, fast=False)
 
 
 # --- durable-rules ----------------------------------------------------------------------------
@@ -429,7 +461,8 @@ PEERS = (DurableRules, Cedar, Zen, RuleEngine)
 
 def all_engines(govrules_engine: Any = None) -> tuple[list[Any], list[str]]:
     """The floor, govrules and every peer that is installed; and a note for each that is not."""
-    engines: list[Any] = [PlainPython(), Govrules(govrules_engine)]
+    gov = Govrules(govrules_engine)
+    engines: list[Any] = [PlainPython(), gov, GovrulesReference(gov.engine)]
     missing = []
     for cls in PEERS:
         try:

@@ -73,6 +73,31 @@ def run(runs: int = 5, quick: bool = False) -> Section:
     sec.add(f"In-process `govrules.load()` (read, validate and compile the five bundled rulebook files): first call "
             f"{first:.3f} s, then median of {runs} calls **{load_med:.3f} s** "
             f"({min(loads):.3f}–{max(loads):.3f}).", "")
+    # load() of an unchanged rulebook against a cold one, each in a fresh process (imports done first,
+    # so that both time the load alone): cold with GOVRULES_NO_CACHE, warm from the user's cache.
+    import os
+    import tempfile
+
+    probe = ("import time, govrules._engine, govrules._cache, govrules._compile\n"
+             "t = time.perf_counter(); govrules._engine.load(); print(time.perf_counter() - t)")
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "XDG_CACHE_HOME": home}
+        timed: dict[str, list[float]] = {"cold": [], "warm": []}
+        subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True)  # fills it
+        for _ in range(runs):
+            for how in ("cold", "warm"):
+                e = {**env, "GOVRULES_NO_CACHE": "1"} if how == "cold" else env
+                out = subprocess.run([sys.executable, "-c", probe], env=e, check=True, capture_output=True,
+                                     text=True).stdout
+                timed[how].append(float(out.strip()))
+    load_cold, load_warm = statistics.median(timed["cold"]), statistics.median(timed["warm"])
+    ok_cache = load_warm <= load_cold / 5
+    sec.add(f"`load()` of the bundled rulebook in a fresh process (its modules imported first), median of {runs}: "
+            f"cold (`GOVRULES_NO_CACHE=1`: read, validate, compile) **{load_cold:.3f} s**, unchanged (from the "
+            f"user's cache, `_cache`) **{load_warm:.3f} s**: {load_warm / load_cold:.2f} of a cold one.",
+            f"- Target: `load()` of an unchanged rulebook ≤ 1/5 of a cold one: {load_warm / load_cold:.2f} → "
+            f"**{'met' if ok_cache else 'MISSED'}**.", "")
+    sec.figures.update(load_cold=load_cold, load_warm=load_warm, target_cache=ok_cache)
     cold = figures[rows[0][0]]
     sec.figures.update(cold_check=cold, load_median=load_med, load_first=first,
                        import_only=figures[rows[1][0]], python_only=figures[rows[2][0]])

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from .common import RESULTS, machine, read_sections
+from .common import PARTS, RESULTS, machine, read_sections
 
 INTRO = """\
 # govrules benchmark results
@@ -33,7 +33,20 @@ def _targets(sections: dict[str, dict[str, Any]]) -> list[list[str]]:
         rows.append(["govrules ahead of every peer, dict input",
                      f"{s['dict_ratio_to_fastest_peer']:.2f}× {s['fastest_dict']} (the fastest)",
                      mark(s["target_dict"])])
+    if "target_dict_1_5" in s:
+        rows.append(["govrules ≥ 1.5× the fastest peer, dict input (issue 13)",
+                     f"{s['dict_ratio_to_fastest_peer']:.2f}× {s['fastest_dict']}", mark(s["target_dict_1_5"])])
+    s = sections.get("full", {}).get("figures", {})
+    if "target_2x" in s:
+        rows.append(["full-rulebook stream ≥ 2× the reference way (issue 13), no trace",
+                     f"{s['ratio_no_trace']:.2f}×", mark(s["target_2x"])])
+        rows.append(["full-rulebook stream ≥ 2× the reference way (issue 13), trace",
+                     f"{s['ratio_trace']:.2f}×", mark(s["target_2x_trace"])])
     s = sections.get("startup", {}).get("figures", {})
+    if "load_warm" in s:
+        rows.append(["`load()` of an unchanged rulebook ≤ 1/5 of a cold one (issue 13)",
+                     f"{s['load_warm']:.3f} s of {s['load_cold']:.3f} s ({s['load_warm'] / s['load_cold']:.2f})",
+                     mark(s["target_cache"])])
     if "cold_check" in s:
         rows.append(["cold `govrules check` of one action < 0.5 s", f"{s['cold_check']:.3f} s",
                      mark(s["target_cold"])])
@@ -58,8 +71,42 @@ def _targets(sections: dict[str, dict[str, Any]]) -> list[list[str]]:
     return rows
 
 
+def _kept(path: Path) -> dict[int, list[str]]:
+    """The numbered part sections (`## 1. …` to `## 6. …`) of the results file as it stands, so that
+    running one part (in a fresh clone, with no other part's results in bench/out) keeps the others."""
+    if not path.exists():
+        return {}
+    kept: dict[int, list[str]] = {}
+    current: int | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            head = line[3:].split(".", 1)[0]
+            current = int(head) if head.isdigit() else None
+            if current is not None:
+                kept[current] = []
+        if current is not None:
+            kept[current].append(line)
+    return kept
+
+
+def _old_targets(path: Path) -> list[list[str]]:
+    if not path.exists():
+        return []
+    rows, inside = [], False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## Targets"):
+            inside = True
+            continue
+        if inside and line.startswith("## "):
+            break
+        if inside and line.startswith("| ") and not line.startswith("| target"):
+            rows.append([c.strip() for c in line.strip().strip("|").split("|")])
+    return rows
+
+
 def write_results(failed: dict[str, Exception] | None = None, path: Path = RESULTS) -> Path:
     sections = read_sections()
+    kept = _kept(path)
     m = machine()
     out = [INTRO]
     out.append("## Machine")
@@ -78,14 +125,25 @@ def write_results(failed: dict[str, Exception] | None = None, path: Path = RESUL
     out.append("```")
     out.append("")
     rows = _targets(sections)
+    old_rows = _old_targets(path)
+    for part, words in (("audit", "`govrules audit`"), ("growth", "cost per action flat")):
+        if part not in sections:  # not run here: its row as the file had it
+            rows += [r for r in old_rows if words in r[0]]
     if rows:
-        out.append("## Targets (issue 7)")
+        out.append("## Targets (issues 7 and 13)")
         out.append("")
         out.append("| target | measured | |")
         out.append("|---|---|---|")
         out += ["| " + " | ".join(r) + " |" for r in rows]
         out.append("")
-    for sec in sections.values():
+    for number, part in enumerate(PARTS, 1):
+        sec = sections.get(part)
+        if sec is None:  # not run here: its section as the file had it
+            if number in kept:
+                out += kept[number]
+                if out[-1] != "":
+                    out.append("")
+            continue
         out.append(f"## {sec['title']}")
         out.append("")
         out.append(f"`{sec['command']}` — run {sec['started']}; load average {sec['load']} at the start, "

@@ -135,25 +135,32 @@ CHUNK = 1000
 
 def _judge_all(args: argparse.Namespace, items: Iterator[Item], render: str | None) -> Generator[Any, None, None]:
     """Judge items in order, here or in `--jobs` worker processes (each loading the rulebook once),
-    with a bounded number of chunks in flight, so that memory stays flat whatever the input size.
-    With `render`, each comes back as (verdict or "error", its text in that format), rendered where
-    it was judged; without, as (the item, None)."""
+    with a bounded number of units in flight, so that memory stays flat whatever the input size: a
+    JSON Lines file goes by byte ranges that each reads itself (`ranges`), other files by chunks of
+    their items. With `render`, each comes back as (verdict or "error", its text in that format),
+    rendered where it was judged; without, as (the item, None)."""
+    from .ranges import FileEnd, Merge, judge_unit, units
+
     job = (args.trace, render, getattr(args, "lang", "en"), getattr(args, "strict", False))
+    merge = Merge(render, job[2])
+    work = units(args.files, items, CHUNK)
     if args.jobs <= 1:
         engine = load_engine(args)
-        for chunk in _chunks(items):
-            yield from _process(engine, chunk, *job)
+        for unit in work:
+            yield from merge.done(unit, None if isinstance(unit, FileEnd) else judge_unit(engine, unit, *job))
         return
     load_engine(args)  # a broken rulebook is reported once, here, not by every worker
     with _workers(args) as pool:
-        pending: deque[Future[list[Any]]] = deque()
-        for chunk in _chunks(items):
+        pending: deque[tuple[Any, Future[Any] | None]] = deque()
+        for unit in work:
             with _signals_held():  # a worker forked now starts with them held, until it ignores them
-                pending.append(pool.submit(_work, chunk, *job))
+                pending.append((unit, None if isinstance(unit, FileEnd) else pool.submit(_work, unit, *job)))
             if len(pending) > 2 * args.jobs:
-                yield from pending.popleft().result()
+                done, future = pending.popleft()
+                yield from merge.done(done, future.result() if future is not None else None)
         while pending:
-            yield from pending.popleft().result()
+            done, future = pending.popleft()
+            yield from merge.done(done, future.result() if future is not None else None)
 
 
 @contextlib.contextmanager
@@ -245,9 +252,11 @@ def _end_with_parent(parent: int) -> None:
         os._exit(EXIT_TERMINATED)
 
 
-def _work(chunk: list[Item], trace: bool, render: str | None, lang: str, strict: bool) -> list[Any]:
+def _work(unit: Any, trace: bool, render: str | None, lang: str, strict: bool) -> tuple[list[Any], bool]:
+    from .ranges import judge_unit
+
     assert _WORKER is not None
-    return _process(_WORKER, chunk, trace, render, lang, strict)
+    return judge_unit(_WORKER, unit, trace, render, lang, strict)
 
 
 def _judge(engine: Engine, item: Item, trace: bool, strict: bool = False) -> Item:

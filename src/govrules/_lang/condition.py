@@ -356,6 +356,7 @@ class Checked:
     paths: tuple[tuple[str, ...], ...]
     getters: dict[tuple[str, ...], Compiled] = field(default_factory=dict)
     done: tuple[tuple[str, str], ...] = ()  # the (step, party) pairs its `done()` calls read
+    tree: Node | None = None  # the parsed, type-checked tree (for generated code, `_codegen`)
 
     def missing(self, action: Any) -> list[str]:
         """The facts this condition reads that `action` does not give."""
@@ -617,7 +618,9 @@ def conjoin(first: Checked, second: Checked) -> Checked:
     if a_ is not None and b_ is not None:
         fa, fb = a_, b_
         getters[("steps",)] = lambda a: None if fa(a) is None or fb(a) is None else a.steps
-    return Checked(_and(first.fn, second.fn), (*first.paths, *second.paths), getters, (*first.done, *second.done))
+    tree = Binary(0, "and", first.tree, second.tree) if first.tree and second.tree else None
+    return Checked(_and(first.fn, second.fn), (*first.paths, *second.paths), getters, (*first.done, *second.done),
+                   tree)
 
 
 def fail_open_guards(tree: Node, *, exception: bool) -> list[Call]:
@@ -736,4 +739,4 @@ def compile_condition(
     typ, fn = compiler.compile(tree)
     if typ.base not in ("bool", "any"):
         raise ConditionError("C024", f"a condition must be true or false, not {typ}", 0)
-    return Checked(fn, tuple(compiler.getters), compiler.getters, tuple(compiler.done))
+    return Checked(fn, tuple(compiler.getters), compiler.getters, tuple(compiler.done), tree)

@@ -1,0 +1,272 @@
+"""A cache of loaded rulebooks: what `load()` built, kept in the user's own cache folder, so that
+loading an unchanged rulebook again skips reading YAML, validating and checking it.
+
+- Where: `$XDG_CACHE_HOME/govrules` (or `~/.cache/govrules`), a folder of the user's own with mode
+  0700; a folder that is not (another owner, open to others, a link) is not used.
+- Keyed by the content of every file the load reads (the rulebook files, the topics, the source
+  texts), the govrules and Python versions and govrules' own code (the size and time of each of
+  its modules): a changed file is a different key, never the old entry.
+- Trusted only if it is ours: each entry is signed (HMAC-SHA256) with a random key kept in the same
+  private folder (mode 0600), and is checked before it is unpickled. An entry that is not signed
+  right, or fails to load in any way, is ignored and rebuilt.
+- What is kept: the compiled versions, with each condition as its parsed, type-checked tree (the
+  closures are made again from the trees, by the same compiler, without parsing).
+Set GOVRULES_NO_CACHE=1 to load without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import io
+import os
+import pickle
+import secrets
+import stat
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ._calendar import WorkCalendar
+from ._lang.compiled import CompiledAudit, CompiledRule, Version, bundled_dir
+from ._lang.condition import Binary, Checked, Node, _Compiler, conjoin
+from ._files import read_bytes
+
+FORMAT = b"govrules-rulebook-cache-1"
+KEEP = 16  # entries kept; the oldest go first
+_KEY_BYTES = 32
+_lock = threading.Lock()
+_calendar: WorkCalendar | None = None  # the calendar the entry being read is rebuilt for (under _lock)
+
+
+def folder() -> Path | None:
+    """The user's private cache folder for govrules, made if need be; None if it cannot be trusted."""
+    if os.environ.get("GOVRULES_NO_CACHE") or not hasattr(os, "getuid"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    if not os.path.isabs(base):
+        return None
+    d = Path(base) / "govrules"
+    try:
+        Path(base).mkdir(mode=0o700, parents=True, exist_ok=True)
+        d.mkdir(mode=0o700, exist_ok=True)
+        st = os.lstat(d)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        return None
+    return d
+
+
+def _secret(d: Path) -> bytes | None:
+    f = d / "key"
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(f, flags)
+    except FileNotFoundError:
+        try:
+            fd = os.open(f, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError:
+            return None
+        key = secrets.token_bytes(_KEY_BYTES)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+        return key
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+            return None
+        key = fh.read(_KEY_BYTES + 1)
+    return key if len(key) == _KEY_BYTES else None
+
+
+def digest(files: Sequence[Path]) -> str:
+    """The key of a load: every file it reads, by content, and what govrules is."""
+    from . import __version__
+
+    h = hashlib.sha256(FORMAT)
+    h.update(f"{__version__}\0{sys.version}\0".encode())
+    try:
+        import pydantic
+
+        h.update(pydantic.VERSION.encode())
+    except Exception:  # pragma: no cover
+        pass
+    package = Path(__file__).parent
+    for code in sorted(package.rglob("*.py")):  # govrules' own code: an edit is a new key
+        st = code.stat()
+        h.update(f"{code.relative_to(package)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    folders = sorted({p.parent for p in files} | {bundled_dir()})
+    read: list[Path] = list(files)
+    for f in folders:
+        read.append(f / "topics.yaml")
+        if (f / "sources").is_dir():
+            read += sorted(p for p in (f / "sources").rglob("*") if p.is_file())
+    for p in read:
+        h.update(str(p.resolve()).encode() + b"\0")
+        if p.name == "topics.yaml" and not p.exists():
+            h.update(b"\0(none)\0")
+            continue
+        # Only regular files, read as the loader reads them (bounded, a FIFO or a device refused):
+        # anything else is for the loader to report, without the cache.
+        h.update(read_bytes(str(p)))  # raises InputError
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def read(files: Sequence[Path], calendar: WorkCalendar,
+         name: str | None = None) -> tuple[dict[str, list[Version]], dict[str, Any]] | None:
+    """The cached build of these files (whose digest is `name`, if known), or None (no entry, or one
+    that is not ours or not whole)."""
+    d = folder()
+    if d is None:
+        return None
+    try:
+        key = _secret(d)
+        if key is None:
+            return None
+        blob = (d / f"rulebook-{name or digest(files)}.bin").read_bytes()
+        mac, payload = blob[:32], blob[32:]
+        if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()):
+            return None
+        global _calendar
+        with _lock:
+            _calendar = calendar
+            try:
+                versions, topics = pickle.loads(payload)
+            finally:
+                _calendar = None
+        return versions, topics
+    except Exception:
+        return None
+
+
+def write(files: Sequence[Path], built: tuple[dict[str, list[Version]], dict[str, Any]],
+          name: str | None = None) -> None:
+    """Keep a build of these files (whose digest, taken before they were read, is `name`), quietly
+    not if it cannot be."""
+    d = folder()
+    if d is None:
+        return
+    with contextlib.suppress(Exception):
+        key = _secret(d)
+        if key is None:
+            return
+        buf = io.BytesIO()
+        _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(built)
+        payload = buf.getvalue()
+        target = d / f"rulebook-{name or digest(files)}.bin"
+        tmp = d / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(hmac.new(key, payload, hashlib.sha256).digest() + payload)
+        os.replace(tmp, target)
+        entries = sorted(d.glob("rulebook-*.bin"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-KEEP]:
+            old.unlink(missing_ok=True)
+
+
+class _Pickler(pickle.Pickler):
+    """Compiled rules and checks as their parts and their conditions' trees."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is CompiledRule:
+            scope_tree = obj.scope.tree if obj.scope is not None else None
+            when_tree = obj.condition.tree
+            if obj.scope is not None:
+                if not isinstance(when_tree, Binary) or when_tree.left is not scope_tree:
+                    raise pickle.PicklingError("a rule's condition is not its scope and its `when`")
+                when_tree = when_tree.right
+            if when_tree is None or (obj.scope is not None and scope_tree is None):
+                raise pickle.PicklingError("a condition without its tree")
+            return _rule, (obj.rule, obj.jurisdiction, obj.article, obj.citation_zh, when_tree, scope_tree,
+                           obj.exceptions, obj.provenance)
+        if type(obj) is CompiledAudit:
+            if obj.trigger.tree is None or (obj.expect is not None and obj.expect.tree is None):
+                raise pickle.PicklingError("a condition without its tree")
+            return _audit, (obj.check, obj.jurisdiction, obj.article, obj.citation_zh, obj.trigger.tree,
+                            obj.expect.tree if obj.expect is not None else None, obj.provenance)
+        if type(obj) is Checked:
+            raise pickle.PicklingError("a condition outside a rule or a check")
+        return NotImplemented
+
+
+class _Lazy(Checked):
+    """A condition compiled again from its checked tree on first use: what `compile_condition`
+    does after parsing (the tree was checked when it was first loaded, by the same code: the key
+    says so). Until then it holds only its tree."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in ("fn", "paths", "getters", "done"):
+            raise AttributeError(name)
+        made = self._make()
+        for k in ("fn", "paths", "getters", "done"):
+            object.__setattr__(self, k, getattr(made, k))
+        return getattr(made, name)
+
+    def _make(self) -> Checked:
+        d = self.__dict__
+        if "parts" in d:  # `scope and when`
+            return conjoin(*d["parts"])
+        compiler = _Compiler(d["model"], d["working_days"])
+        _, fn = compiler.compile(self.tree)  # type: ignore[arg-type]
+        return Checked(fn, tuple(compiler.getters), compiler.getters, tuple(compiler.done), self.tree)
+
+
+def _checked(tree: Node, model: Any) -> Checked:
+    assert _calendar is not None
+    lazy = object.__new__(_Lazy)
+    lazy.__dict__.update(tree=tree, model=model, working_days=_calendar.working_days_between)
+    return lazy
+
+
+def _conjoined(scope: Checked, when: Checked) -> Checked:
+    assert scope.tree is not None and when.tree is not None
+    lazy = object.__new__(_Lazy)
+    lazy.__dict__.update(tree=Binary(0, "and", scope.tree, when.tree), parts=(scope, when))
+    return lazy
+
+
+def _rule(rule: Any, jurisdiction: str, article: Any, citation_zh: str, when: Node, scope: Node | None,
+          exceptions: list[CompiledRule], provenance: str) -> CompiledRule:
+    from ._actions import ACTION_MODELS
+
+    model = ACTION_MODELS[rule.kind]
+    checked = _checked(when, model)
+    scope_checked = _checked(scope, model) if scope is not None else None
+    condition = checked if scope_checked is None else _conjoined(scope_checked, checked)
+    return CompiledRule(rule, jurisdiction, article, citation_zh, condition, scope_checked, exceptions,
+                        provenance=provenance)
+
+
+def _audit(check: Any, jurisdiction: str, article: Any, citation_zh: str, trigger: Node, expect: Node | None,
+           provenance: str) -> CompiledAudit:
+    from ._audit.events import EVENT_MODELS
+
+    trig = _checked(trigger, EVENT_MODELS[check.trigger.event])
+    exp = _checked(expect, EVENT_MODELS[check.expect.event]) if expect is not None else None
+    return CompiledAudit(check, jurisdiction, article, citation_zh, trig, exp, provenance=provenance)
+
+
+def cached_build(files: Sequence[Path], calendar: WorkCalendar,
+                 build: Callable[[Sequence[Path], WorkCalendar], tuple[dict[str, list[Version]], dict[str, Any]]],
+                 ) -> tuple[dict[str, list[Version]], dict[str, Any]]:
+    """`build(files, calendar)`, or its cached result for the same files."""
+    name = None
+    if folder() is not None:
+        with contextlib.suppress(Exception):  # a file that cannot be read: the build says why
+            name = digest(files)
+    if name is None:
+        return build(files, calendar)
+    found = read(files, calendar, name)
+    if found is not None:
+        return found
+    built = build(files, calendar)  # the key was taken first: a file changed meanwhile is a miss later
+    write(files, built, name)
+    return built
+

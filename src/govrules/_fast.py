@@ -1,0 +1,745 @@
+"""The fast judge: the same decisions as `_engine._Judgement` (the reference), made with less work.
+
+- One generated function per (version, kind) (`_codegen`) weighs every rule's condition at once,
+  with the field reads shared, and skips a rule whose leading equality test fails (an index on
+  `actor.role`, `issuer`, `doc_type`…): it gives back only the rules that apply or may apply.
+- What cannot change is made once: a finding, an obligation or a version is looked up, not built;
+  and inside, the judge passes plain tuples. Pydantic models are validated where they are first
+  built; a `Decision` (and a trace entry), whose parts are all validated values already, is put
+  together without validating them again (`_construct`).
+- Anything out of the common way (a presumption standing in for a fact not given) is handed to the
+  reference judgement whole, so that the decision is the reference's own.
+
+INVARIANT: for every action, `FastJudge.evaluate` equals the reference's decision, field for field
+(tests/test_fast.py proves it on every rule test case and on random actions of every kind).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from ._actions import ACTION_MODELS, Action
+from ._codegen import Module, Unsupported, equality_key, namespace
+from ._lang.condition import Binary
+from ._decision import Assumption, Decision, Finding, Obligation, TraceEntry
+from ._errors import ActionError
+
+if TYPE_CHECKING:
+    from ._calendar import WorkCalendar
+    from ._lang.compiled import CompiledRule, Version
+    from ._lang.condition import Checked
+    from ._lang.rulebook import Presumption
+
+_ACTION_SET = frozenset(ACTION_MODELS.values())
+_VALUE = {True: "true", False: "false", None: "unknown"}
+_LIMIT = 200_000  # values one judge remembers, all caches together, before it forgets them all
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _construct(cls: type[BaseModel], fields_set: set[str], values: dict[str, Any]) -> Any:
+    """A model from values that are already of its fields' validated types (what model_construct
+    does, without its per-field work)."""
+    m = _new(cls)
+    _set(m, "__dict__", values)
+    _set(m, "__pydantic_fields_set__", fields_set)
+    _set(m, "__pydantic_extra__", None)
+    _set(m, "__pydantic_private__", None)
+    return m
+
+
+_DECISION_SET = set(Decision.model_fields)
+_TRACE_RULE = {"rule", "condition", "value", "defeated_by", "outcome", "facts"}
+_TRACE_EXC = {"rule", "condition", "value", "exception_to", "facts"}
+_TRACE_APPLIED = {"rule", "condition", "value", "outcome", "exception_to", "facts"}
+
+
+class Memory:
+    """Every value one judge remembers (routes, findings, decisions by their facts…), bounded
+    together: past `_LIMIT` entries, all are forgotten at once, so memory stays flat."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.dicts: list[dict[Any, Any]] = []
+
+    def new(self) -> dict[Any, Any]:
+        d: dict[Any, Any] = {}
+        self.dicts.append(d)
+        return d
+
+    def room(self) -> None:
+        """Make room for one more entry."""
+        self.count += 1
+        if self.count > _LIMIT:
+            for d in self.dicts:
+                d.clear()
+            self.count = 0
+
+
+class Fallback(Exception):
+    """The action takes a way the fast judge leaves to the reference."""
+
+
+class _Rule:
+    """What the judge needs of one compiled rule, read once."""
+
+    __slots__ = (
+        "after",
+        "article",
+        "assumptions",
+        "compiled",
+        "deny",
+        "exceptions",
+        "findings",
+        "fn",
+        "getters",
+        "id",
+        "in_principle",
+        "memory",
+        "obligation",
+        "permit",
+        "presume",
+        "presumptions",
+        "require",
+        "scope_fn",
+        "when",
+    )
+
+    def __init__(self, c: CompiledRule, fn: Callable[[Any], Any], scope_fn: Callable[[Any], Any] | None,
+                 exceptions: list[_Rule], memory: Memory) -> None:
+        r = c.rule
+        self.compiled = c
+        self.id = r.id
+        self.when = r.when
+        self.fn = fn
+        self.scope_fn = scope_fn
+        self.exceptions = exceptions
+        self.presume = bool(r.presume)
+        self.presumptions = r.presume
+        self.assumptions: dict[str, Assumption] = {}  # by fact: made once
+        self.permit = bool(r.effect.permit)
+        self.deny = bool(r.effect.deny)
+        self.require = r.effect.require
+        self.in_principle = r.modality == "in_principle"
+        self.after = bool(self.require and self.require.timing == "after")
+        self.getters = tuple((".".join(p), g) for p, g in c.condition.getters.items())
+        self.article = c.article.number
+        self.memory = memory
+        self.findings: dict[Any, tuple[Finding, bool, bool, str | None]] = memory.new()
+        self.obligation: dict[Any, Obligation] = memory.new()
+
+    def assumption(self, p: Presumption) -> Assumption:
+        found = self.assumptions.get(p.fact)
+        if found is None:
+            found = self.assumptions[p.fact] = Assumption(
+                rule=self.id, article=self.article, fact=p.fact, value=p.value, reason_zh=p.reason.zh,
+                reason_en=p.reason.en)
+        return found
+
+    def finding(self, outcome: str, missing: tuple[str, ...] = (), due: dt.date | None = None,
+                comply_by: dt.date | None = None) -> tuple[Finding, bool, bool, str | None]:
+        """The finding (validated once, then shared), with what it does to the verdict."""
+        key = (outcome, missing, due, comply_by)
+        found = self.findings.get(key)
+        if found is None:
+            c, r = self.compiled, self.compiled.rule
+            f = Finding(
+                rule=r.id, jurisdiction=c.jurisdiction, article=c.article.number,
+                label=c.article.label, topic=r.topic, modality=r.modality, outcome=outcome,
+                message_zh=r.message.zh, message_en=r.message.en, citation_zh=c.citation_zh,
+                quote=r.quote, exception_to=r.exception_to, missing=missing, due=due,
+                comply_by=comply_by, provenance=c.provenance, follow_up=self.after)
+            found = (f, f.breaches, f.denies, f.need)
+            self.memory.room()
+            self.findings[key] = found
+        return found
+
+
+# A result: (outcome, due, comply_by, missing, obligation, a working-day deadline in a provisional
+# year was counted) — the reference's `_Result`, as a tuple.
+_Res = tuple[str, dt.date | None, dt.date | None, tuple[str, ...], Obligation | None, bool]
+_SATISFIED: _Res = ("satisfied", None, None, (), None, False)
+_OUT = (False, False)  # a rule `select` leaves out: its condition false, and its scope
+_PERMITTED: _Res = ("permitted", None, None, (), None, False)
+
+
+class Plan:
+    """The rules of one (version, kind), ready to weigh."""
+
+    __slots__ = (
+        "bodies",
+        "document",
+        "facts",
+        "key",
+        "memo",
+        "memo_strict",
+        "memory",
+        "rules",
+        "select",
+        "silent",
+        "version",
+    )
+
+    def __init__(self, version: Version, kind: str, judge: FastJudge) -> None:
+        self.version = version
+        self.key = version.key
+        self.document = version.meta.title_zh
+        compiled = version.by_kind.get(kind, ())
+        tops = [c for c in compiled if not c.rule.exception_to]
+        model = ACTION_MODELS[kind]
+        # One generated module for the plan: each condition, the selection, the facts.
+        module = Module(model)
+        names: dict[int, str] = {}
+
+        def generate(checked: Checked | None) -> None:
+            if checked is None or checked.tree is None or id(checked) in names:
+                return
+            try:
+                gen = module.generator()
+                names[id(checked)] = module.add(gen, gen.add(checked.tree))
+            except (Unsupported, RecursionError):
+                pass  # its closure it is
+
+        every: list[CompiledRule] = []
+        todo = list(tops)
+        while todo:
+            c = todo.pop(0)
+            every.append(c)
+            todo += c.exceptions
+        for c in every:
+            if c.rule.exception_to:  # a rule's own condition and scope are weighed by `select`
+                generate(c.condition)
+        select = self._select(module, tops)
+        facts = self._facts(module, tops)
+        try:
+            made = module.load(namespace(judge.working_days))
+        except (Unsupported, SyntaxError, RecursionError, MemoryError):  # pragma: no cover - the closures
+            made = {}
+
+        def fn_of(checked: Checked) -> Callable[[Any], Any]:
+            return made.get(names.get(id(checked), ""), checked.fn)
+
+        rules: dict[int, _Rule] = {}
+
+        def rule_of(c: CompiledRule) -> _Rule:
+            if id(c) not in rules:
+                scope_fn = fn_of(c.scope) if c.scope is not None else None
+                rules[id(c)] = _Rule(c, fn_of(c.condition), scope_fn, [rule_of(e) for e in c.exceptions],
+                                     judge.memory)
+            return rules[id(c)]
+
+        self.rules = tuple(rule_of(c) for c in tops)
+        self.select = made.get(select or "") or self._select_closures()
+        # When nothing but the facts read can change the decision, it is remembered by them.
+        self.facts = made.get(facts or "")
+        # What a decision says beyond the action's own fields, by the findings and obligations that
+        # make it (kept alive by the entry, so that their ids stay theirs).
+        self.memory = judge.memory
+        self.bodies: dict[Any, tuple[dict[str, Any], Any]] = judge.memory.new()
+        self.silent = self.body((), (), False)
+        self.memo: dict[Any, dict[str, Any]] = judge.memory.new()
+        self.memo_strict: dict[Any, dict[str, Any]] = judge.memory.new()
+
+    @staticmethod
+    def _facts(module: Module, tops: list[CompiledRule]) -> str | None:
+        """A generated function: the values of everything the decision can depend on — the facts
+        the rules and their exceptions read, and for effects the steps, `date`, `as_of` and the
+        deadlines' anchors. None when it cannot be made (then nothing is remembered)."""
+        paths: dict[tuple[str, ...], None] = {}
+        todo = list(tops)
+        while todo:
+            c = todo.pop(0)
+            paths.update(dict.fromkeys(c.condition.getters))
+            req = c.rule.effect.require
+            if req is not None or c.rule.modality == "in_principle":  # `effect`, `violation` read these
+                paths.update(dict.fromkeys([("steps",), ("date",), ("as_of",)]))
+                if req is not None and req.due is not None:
+                    paths[(req.due.anchor,)] = None
+            todo += c.exceptions
+        try:
+            gen = module.generator()
+            locals_ = [f"_steps({gen.path(p)})" if p == ("steps",) else gen.path(p) for p in paths]
+            return module.add(gen, "(" + "".join(n + ", " for n in locals_) + ")")
+        except Unsupported:
+            return None
+
+    @staticmethod
+    def _select(module: Module, tops: list[CompiledRule]) -> str | None:
+        """A generated function of the action: [(rule index, its condition's value, its scope's value
+        when the condition is false)] for each rule whose condition is not false, or whose scope is
+        not: the rules to weigh, in order."""
+        try:
+            gen = module.generator()
+            gen.emit("_v0 = []")
+            for i, c in enumerate(tops):
+                scope = c.scope.tree if c.scope is not None else None
+                when = c.condition.tree
+                if c.scope is not None:  # the condition is `scope and when`: weigh each part once
+                    if not (isinstance(when, Binary) and when.op == "and" and when.left is scope):
+                        raise Unsupported("a scope not first")  # pragma: no cover - conjoin() makes it so
+                    when = when.right
+                if when is None or (c.scope is not None and scope is None):
+                    raise Unsupported("a rule without its tree")  # pragma: no cover
+                key = equality_key(scope if scope is not None else when)
+                depth = gen.depth
+                if key is not None:
+                    local = gen.path(key[0])
+                    gen.emit(f"if {local} is None or {local} in {gen.const(key[1])}:")
+                    gen.nest()
+                if scope is None:
+                    v = gen.add(when)
+                    gen.emit(f"if {v} is not False:")
+                    gen.emit(f"    _v0.append(({i}, {v}, None))")
+                else:
+                    # _and(scope, when): the scope false, the rule is false and out of scope; else
+                    # `when` false makes it false (in scope or unknown); else unknown if either is.
+                    sv = gen.add(scope)
+                    gen.emit(f"if {sv} is not False:")
+                    gen.nest()
+                    wv = gen.add(when)
+                    gen.emit(f"if {wv} is False:")
+                    gen.emit(f"    _v0.append(({i}, False, {sv}))")
+                    gen.emit(f"elif {sv} is None or {wv} is None:")
+                    gen.emit(f"    _v0.append(({i}, None, None))")
+                    gen.emit("else:")
+                    gen.emit(f"    _v0.append(({i}, True, None))")
+                gen.depth = depth
+            return module.add(gen, "_v0")
+        except (Unsupported, RecursionError):
+            return None
+
+    def _select_closures(self) -> Callable[[Any], Any]:
+        rules = self.rules
+
+        def select(a: Any) -> list[tuple[int, Any, Any]]:
+            hits = []
+            for i, r in enumerate(rules):
+                v = r.fn(a)
+                if v is not False:
+                    hits.append((i, v, None))
+                elif r.scope_fn is not None and (s := r.scope_fn(a)) is not False:
+                    hits.append((i, False, s))
+            return hits
+
+        return select
+
+    def body(self, found: tuple[tuple[Finding, bool, bool, str | None], ...], obligations: tuple[Obligation, ...],
+             provisional: bool, assumptions: tuple[Assumption, ...] = ()) -> dict[str, Any]:
+        """The fields of a decision after `date`, in their order: made once per set of findings."""
+        key = (tuple(map(id, found)), tuple(map(id, obligations)), provisional, tuple(map(id, assumptions)))
+        hit = self.bodies.get(key)
+        if hit is not None:
+            return hit[0]
+        verdict = "allowed"
+        breach = False
+        needs: dict[str, None] = {}
+        missing: dict[str, None] = {}
+        for f, breaches, denies, need in found:  # the reference's `_Judgement.decision`
+            if breaches:
+                breach = True
+                if denies:
+                    verdict = "denied"
+            elif need is not None:
+                needs[need] = None
+                if need == "missing_facts":
+                    missing.update(dict.fromkeys(f.missing))
+        if verdict != "denied" and needs:
+            verdict = "conditional"
+        body = {"action_id": None, "kind": None, "jurisdiction": None, "date": None,  # the action's, on use
+                "rulebook": self.key, "document": self.document, "verdict": verdict, "breach": breach,
+                "conditional_on": tuple(needs) if verdict == "conditional" else (),
+                "missing_facts": tuple(missing), "findings": tuple(f for f, _, _, _ in found),
+                "obligations": obligations, "assumptions": assumptions, "provisional": provisional,
+                "silent": not found, "trace": None}
+        self.memory.room()
+        self.bodies[key] = (body, (found, obligations, assumptions))
+        return body
+
+
+class FastJudge:
+    """Decisions for one engine, made the fast way. Shares nothing mutable with the reference."""
+
+    def __init__(self, versions: dict[str, list[Version]], calendar: WorkCalendar,
+                 in_force: Callable[[str, dt.date], Version],
+                 reference: Callable[[Action, Version, bool, bool], Decision]) -> None:
+        self.versions = versions
+        self.calendar = calendar
+        self.in_force = in_force
+        self.reference = reference
+        self.memory = Memory()
+        self.plans: dict[tuple[int, str], Plan] = {}
+        self.routes: dict[tuple[str, str, dt.date], Plan] = self.memory.new()  # (jurisdiction, kind, date) → plan
+        self.shifted: dict[tuple[dt.date, int, str], dt.date] = self.memory.new()
+        self.between: dict[tuple[dt.date, dt.date], int] = self.memory.new()
+
+    def working_days(self, start: dt.date, end: dt.date) -> int:
+        """The calendar's count, remembered (an error is not: it is raised again)."""
+        key = (start, end)
+        n = self.between.get(key)
+        if n is None:
+            n = self.calendar.working_days_between(start, end)
+            self.memory.room()
+            self.between[key] = n
+        else:
+            self.calendar._touch(start, end)  # a remembered count in an unpublished year is provisional too
+        return n
+
+    def route(self, act: Action) -> Plan:
+        """The plan of the version in force on the action's date, for its kind. Raises ActionError."""
+        version = self.in_force(act.jurisdiction, act.date)  # raises, as the reference does
+        key = (id(version), act.kind)
+        plan = self.plans.get(key)
+        if plan is None:  # built on first use; a race builds it twice, harmlessly
+            plan = self.plans[key] = Plan(version, act.kind, self)
+        self.memory.room()
+        self.routes[(act.jurisdiction, act.kind, act.date)] = plan
+        return plan
+
+    def evaluate(self, act: Action, trace: bool, strict: bool) -> Decision:
+        plan = self.routes.get((act.jurisdiction, act.kind, act.date)) or self.route(act)
+        if trace:
+            with self.calendar.watch() as counted:
+                try:
+                    decision = self.weighed(act, plan, [], strict)
+                except (Fallback, ActionError):  # an error too is the reference's to raise, in its order
+                    return self.reference(act, plan.version, trace, strict)
+            return _provisional(decision) if counted.provisional else decision
+        facts = plan.facts
+        key = facts(act) if facts is not None else None
+        memo = plan.memo_strict if strict else plan.memo
+        if key is not None:
+            body = memo.get(key)
+            if body is not None:
+                return _decision(act, body)
+        # INVARIANT: without trace, a decision is a function of `key` (every fact its rules read,
+        # and what their effects read): however it was made, it is remembered by it.
+        body = None
+        with self.calendar.watch() as counted:  # a working-day count in an unpublished year: provisional
+            try:
+                body = self.body(act, plan, strict)
+                decision = _decision(act, body) if body is not None else self.weighed(act, plan, None, strict)
+            except (Fallback, ActionError):
+                decision = self.reference(act, plan.version, trace, strict)
+        if counted.provisional and not decision.provisional:
+            decision = _provisional(decision)
+            body = None  # remembered from the decision itself, provisional as it is
+        if key is not None:
+            if body is None:
+                body = decision.__dict__.copy()  # the fields' order kept; the action's own set on use
+                body.update(action_id=None, kind=None, jurisdiction=None, date=None)
+            self.memory.room()
+            memo[key] = body
+        return decision
+
+    def evaluate_many(self, acts: Iterable[Any], parse: Callable[[Any], Action], trace: bool,
+                      strict: bool) -> list[Decision]:
+        """`[evaluate(a) for a in acts]`, the common way inlined (a remembered decision)."""
+        if trace:
+            return [self.evaluate(a if type(a) in _ACTION_SET else parse(a), trace, strict) for a in acts]
+        out: list[Decision] = []
+        append = out.append
+        routes = self.routes.get
+        evaluate = self.evaluate
+        for a in acts:
+            if type(a) not in _ACTION_SET:
+                a = parse(a)
+            plan = routes((a.jurisdiction, a.kind, a.date))
+            facts = plan.facts if plan is not None else None
+            if facts is None:
+                append(evaluate(a, False, strict))
+                continue
+            try:
+                body = (plan.memo_strict if strict else plan.memo).get(facts(a))  # type: ignore[union-attr]
+            except TypeError:  # pragma: no cover - a fact that cannot be a key (every fact's type can)
+                body = None
+            if body is None:
+                append(evaluate(a, False, strict))
+                continue
+            values = body.copy()
+            values["action_id"] = a.id
+            values["kind"] = a.kind
+            values["jurisdiction"] = a.jurisdiction
+            values["date"] = a.date
+            m = _new(Decision)
+            _set(m, "__dict__", values)
+            _set(m, "__pydantic_fields_set__", _DECISION_SET)
+            _set(m, "__pydantic_extra__", None)
+            _set(m, "__pydantic_private__", None)
+            append(m)
+        return out
+
+    def body(self, act: Action, plan: Plan, strict: bool) -> dict[str, Any] | None:
+        """The decision's fields after `date`, for the common case: every rule that applies known to,
+        none with exceptions. None otherwise (`weighed` does the rest)."""
+        hits = plan.select(act)
+        if not hits:
+            return plan.silent
+        found: list[tuple[Finding, bool, bool, str | None]] = []
+        obligations: list[Obligation] = []
+        provisional = False
+        rules = plan.rules
+        for i, holds, scope in hits:
+            r = rules[i]
+            if r.exceptions or holds is None:
+                return None
+            if holds is False:  # out of the rule, or a deny rule in scope and not broken
+                if scope is True:
+                    found.append(r.finding("satisfied"))
+                elif r.presume and not strict:
+                    return None  # a presumption may stand in for the scope: `weighed`
+                continue
+            res = effect(self, act, r)
+            provisional |= res[5]
+            if res[4] is not None:
+                obligations.append(res[4])
+            found.append(r.finding(res[0], res[3], res[1], res[2]))
+        return plan.body(tuple(found), tuple(obligations), provisional)
+
+    def weighed(self, act: Action, plan: Plan, trace: list[TraceEntry] | None, strict: bool) -> Decision:
+        w = _Weighing(self, act, trace, strict)
+        # A rule `select` leaves out is false and out of its scope (the same values, in the same
+        # order, as each rule's closure would give: `select` evaluates them so).
+        if trace is None:  # a rule left out gives nothing
+            rules = plan.rules
+            for i, holds, scope in plan.select(act):
+                w.weigh(rules[i], holds, scope)
+        else:
+            hits = {i: (holds, scope) for i, holds, scope in plan.select(act)}
+            for i, r in enumerate(plan.rules):
+                holds, scope = hits.get(i, _OUT)
+                w.weigh(r, holds, scope)
+        body = plan.body(tuple(w.found), tuple(w.obligations), w.provisional, tuple(w.assumptions.values()))
+        if trace is not None:
+            body = {**body, "trace": tuple(trace)}
+        return _decision(act, body)
+
+
+def _decision(act: Action, body: dict[str, Any]) -> Decision:
+    """The decision for `act` of a body (`Plan.body`): a copy, keeping the fields' order, with the
+    action's own fields set."""
+    values = body.copy()
+    values["action_id"] = act.id
+    values["kind"] = act.kind
+    values["jurisdiction"] = act.jurisdiction
+    values["date"] = act.date
+    m = _new(Decision)
+    _set(m, "__dict__", values)
+    _set(m, "__pydantic_fields_set__", _DECISION_SET)
+    _set(m, "__pydantic_extra__", None)
+    _set(m, "__pydantic_private__", None)
+    return m
+
+
+class _Weighing:
+    """One action's rules weighed, every way: the reference `_Judgement`, without its presumptions
+    (an action that needs one is the reference's)."""
+
+    __slots__ = (
+        "act",
+        "applied",
+        "assumptions",
+        "found",
+        "judge",
+        "obligations",
+        "provisional",
+        "strict",
+        "trace",
+    )
+
+    def __init__(self, judge: FastJudge, act: Action, trace: list[TraceEntry] | None, strict: bool) -> None:
+        self.judge = judge
+        self.act = act
+        self.trace = trace
+        self.strict = strict
+        self.found: list[tuple[Finding, bool, bool, str | None]] = []
+        self.obligations: list[Obligation] = []
+        self.provisional = False
+        self.applied: set[str] = set()
+        self.assumptions: dict[tuple[str, str], Assumption] = {}
+
+    def presumed(self, r: _Rule, checked: Checked) -> tuple[Any, tuple[Presumption, ...]]:
+        """The reference's `value` for a condition unknown: the rule's presumptions standing in for
+        the facts the action does not give, and those that were needed."""
+        act = self.act
+        used = tuple(p for p in r.presumptions if (p.fact,) in checked.getters and getattr(act, p.fact) is None)
+        if not used:
+            return None, ()
+        value = checked.fn(act.model_copy(update={p.fact: p.value for p in used}))
+        return value, (used if value is not None else ())
+
+    def effect(self, r: _Rule) -> _Res:
+        res = effect(self.judge, self.act, r)
+        if res[5]:
+            self.provisional = True
+        return res
+
+    def weigh(self, r: _Rule, holds: Any, in_scope: Any) -> None:
+        """`holds`: the rule's condition's value; `in_scope`: its scope's, when `holds` is false."""
+        act, strict, trace = self.act, self.strict, self.trace
+        used: tuple[Presumption, ...] = ()
+        if holds is None and r.presume and not strict:
+            holds, used = self.presumed(r, r.compiled.condition)
+            if holds is False and r.scope_fn is not None:  # `select` gave no scope for an unknown rule
+                in_scope = r.scope_fn(act)
+        defeating: list[tuple[_Rule, _Res, tuple[Presumption, ...]]] = []
+        unknown: list[_Rule] = []
+        if holds is not False:
+            for exc in r.exceptions:
+                value = exc.fn(act)
+                exc_used: tuple[Presumption, ...] = ()
+                if value is None and exc.presume and not strict:
+                    value, exc_used = self.presumed(exc, exc.compiled.condition)
+                if value is True:
+                    exc_effect = self.effect(exc)
+                    if exc_effect[0] != "violated" or exc.require is None:
+                        defeating.append((exc, exc_effect, exc_used))
+                elif value is None:
+                    unknown.append(exc)
+                if trace is not None and value is not True:
+                    trace.append(_construct(TraceEntry, _TRACE_EXC, {
+                        "rule": exc.id, "condition": exc.when, "value": _VALUE[value], "defeated_by": (),
+                        "outcome": None, "exception_to": (r.id,), "facts": _facts(exc, act)}))
+        result: _Res | None = None
+        if holds is False:
+            if r.scope_fn is not None:
+                scope_used: tuple[Presumption, ...] = ()
+                if in_scope is None and r.presume and not strict:
+                    assert r.compiled.scope is not None
+                    in_scope, scope_used = self.presumed(r, r.compiled.scope)
+                if in_scope is True:
+                    result, used = _SATISFIED, used + scope_used
+        elif defeating:
+            for exc, exc_result, exc_used in defeating:
+                if exc.id not in self.applied:
+                    self.applied.add(exc.id)
+                    self.record(exc, exc_result, exc_used)
+                    if trace is not None:
+                        trace.append(_construct(TraceEntry, _TRACE_APPLIED, {
+                            "rule": exc.id, "condition": exc.when, "value": "true", "defeated_by": (),
+                            "outcome": exc_result[0], "exception_to": (r.id,), "facts": _facts(exc, act)}))
+        elif holds is None or unknown:
+            result = self.effect(r) if r.require is not None else None
+            if result is None or result[0] != "satisfied":
+                missing = r.compiled.condition.missing(act) if holds is None else []
+                for exc in unknown:
+                    missing += exc.compiled.condition.missing(act)
+                result = ("undetermined", None, None, tuple(dict.fromkeys(missing)), None, False)
+        else:
+            result = self.effect(r)
+        if result is not None:
+            self.record(r, result, used)
+        if trace is not None:
+            trace.append(_construct(TraceEntry, _TRACE_RULE, {
+                "rule": r.id, "condition": r.when, "value": _VALUE[holds],
+                "defeated_by": tuple(exc.id for exc, _, _ in defeating), "outcome": result[0] if result else None,
+                "exception_to": (), "facts": _facts(r, act)}))
+
+    def record(self, r: _Rule, result: _Res, presumed: tuple[Presumption, ...] = ()) -> None:
+        outcome, due, comply_by, missing, obligation, _ = result
+        if obligation is not None:
+            self.obligations.append(obligation)
+        for p in presumed:
+            self.assumptions.setdefault((r.id, p.fact), r.assumption(p))
+        self.found.append(r.finding(outcome, missing, due, comply_by))
+
+
+def effect(judge: FastJudge, act: Action, r: _Rule) -> _Res:
+    """What the rule's effect gives, the rule applying: the reference's `effect`, `timing` and
+    `violation`, with the calendar's answers remembered."""
+    if r.permit:
+        return _PERMITTED
+    if r.deny:
+        return violation(act, r)
+    req = r.require
+    assert req is not None
+    # timing: (due, the last day the step may be done), or the anchor not given
+    due: dt.date | None = None
+    provisional = False
+    if req.due:
+        anchor: dt.date | None = getattr(act, req.due.anchor)
+        if anchor is None:
+            return ("undetermined", None, None, (req.due.anchor,), None, False)
+        due = shift(judge, anchor, -req.due.days if req.due.before else req.due.days, req.due.unit)
+        if req.due.unit == "working":
+            cal = judge.calendar
+            provisional = cal.is_provisional(anchor) or cal.is_provisional(due)
+    after = r.after
+    deadline = due if due is not None else (None if after else act.date)
+    missing: list[str] = []
+    late: dt.date | None = None
+    broken = False
+    for i, step in enumerate(act.steps):
+        if step.step != req.step or step.party not in req.parties:
+            continue
+        if step.date is None:
+            if not after:
+                missing.append(f"steps[{i}].date")
+            continue
+        if after and step.date < act.date:
+            continue
+        if req.written and step.written is not True:
+            if step.written is None:
+                missing.append(f"steps[{i}].written")
+            else:
+                broken = True
+            continue
+        if deadline is not None and step.date > deadline:
+            late = step.date
+            continue
+        return ("satisfied", due, None, (), None, provisional)
+    if missing:
+        return ("undetermined", due, None, tuple(missing), None, provisional)
+    if broken or late is not None:
+        return violation(act, r, due, deadline if late is not None else None, provisional)
+    if deadline is not None and act.as_of is not None and act.as_of > deadline:
+        return violation(act, r, due, deadline, provisional)
+    pending = bool(due and req.due and req.due.unit == "working" and judge.calendar.is_provisional(due))
+    key = (due, pending)
+    obligation = r.obligation.get(key)
+    if obligation is None:
+        obligation = Obligation(
+            rule=r.id, article=r.article, step=req.step, party=req.parties, due=due,
+            written=req.written, system=req.system, follow_up=after, provisional=pending)
+        r.memory.room()
+        r.obligation[key] = obligation
+    return ("obligation" if after else "pending", due, None, (), obligation, provisional)
+
+
+def shift(judge: FastJudge, day: dt.date, amount: int, unit: str) -> dt.date:
+    key = (day, amount, unit)
+    cache = judge.shifted
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = judge.calendar.shift(day, amount, unit)
+        except (OverflowError, ValueError):
+            raise Fallback from None  # the reference says which anchor, in its words
+        judge.memory.room()
+        cache[key] = found
+    return found
+
+
+def violation(act: Action, r: _Rule, due: dt.date | None = None, comply_by: dt.date | None = None,
+              provisional: bool = False) -> _Res:
+    if r.in_principle:
+        for step in act.steps:
+            if step.step == "exception_grounds" and step.rule == r.id:
+                return ("excepted", due, None, (), None, provisional)
+        grounds = r.obligation.get("grounds")
+        if grounds is None:
+            grounds = r.obligation["grounds"] = Obligation(rule=r.id, article=r.article, step="exception_grounds")
+        return ("violated", due, comply_by, (), grounds, provisional)
+    return ("violated", due, comply_by, (), None, provisional)
+
+
+def _facts(r: _Rule, act: Action) -> dict[str, Any]:
+    return {name: get(act) for name, get in r.getters}
+
+
+def _provisional(decision: Decision) -> Decision:
+    """The decision, marked provisional: a working-day count it rests on fell in an unpublished year."""
+    return decision if decision.provisional else decision.model_copy(update={"provisional": True})
