@@ -134,13 +134,19 @@ class Decision(_Out):
     def _due_by_the_act(cls, data: Any) -> Any:
         """A step owed before the act with no deadline of its own is due on the act's day."""
         if isinstance(data, dict) and data.get("obligations") and data.get("date") is not None:
-            day, obligations = data["date"], data["obligations"]
-            if any(isinstance(o, Obligation) and o.due is None and not o.follow_up for o in obligations):
-                day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
-                data = {**data, "obligations": tuple(
-                    o.model_copy(update={"due": day}) if isinstance(o, Obligation) and o.due is None
-                    and not o.follow_up else o for o in obligations)}
+            day = data["date"]
+            day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+            data = {**data, "obligations": due_by(data["obligations"], day)}
         return data
+
+
+def due_by(obligations: tuple[Obligation, ...], day: dt.date) -> tuple[Obligation, ...]:
+    """The obligations, each step owed before the act with no deadline of its own due on `day`
+    (the act's): a step before the act is done by then at the latest."""
+    if not any(isinstance(o, Obligation) and o.due is None and not o.follow_up for o in obligations):
+        return obligations
+    return tuple(o.model_copy(update={"due": day}) if isinstance(o, Obligation) and o.due is None
+                 and not o.follow_up else o for o in obligations)
 
 
 class FactUse(_Out):

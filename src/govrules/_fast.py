@@ -24,9 +24,9 @@ from pydantic import BaseModel
 
 from ._actions import ACTION_MODELS, Action
 from ._codegen import Module, Unsupported, equality_key, namespace
-from ._lang.condition import Binary
-from ._decision import Assumption, Decision, Finding, Obligation, TraceEntry
+from ._decision import Assumption, Decision, Finding, Obligation, TraceEntry, due_by
 from ._errors import ActionError
+from ._lang.condition import Binary
 
 if TYPE_CHECKING:
     from ._calendar import WorkCalendar
@@ -464,6 +464,8 @@ class FastJudge:
             values["kind"] = a.kind
             values["jurisdiction"] = a.jurisdiction
             values["date"] = a.date
+            if values["obligations"]:
+                values["obligations"] = due_by(values["obligations"], a.date)
             m = _new(Decision)
             _set(m, "__dict__", values)
             _set(m, "__pydantic_fields_set__", _DECISION_SET)
@@ -526,6 +528,8 @@ def _decision(act: Action, body: dict[str, Any]) -> Decision:
     values["kind"] = act.kind
     values["jurisdiction"] = act.jurisdiction
     values["date"] = act.date
+    if values["obligations"]:
+        values["obligations"] = due_by(values["obligations"], act.date)
     m = _new(Decision)
     _set(m, "__dict__", values)
     _set(m, "__pydantic_fields_set__", _DECISION_SET)

@@ -136,9 +136,12 @@ class Progress:
         rate = self.judged / elapsed if elapsed else 0.0
         parts = [f"{self.judged:,} actions", f"{rate:,.0f}/s"]
         total = self._total()
-        if total and self.read:
-            share = min(1.0, (self.done_lines + self.line) / total)
-            expected = self.read / share if share else 0
+        if total:
+            if self.read:  # where reading has got to, when the items pass here
+                share = min(1.0, (self.done_lines + self.line) / total)
+                expected = self.read / share if share else 0
+            else:  # JSON Lines judged by byte ranges, read where they are judged: a line an action
+                share, expected = min(1.0, self.judged / total), total
             left = max(0.0, (expected - self.judged) / rate) if rate else 0.0
             parts += [f"{share:.0%}", f"ETA {int(left) // 60}:{int(left) % 60:02d}"]
         self.stream.write("\r\x1b[K" + " · ".join(parts))
