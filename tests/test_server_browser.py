@@ -13,6 +13,9 @@ import govrules
 
 from ._serve import Server, serve
 
+# A bound on how long the page may take to get there (the machine may be loaded), not a timed assertion.
+expect.set_options(timeout=30_000)
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]

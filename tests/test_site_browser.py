@@ -17,6 +17,9 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from govrules.site import article_url, rule_url, topic_url
 from govrules.site._build import SiteReport, build_site
 
+# A bound on how long the page may take to get there (the machine may be loaded), not a timed assertion.
+expect.set_options(timeout=30_000)
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
