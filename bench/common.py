@@ -24,8 +24,17 @@ SLICE_DIR = BENCH / "slice"
 OUT = BENCH / "out"
 RESULTS = BENCH / "RESULTS.md"
 PARTS = ("slice", "full", "startup", "batch", "audit", "growth")
-PACKAGES = ("govrules", "pydantic", "pydantic-core", "PyYAML", "holidays", "durable-rules", "cedarpy",
-            "zen-engine", "rule-engine")
+PACKAGES = (
+    "govrules",
+    "pydantic",
+    "pydantic-core",
+    "PyYAML",
+    "holidays",
+    "durable-rules",
+    "cedarpy",
+    "zen-engine",
+    "rule-engine",
+)
 
 
 def loadavg() -> str:
@@ -87,8 +96,14 @@ def machine() -> dict[str, Any]:
                 mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     except OSError:
         pass
-    return {"nproc": os.cpu_count(), "cpu": cpu, "memory": mem, "python": sys.version.split()[0],
-            "platform": platform.platform(), "packages": pkgs}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory": mem,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "packages": pkgs,
+    }
 
 
 @dataclass
@@ -116,9 +131,17 @@ class Section:
     def finish(self) -> None:
         self.load_end = loadavg()
         OUT.joinpath("parts").mkdir(parents=True, exist_ok=True)
-        data = {"part": self.part, "title": self.title, "command": self.command, "started": self.started,
-                "load": self.load, "load_end": self.load_end, "body": self.body, "figures": self.figures,
-                "machine": machine()}
+        data = {
+            "part": self.part,
+            "title": self.title,
+            "command": self.command,
+            "started": self.started,
+            "load": self.load,
+            "load_end": self.load_end,
+            "body": self.body,
+            "figures": self.figures,
+            "machine": machine(),
+        }
         OUT.joinpath("parts", f"{self.part}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1))
 
 

@@ -31,16 +31,31 @@ def _cases() -> list[dict[str, Any]]:
             by_need.setdefault(need, []).append(role)
         for (step, party, ahead, out_of_province), roles in by_need.items():
             d = days if ahead else 0
-            base = {"kind": "leave_jurisdiction", "jur": jur, "roles": tuple(roles),
-                    "not_in_province": out_of_province, "step": step, "party": party, "ahead": d}
+            base = {
+                "kind": "leave_jurisdiction",
+                "jur": jur,
+                "roles": tuple(roles),
+                "not_in_province": out_of_province,
+                "step": step,
+                "party": party,
+                "ahead": d,
+            }
             out.append({**base, "verdict": "denied", "test": "late_or_overdue"})
             out.append({**base, "verdict": "conditional", "test": "pending"})
     for (issuer, doc), roles in SLICE["sign"].items():
-        out.append({"kind": "sign_document", "jur": None, "issuer": issuer, "doc_type": doc,
-                    "not_roles": tuple(roles), "verdict": "denied", "test": "sign"})
+        out.append(
+            {
+                "kind": "sign_document",
+                "jur": None,
+                "issuer": issuer,
+                "doc_type": doc,
+                "not_roles": tuple(roles),
+                "verdict": "denied",
+                "test": "sign",
+            }
+        )
     for jur, days in SLICE["reply_days"].items():
-        out.append({"kind": "reply_to_consultation", "jur": jur, "days": days, "verdict": "denied",
-                    "test": "reply"})
+        out.append({"kind": "reply_to_consultation", "jur": jur, "days": days, "verdict": "denied", "test": "reply"})
     return out
 
 
@@ -118,10 +133,14 @@ def _dr_match(c: dict[str, Any]) -> dict[str, Any]:
         match = {"$and": [{"step_type": c["step"]}, {"step_party": c["party"]}]}
         no_match = {"$or": [{"$neq": {"step_type": c["step"]}}, {"$neq": {"step_party": c["party"]}}]}
         if t == "late_or_overdue":
-            terms.append({"$or": [
-                {"$and": [match, {"$gt": {"step_on": last}}]},
-                {"$and": [no_match, {"$gt": {"as_of": last}}]},
-            ]})
+            terms.append(
+                {
+                    "$or": [
+                        {"$and": [match, {"$gt": {"step_on": last}}]},
+                        {"$and": [no_match, {"$gt": {"as_of": last}}]},
+                    ]
+                }
+            )
         else:
             terms += [no_match, {"$lte": {"as_of": last}}]
     elif t == "sign":
@@ -162,8 +181,7 @@ class DurableRules:
 
     def prepare(self, actions: list[dict[str, Any]]) -> _Batches:
         facts = [{**flatten(a), "id": str(i), "i": i} for i, a in enumerate(actions)]
-        return _Batches([json.dumps(facts[k:k + self.BATCH]) for k in range(0, len(facts), self.BATCH)],
-                        len(facts))
+        return _Batches([json.dumps(facts[k : k + self.BATCH]) for k in range(0, len(facts), self.BATCH)], len(facts))
 
     def _run(self, batches: Any, n: int) -> list[str]:
         dre = self._dre
@@ -194,8 +212,9 @@ class DurableRules:
     def run_dicts(self, actions: list[dict[str, Any]]) -> list[str]:
         def batches() -> Any:
             for k in range(0, len(actions), self.BATCH):
-                yield json.dumps([{**flatten(a), "id": str(k + j), "i": k + j}
-                                  for j, a in enumerate(actions[k:k + self.BATCH])])
+                yield json.dumps(
+                    [{**flatten(a), "id": str(k + j), "i": k + j} for j, a in enumerate(actions[k : k + self.BATCH])]
+                )
 
         return self._run(batches(), len(actions))
 
@@ -218,8 +237,11 @@ def _cedar_cond(c: dict[str, Any]) -> str:
         else:
             terms.append(f"!{match} && {x}as_of <= {last}")
     elif t == "sign":
-        terms += [f'{x}issuer == "{c["issuer"]}"', f'{x}doc_type == "{c["doc_type"]}"',
-                  f"!{json.dumps(list(c['not_roles']))}.contains({x}role)"]
+        terms += [
+            f'{x}issuer == "{c["issuer"]}"',
+            f'{x}doc_type == "{c["doc_type"]}"',
+            f"!{json.dumps(list(c['not_roles']))}.contains({x}role)",
+        ]
     else:
         terms.append(f"{x}working_days > {c['days']}")
     return " && ".join(terms)
@@ -272,8 +294,12 @@ class Cedar:
                 out.append("conditional" if cond.intersection(r.diagnostics.reasons) else "allowed")
 
     def _request(self, r: dict[str, Any], context: Any) -> dict[str, Any]:
-        return {"principal": self._principal, "action": self._actions[r["kind"]], "resource": self._resource,
-                "context": context}
+        return {
+            "principal": self._principal,
+            "action": self._actions[r["kind"]],
+            "resource": self._resource,
+            "context": context,
+        }
 
     def prepare(self, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [self._request(r, json.dumps(r)) for r in map(flatten, actions)]
@@ -281,21 +307,29 @@ class Cedar:
     def run_typed(self, prepared: list[dict[str, Any]]) -> list[str]:
         out: list[str] = []
         for k in range(0, len(prepared), self.CHUNK):
-            self._verdicts(prepared[k:k + self.CHUNK], out)
+            self._verdicts(prepared[k : k + self.CHUNK], out)
         return out
 
     def run_dicts(self, actions: list[dict[str, Any]]) -> list[str]:
         out: list[str] = []
         req = self._request
         for k in range(0, len(actions), self.CHUNK):
-            self._verdicts([req(r, r) for r in map(flatten, actions[k:k + self.CHUNK])], out)
+            self._verdicts([req(r, r) for r in map(flatten, actions[k : k + self.CHUNK])], out)
         return out
 
 
 # --- ZEN Engine ---------------------------------------------------------------------------------
-ZEN_COLUMNS = (("jur", "jur"), ("role", "role"), ("dest", "dest"), ("step_type", "step_type"),
-               ("step_party", "step_party"), ("test", "date"), ("working_days", "working_days"),
-               ("issuer", "issuer"), ("doc_type", "doc_type"))
+ZEN_COLUMNS = (
+    ("jur", "jur"),
+    ("role", "role"),
+    ("dest", "dest"),
+    ("step_type", "step_type"),
+    ("step_party", "step_party"),
+    ("test", "date"),
+    ("working_days", "working_days"),
+    ("issuer", "issuer"),
+    ("doc_type", "doc_type"),
+)
 
 
 def _zen_rows(kind: str) -> list[dict[str, str]]:
@@ -328,8 +362,13 @@ def _zen_rows(kind: str) -> list[dict[str, str]]:
             row("denied", **head, test=f"as_of > {last}")
             row("conditional", **head)
         elif t == "sign":
-            row("denied", **head, issuer=json.dumps(c["issuer"]), doc_type=json.dumps(c["doc_type"]),
-                role=f"not ($ in {json.dumps(list(c['not_roles']))})")
+            row(
+                "denied",
+                **head,
+                issuer=json.dumps(c["issuer"]),
+                doc_type=json.dumps(c["doc_type"]),
+                role=f"not ($ in {json.dumps(list(c['not_roles']))})",
+            )
         elif t == "reply":
             row("denied", **head, working_days=f"> {c['days']}")
     row("allowed")
@@ -355,8 +394,10 @@ def zen_decision(kind: str) -> dict[str, Any]:
             {"id": "table", "type": "decisionTableNode", "name": "slice", "position": pos, "content": table},
             {"id": "out", "type": "outputNode", "name": "response", "position": pos},
         ],
-        "edges": [{"id": "e1", "sourceId": "in", "targetId": "table", "type": "edge"},
-                  {"id": "e2", "sourceId": "table", "targetId": "out", "type": "edge"}],
+        "edges": [
+            {"id": "e1", "sourceId": "in", "targetId": "table", "type": "edge"},
+            {"id": "e2", "sourceId": "table", "targetId": "out", "type": "edge"},
+        ],
     }
 
 
@@ -414,16 +455,21 @@ def re_expression(kind: str) -> str:
             if c["not_in_province"]:
                 guard += ' and dest != "in_province"'
             last = f"date - {c['ahead']}" if c["ahead"] else "date"
-            match = f'step_type == {json.dumps(c["step"])} and step_party == {json.dumps(c["party"])}'
-            value = (f'({match}) ? (step_on > {last} ? "denied" : "allowed") '
-                     f': (as_of > {last} ? "denied" : "conditional")')
+            match = f"step_type == {json.dumps(c['step'])} and step_party == {json.dumps(c['party'])}"
+            value = (
+                f'({match}) ? (step_on > {last} ? "denied" : "allowed") : (as_of > {last} ? "denied" : "conditional")'
+            )
             by_jur.setdefault(c["jur"], []).append((guard, value))
         branches = [(f"jur == {json.dumps(j)}", _re_chain(b, allowed)) for j, b in by_jur.items()]
     elif kind == "sign_document":
         for c in cases:
             assert c["test"] == "sign" and c["verdict"] == "denied"
-            branches.append((f"issuer == {json.dumps(c['issuer'])} and doc_type == {json.dumps(c['doc_type'])}",
-                             f'role in {json.dumps(list(c["not_roles"]))} ? "allowed" : "denied"'))
+            branches.append(
+                (
+                    f"issuer == {json.dumps(c['issuer'])} and doc_type == {json.dumps(c['doc_type'])}",
+                    f'role in {json.dumps(list(c["not_roles"]))} ? "allowed" : "denied"',
+                )
+            )
     else:
         for c in cases:
             assert c["test"] == "reply" and c["verdict"] == "denied"

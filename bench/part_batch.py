@@ -42,8 +42,15 @@ def _check_profile(pool: list[dict[str, Any]], n: int = 20_000) -> list[str]:
 
     text = profile(check)
     path.unlink(missing_ok=True)
-    return [f"Profile of one process: `govrules check --exit-zero --format json` over {n:,} actions, run in-process "
-            "(`govrules._cli.main`, output discarded; cProfile, top 15 by own time):", "", "```", text, "```", ""]
+    return [
+        f"Profile of one process: `govrules check --exit-zero --format json` over {n:,} actions, run in-process "
+        "(`govrules._cli.main`, output discarded; cProfile, top 15 by own time):",
+        "",
+        "```",
+        text,
+        "```",
+        "",
+    ]
 
 
 def _halves(path: Path) -> tuple[Path, Path]:
@@ -75,8 +82,9 @@ def measure(path: Path, extra: list[str], jobs: bool) -> dict[str, Any]:
 def run(sizes: tuple[int, ...] = (100_000, 1_000_000), quick: bool = False, budget_s: float = 600) -> Section:
     import govrules
 
-    sec = Section("batch", "4. Batch: `govrules check` over JSON Lines",
-                  f"python -m bench batch{' --quick' if quick else ''}")
+    sec = Section(
+        "batch", "4. Batch: `govrules check` over JSON Lines", f"python -m bench batch{' --quick' if quick else ''}"
+    )
     OUT.mkdir(parents=True, exist_ok=True)
     pool = mixed(min(POOL, max(sizes)), govrules.load())
     rows = []
@@ -89,14 +97,18 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000), quick: bool = False, budg
             last = done[last_n]["one"].wall
             projected = last * n / last_n
             if projected > budget_s:
-                notes.append(f"- {n:,} actions not run: {last_n:,} took {last:.0f} s, so {n:,} would take about "
-                             f"{projected:.0f} s, over this suite's budget of {budget_s:.0f} s for one run.")
+                notes.append(
+                    f"- {n:,} actions not run: {last_n:,} took {last:.0f} s, so {n:,} would take about "
+                    f"{projected:.0f} s, over this suite's budget of {budget_s:.0f} s for one run."
+                )
                 continue
             rss = done[last_n]["one"].max_rss_mib * n / last_n
             if rss > 0.6 * proc.available_mib():
                 peak = done[last_n]["one"].max_rss_mib
-                notes.append(f"- {n:,} actions not run: {last_n:,} peaked at {peak:,.0f} MiB, "
-                             f"so {n:,} would need about {rss:,.0f} MiB, over 60% of this machine's memory.")
+                notes.append(
+                    f"- {n:,} actions not run: {last_n:,} peaked at {peak:,.0f} MiB, "
+                    f"so {n:,} would need about {rss:,.0f} MiB, over 60% of this machine's memory."
+                )
                 continue
         path = OUT / f"batch_{n}.jsonl"
         write_jsonl(path, n, pool)
@@ -108,25 +120,49 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000), quick: bool = False, budg
                 notes.append(f"- exit code {r.code} ({r.stderr.strip()[-300:]})")
         two_wall = max(r1.wall, r2.wall)
         rows.append([f"{n:,}", "1 process", f"{one.wall:.1f}", f"{n / one.wall:,.0f}", f"{one.max_rss_mib:,.0f}"])
-        rows.append([f"{n:,}", "2 processes on halves", f"{two_wall:.1f}", f"{n / two_wall:,.0f}",
-                     f"{r1.max_rss_mib:,.0f} + {r2.max_rss_mib:,.0f}"])
-        sec.figures[f"n{n}"] = {"one_wall": one.wall, "one_rss_mib": one.max_rss_mib, "two_wall": two_wall,
-                                "two_rss_mib": [r1.max_rss_mib, r2.max_rss_mib]}
+        rows.append(
+            [
+                f"{n:,}",
+                "2 processes on halves",
+                f"{two_wall:.1f}",
+                f"{n / two_wall:,.0f}",
+                f"{r1.max_rss_mib:,.0f} + {r2.max_rss_mib:,.0f}",
+            ]
+        )
+        sec.figures[f"n{n}"] = {
+            "one_wall": one.wall,
+            "one_rss_mib": one.max_rss_mib,
+            "two_wall": two_wall,
+            "two_rss_mib": [r1.max_rss_mib, r2.max_rss_mib],
+        }
         if j2 is not None:
-            rows.append([f"{n:,}", "`--jobs 2`", f"{j2.wall:.1f}", f"{n / j2.wall:,.0f}",
-                         f"{j2.tree_rss_mib:,.0f} (all its processes)"])
+            rows.append(
+                [
+                    f"{n:,}",
+                    "`--jobs 2`",
+                    f"{j2.wall:.1f}",
+                    f"{n / j2.wall:,.0f}",
+                    f"{j2.tree_rss_mib:,.0f} (all its processes)",
+                ]
+            )
             sec.figures[f"n{n}"].update(jobs2_wall=j2.wall, jobs2_rss_mib=j2.tree_rss_mib)
         for f in (path, *m["halves"]):
             if n >= 1_000_000 or quick:
                 f.unlink(missing_ok=True)  # large: not kept
     cmd = proc.show([*proc.govrules_cmd(), "check", "--exit-zero", "--format", "json", "bench/out/batch_N.jsonl"])
-    sec.add(f"`{cmd} > /dev/null`; the file holds N actions drawn (with fresh ids) from {min(POOL, max(sizes)):,} "
-            "actions of the mixed stream of part 2. The two-process row runs two such commands at once, each on "
-            "one half of the file, and reports the wall time until both are done and each one's peak memory. "
-            + ("The `--jobs 2` row is the same command with `--jobs 2` on the whole file. " if jobs else
-               "This `govrules check` has no `--jobs`. ")
-            + "Peak memory is the maximum resident set size from `/usr/bin/time -f %M`; for `--jobs`, the "
-            "largest sum over the command and its worker processes, sampled every 0.5 s from /proc.", "")
+    sec.add(
+        f"`{cmd} > /dev/null`; the file holds N actions drawn (with fresh ids) from {min(POOL, max(sizes)):,} "
+        "actions of the mixed stream of part 2. The two-process row runs two such commands at once, each on "
+        "one half of the file, and reports the wall time until both are done and each one's peak memory. "
+        + (
+            "The `--jobs 2` row is the same command with `--jobs 2` on the whole file. "
+            if jobs
+            else "This `govrules check` has no `--jobs`. "
+        )
+        + "Peak memory is the maximum resident set size from `/usr/bin/time -f %M`; for `--jobs`, the "
+        "largest sum over the command and its worker processes, sampled every 0.5 s from /proc.",
+        "",
+    )
     sec.table(["actions", "how", "wall s", "actions /s", "peak RSS MiB"], rows)
     sec.add(*notes)
     biggest = max(done) if done else 0
@@ -138,15 +174,19 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000), quick: bool = False, budg
         how = "measured" if biggest == 1_000_000 else f"projected from {biggest:,}"
         best = "`--jobs 2`" if fig.get("jobs2_wall", float("inf")) <= fig["two_wall"] else "two processes on halves"
         sec.figures.update(target_1m=ok, projected_1m_two=projected)
-        sec.add(f"- Target: one million actions under 30 s on 2 cores: {projected:.0f} s, the better of "
-                f"`--jobs 2` and two processes ({best}; {how}) → **{'met' if ok else 'MISSED'}**.")
+        sec.add(
+            f"- Target: one million actions under 30 s on 2 cores: {projected:.0f} s, the better of "
+            f"`--jobs 2` and two processes ({best}; {how}) → **{'met' if ok else 'MISSED'}**."
+        )
         if not ok and not quick:
             sec.add("", *_check_profile(pool))
         small = min(done)
         if small != biggest:
             a, b = done[small]["one"].max_rss_mib, done[biggest]["one"].max_rss_mib
-            sec.add(f"- Memory, one process: {a:,.0f} MiB at {small:,} actions, {b:,.0f} MiB at {biggest:,} "
-                    f"(×{b / a:.2f} for ×{biggest // small} the actions): "
-                    f"{'bounded (streaming)' if b < 1.5 * a else 'grows with the file'}.")
+            sec.add(
+                f"- Memory, one process: {a:,.0f} MiB at {small:,} actions, {b:,.0f} MiB at {biggest:,} "
+                f"(×{b / a:.2f} for ×{biggest // small} the actions): "
+                f"{'bounded (streaming)' if b < 1.5 * a else 'grows with the file'}."
+            )
         sec.add("")
     return sec

@@ -32,8 +32,10 @@ def _events(path: Path, n: int) -> None:
         part = OUT / f"dask_events_{j}.jsonl"
         write_log(part, n // len(jurs), j, seed=len(j))
         tag = j[:3]
-        lines += [line.replace('"id": "', f'"id": "{tag}').replace('"ref": "', f'"ref": "{tag}')
-                  for line in part.read_text(encoding="utf-8").splitlines(keepends=True)]
+        lines += [
+            line.replace('"id": "', f'"id": "{tag}').replace('"ref": "', f'"ref": "{tag}')
+            for line in part.read_text(encoding="utf-8").splitlines(keepends=True)
+        ]
         part.unlink()
     lines.sort(key=lambda line: json.loads(line)["date"])
     path.write_text("".join(lines), encoding="utf-8")
@@ -56,10 +58,16 @@ def per_partition(parts: int = 400) -> dict[str, float]:
     from govrules.dask import EngineRef, evaluate_partitions
 
     ref = EngineRef.load()
-    one = ("x", 1, {"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2026-03-09",
-                    "actor": {"role": "deputy"}}, None)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    one = (
+        "x",
+        1,
+        {"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2026-03-09", "actor": {"role": "deputy"}},
+        None,
+    )
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
         evaluate_partitions(db.from_sequence([one] * 4, npartitions=2), ref).compute()  # warm: load rulebooks
         t = time.perf_counter()
         db.from_sequence(range(parts), npartitions=parts).map_partitions(lambda p: list(p)).compute()
@@ -82,22 +90,39 @@ def run(n: int) -> dict[str, Any]:
         _events(events, n)
     g = proc.govrules_cmd()
     out: dict[str, Any] = {"n": n, "load_before": loadavg(), "check": [], "audit": []}
-    out["startup"] = _row("LocalCluster(2) start + 1 action", [*g, "check", "--dask", "local", "--jobs", "2",
-                                                              str(Path(__file__).parent.parent / "examples" /
-                                                                  "actions" / "leave.yaml")], 1)
+    out["startup"] = _row(
+        "LocalCluster(2) start + 1 action",
+        [
+            *g,
+            "check",
+            "--dask",
+            "local",
+            "--jobs",
+            "2",
+            str(Path(__file__).parent.parent / "examples" / "actions" / "leave.yaml"),
+        ],
+        1,
+    )
     c = [*g, "check", "--exit-zero", "--format", "json", str(actions)]
     out["check"].append(_row("check, 1 process", c, n))
     out["check"].append(_row("check --jobs 2", [*c, "--jobs", "2"], n))
-    out["check"].append(_row("check --dask local (2 workers, 32 MB partitions)", [*c, "--dask", "local", "--jobs", "2"],
-                             n))
-    out["check"].append(_row("check --dask local (2 workers, 4 MB partitions)",
-                             [*c, "--dask", "local", "--jobs", "2", "--partition-mb", "4"], n))
+    out["check"].append(
+        _row("check --dask local (2 workers, 32 MB partitions)", [*c, "--dask", "local", "--jobs", "2"], n)
+    )
+    out["check"].append(
+        _row(
+            "check --dask local (2 workers, 4 MB partitions)",
+            [*c, "--dask", "local", "--jobs", "2", "--partition-mb", "4"],
+            n,
+        )
+    )
     a = [*g, "audit", "--format", "json", str(events)]
     out["audit"].append(_row("audit, 1 process (rete)", a, n))
     out["audit"].append(_row("audit --dask local (2 workers, rete)", [*a, "--dask", "local"], n))
     out["audit"].append(_row("audit, 1 process (python)", [*a, "--backend", "python"], n))
-    out["audit"].append(_row("audit --dask local (2 workers, python)", [*a, "--dask", "local", "--backend", "python"],
-                             n))
+    out["audit"].append(
+        _row("audit --dask local (2 workers, python)", [*a, "--dask", "local", "--backend", "python"], n)
+    )
     out["partition"] = per_partition()
     out["bytes_per_action"] = actions.stat().st_size / n
     out["load_after"] = loadavg()

@@ -11,8 +11,7 @@ from .stream import mixed
 def run(n: int = 20_000, runs: int = 5, quick: bool = False) -> Section:
     import govrules
 
-    sec = Section("full", "2. The full rulebook: a mixed stream",
-                  f"python -m bench full{' --quick' if quick else ''}")
+    sec = Section("full", "2. The full rulebook: a mixed stream", f"python -m bench full{' --quick' if quick else ''}")
     engine = govrules.load()
     actions = mixed(n, engine)
     typed = [govrules.parse_action(a) for a in actions]
@@ -30,6 +29,7 @@ def run(n: int = 20_000, runs: int = 5, quick: bool = False) -> Section:
         def run():
             forget(engine)
             return fn()
+
         return run
 
     many = engine.evaluate_many
@@ -49,36 +49,57 @@ def run(n: int = 20_000, runs: int = 5, quick: bool = False) -> Section:
         results[label] = n / sorted(times["fast"])[runs // 2]
         before[label] = n / sorted(times["ref"])[runs // 2]
     warm_t, _ = median_time(lambda: many(typed), runs)  # what a stream repeating these actions gets
-    sec.add(f"{n:,} actions drawn from the rule tests' actions (`rulebook/tests/*.yaml`) with every date shifted "
-            "by one random amount (±400 days) and, one in three, a yes/no fact flipped; refused actions dropped. "
-            f"{len(kinds)} kinds, {len(jurs)} jurisdictions "
-            f"({', '.join(f'{k} {v:,}' for k, v in sorted(jurs.items()))}); "
-            f"verdicts: {', '.join(f'{k} {v:,}' for k, v in sorted(verdicts.items()))}. "
-            f"Decisions per second, median of {runs} runs, alternating the two ways: govrules as it is "
-            "(`Engine.evaluate_many`, each run starting with nothing remembered) and the reference way "
-            "(`Engine(fast=False)`, one `evaluate` per action: the engine before issue 13; the decisions are "
-            "the same, tests/test_fast.py).", "")
+    sec.add(
+        f"{n:,} actions drawn from the rule tests' actions (`rulebook/tests/*.yaml`) with every date shifted "
+        "by one random amount (±400 days) and, one in three, a yes/no fact flipped; refused actions dropped. "
+        f"{len(kinds)} kinds, {len(jurs)} jurisdictions "
+        f"({', '.join(f'{k} {v:,}' for k, v in sorted(jurs.items()))}); "
+        f"verdicts: {', '.join(f'{k} {v:,}' for k, v in sorted(verdicts.items()))}. "
+        f"Decisions per second, median of {runs} runs, alternating the two ways: govrules as it is "
+        "(`Engine.evaluate_many`, each run starting with nothing remembered) and the reference way "
+        "(`Engine(fast=False)`, one `evaluate` per action: the engine before issue 13; the decisions are "
+        "the same, tests/test_fast.py).",
+        "",
+    )
     base = results["typed, no trace"]
-    sec.table(["input", "decisions /s", "÷ typed without trace", "reference way /s", "× the reference"],
-              [[k, fmt_rate(v), f"{v / base:.2f}", fmt_rate(before[k]), f"{v / before[k]:.2f}"]
-               for k, v in results.items()])
-    sec.add(f"The same {n:,} typed actions again, without forgetting (a stream that repeats its actions' facts): "
-            f"{fmt_rate(n / warm_t)} /s.", "")
+    sec.table(
+        ["input", "decisions /s", "÷ typed without trace", "reference way /s", "× the reference"],
+        [[k, fmt_rate(v), f"{v / base:.2f}", fmt_rate(before[k]), f"{v / before[k]:.2f}"] for k, v in results.items()],
+    )
+    sec.add(
+        f"The same {n:,} typed actions again, without forgetting (a stream that repeats its actions' facts): "
+        f"{fmt_rate(n / warm_t)} /s.",
+        "",
+    )
     ok = {k: results[k] >= 2 * before[k] for k in results}
-    sec.add(f"- Target: the full-rulebook stream ≥ 2× the reference way, without trace: "
-            f"{results['typed, no trace'] / before['typed, no trace']:.2f}× typed, "
-            f"{results['dict, no trace'] / before['dict, no trace']:.2f}× dict → "
-            f"**{'met' if ok['typed, no trace'] else 'MISSED'}**; with trace: "
-            f"{results['typed, trace=True'] / before['typed, trace=True']:.2f}× typed → "
-            f"**{'met' if ok['typed, trace=True'] else 'MISSED'}**.", "")
+    sec.add(
+        f"- Target: the full-rulebook stream ≥ 2× the reference way, without trace: "
+        f"{results['typed, no trace'] / before['typed, no trace']:.2f}× typed, "
+        f"{results['dict, no trace'] / before['dict, no trace']:.2f}× dict → "
+        f"**{'met' if ok['typed, no trace'] else 'MISSED'}**; with trace: "
+        f"{results['typed, trace=True'] / before['typed, trace=True']:.2f}× typed → "
+        f"**{'met' if ok['typed, trace=True'] else 'MISSED'}**.",
+        "",
+    )
     sec.figures.update({k: round(v) for k, v in results.items()})
-    sec.figures.update(reference={k: round(v) for k, v in before.items()}, remembered=round(n / warm_t),
-                       target_2x=ok["typed, no trace"], target_2x_trace=ok["typed, trace=True"],
-                       ratio_no_trace=results["typed, no trace"] / before["typed, no trace"],
-                       ratio_trace=results["typed, trace=True"] / before["typed, trace=True"])
+    sec.figures.update(
+        reference={k: round(v) for k, v in before.items()},
+        remembered=round(n / warm_t),
+        target_2x=ok["typed, no trace"],
+        target_2x_trace=ok["typed, trace=True"],
+        ratio_no_trace=results["typed, no trace"] / before["typed, no trace"],
+        ratio_trace=results["typed, trace=True"] / before["typed, trace=True"],
+    )
     if not quick:
         k = min(n, 10_000)
         forget(engine)
-        sec.add(f"Profile, typed input without trace, one `evaluate_many` over {k:,} actions, nothing remembered "
-                "(cProfile, top 15 by own time):", "", "```", profile(lambda: many(typed[:k])), "```", "")
+        sec.add(
+            f"Profile, typed input without trace, one `evaluate_many` over {k:,} actions, nothing remembered "
+            "(cProfile, top 15 by own time):",
+            "",
+            "```",
+            profile(lambda: many(typed[:k])),
+            "```",
+            "",
+        )
     return sec

@@ -44,8 +44,11 @@ def make_copies(factor: int) -> list[str]:
 def run(factors: tuple[int, ...] = (1, 10, 100), n: int = 20_000, runs: int = 5, quick: bool = False) -> Section:
     import govrules
 
-    sec = Section("growth", "6. Growth: cost per action as the rulebook grows",
-                  f"python -m bench growth{' --quick' if quick else ''}")
+    sec = Section(
+        "growth",
+        "6. Growth: cost per action as the rulebook grows",
+        f"python -m bench growth{' --quick' if quick else ''}",
+    )
     base_engine = govrules.load()
     actions = mixed(n, base_engine)
     typed = [govrules.parse_action(a) for a in actions]
@@ -68,22 +71,43 @@ def run(factors: tuple[int, ...] = (1, 10, 100), n: int = 20_000, runs: int = 5,
     for factor in factors:
         engine = engines[factor]
         rules = sum(1 for _ in engine.rules())
-        rows.append([f"×{factor}", f"{len(engine.jurisdictions):,}", f"{rules:,}", f"{load_s[factor]:.1f}",
-                     f"{per[factor] * 1e6:.1f}", f"{per[factor] / per[factors[0]]:.2f}"])
-    sec.add(f"The same {n:,} typed actions (the mixed stream of part 2, over the five real jurisdictions) "
-            f"evaluated against rulebooks of growing size; median of {runs} rounds, every size in each round, "
-            "after one uncounted warm-up round.", "")
+        rows.append(
+            [
+                f"×{factor}",
+                f"{len(engine.jurisdictions):,}",
+                f"{rules:,}",
+                f"{load_s[factor]:.1f}",
+                f"{per[factor] * 1e6:.1f}",
+                f"{per[factor] / per[factors[0]]:.2f}",
+            ]
+        )
+    sec.add(
+        f"The same {n:,} typed actions (the mixed stream of part 2, over the five real jurisdictions) "
+        f"evaluated against rulebooks of growing size; median of {runs} rounds, every size in each round, "
+        "after one uncounted warm-up round.",
+        "",
+    )
     sec.table(["size", "jurisdictions", "rules", "load s", "µs per action", "÷ ×1"], rows)
     ratios = {f: per[f] / per[factors[0]] for f in factors[1:]}
     ok = all(0.8 <= x <= 1.2 for x in ratios.values())
     sec.figures.update(ratios={f"x{f}": x for f, x in ratios.items()}, target_flat=ok)
     said = ", ".join(f"×{f}: {x:.2f}" for f, x in ratios.items())
-    sec.add(f"- Target: cost per action flat within 20% from ×1 to ×{factors[-1]}: {said} of ×1 → "
-            f"**{'met' if ok else 'MISSED'}**" + ("" if ok or max(ratios.values()) > 1.2 else
-                                                   " (cheaper, not dearer, with more jurisdictions)") + ".", "")
+    sec.add(
+        f"- Target: cost per action flat within 20% from ×1 to ×{factors[-1]}: {said} of ×1 → "
+        f"**{'met' if ok else 'MISSED'}**"
+        + ("" if ok or max(ratios.values()) > 1.2 else " (cheaper, not dearer, with more jurisdictions)")
+        + ".",
+        "",
+    )
     if not ok and not quick:
         big = engines[factors[-1]]
         k = min(n, 10_000)
-        sec.add(f"Profile at ×{factors[-1]}, one evaluate loop over {k:,} actions (cProfile, top 15 by own time):",
-                "", "```", profile(lambda: [big.evaluate(a) for a in typed[:k]]), "```", "")
+        sec.add(
+            f"Profile at ×{factors[-1]}, one evaluate loop over {k:,} actions (cProfile, top 15 by own time):",
+            "",
+            "```",
+            profile(lambda: [big.evaluate(a) for a in typed[:k]]),
+            "```",
+            "",
+        )
     return sec

@@ -36,8 +36,12 @@ RUNNING = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+)")
 
 @contextmanager
 def server(workers: int) -> Iterator[str]:
-    proc = subprocess.Popen([sys.executable, "-m", "govrules", "serve", "--port", "0", "--workers", str(workers),
-                             "--max-batch", "20000"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "govrules", "serve", "--port", "0", "--workers", str(workers), "--max-batch", "20000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert proc.stdout is not None
     url = ""
     for line in proc.stdout:
@@ -88,8 +92,14 @@ def load(threads: int, jobs: list[Any], send: Callable[[httpx.Client, Any], int]
     for t in ts:
         t.join()
     wall = time.perf_counter() - start
-    return {"rate": sum(decided) / wall, "p50": pct(latencies, 50) * 1000, "p99": pct(latencies, 99) * 1000,
-            "requests": len(latencies), "decisions": sum(decided), "wall": wall}
+    return {
+        "rate": sum(decided) / wall,
+        "p50": pct(latencies, 50) * 1000,
+        "p99": pct(latencies, 99) * 1000,
+        "requests": len(latencies),
+        "decisions": sum(decided),
+        "wall": wall,
+    }
 
 
 def single(c: httpx.Client, body: bytes) -> int:
@@ -137,9 +147,12 @@ def main(argv: list[str] | None = None) -> int:
             s = load(4, singles, single, url)
             b = load(2, batches, batch, url)
         rows.append((workers, s, b, here))
-        print(f"workers={workers}: single {s['rate']:.0f}/s p50 {s['p50']:.2f} ms p99 {s['p99']:.2f} ms; "
-              f"batch {b['rate']:.0f}/s p50 {b['p50']:.0f} ms p99 {b['p99']:.0f} ms; "
-              f"in process {here[0]:.0f}/s, with JSON {here[1]:.0f}/s", flush=True)
+        print(
+            f"workers={workers}: single {s['rate']:.0f}/s p50 {s['p50']:.2f} ms p99 {s['p99']:.2f} ms; "
+            f"batch {b['rate']:.0f}/s p50 {b['p50']:.0f} ms p99 {b['p99']:.0f} ms; "
+            f"in process {here[0]:.0f}/s, with JSON {here[1]:.0f}/s",
+            flush=True,
+        )
     if args.quick:
         return 0
     lines = [
@@ -158,11 +171,15 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     for workers, s, b, (plain, with_json) in rows:
-        lines.append(f"| {workers} | {s['requests']} single decisions, 4 client threads | {s['rate']:,.0f} | "
-                     f"{s['p50']:.2f} ms | {s['p99']:.2f} ms | | |")
-        lines.append(f"| {workers} | {b['requests']} batches of {size}, 2 client threads | {b['rate']:,.0f} | "
-                     f"{b['p50']:.0f} ms | {b['p99']:.0f} ms | {plain:,.0f}; {with_json:,.0f} | "
-                     f"{b['rate'] / plain:.0%} |")
+        lines.append(
+            f"| {workers} | {s['requests']} single decisions, 4 client threads | {s['rate']:,.0f} | "
+            f"{s['p50']:.2f} ms | {s['p99']:.2f} ms | | |"
+        )
+        lines.append(
+            f"| {workers} | {b['requests']} batches of {size}, 2 client threads | {b['rate']:,.0f} | "
+            f"{b['p50']:.0f} ms | {b['p99']:.0f} ms | {plain:,.0f}; {with_json:,.0f} | "
+            f"{b['rate'] / plain:.0%} |"
+        )
     lines += ["", "Target: the batch endpoint at least half the in-process rate.", ""]
     OUT.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {OUT}")

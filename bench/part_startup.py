@@ -11,19 +11,25 @@ import time
 from . import proc
 from .common import OUT, Section, profile
 
-ONE = {"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2026-03-09",
-       "actor": {"role": "deputy"}, "destination": "out_of_province"}
+ONE = {
+    "kind": "leave_jurisdiction",
+    "jurisdiction": "qinghemen",
+    "date": "2026-03-09",
+    "actor": {"role": "deputy"},
+    "destination": "out_of_province",
+}
 
 
 def import_profile(top: int = 15) -> str:
     """The imports of `import govrules` that take the most time of their own (-X importtime)."""
-    r = subprocess.run([sys.executable, "-X", "importtime", "-c", "import govrules"], capture_output=True,
-                       text=True, check=True)
+    r = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import govrules"], capture_output=True, text=True, check=True
+    )
     rows = []
     for line in r.stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
             continue
-        self_us, cum_us, name = (p.strip() for p in line[len("import time:"):].split("|"))
+        self_us, cum_us, name = (p.strip() for p in line[len("import time:") :].split("|"))
         rows.append((int(self_us), int(cum_us), name.strip()))
     total = sum(s for s, _, _ in rows)
     rows.sort(reverse=True)
@@ -44,8 +50,11 @@ def run(runs: int = 5, quick: bool = False) -> Section:
     bare = [sys.executable, "-c", "pass"]
     rows = []
     figures = {}
-    for label, args in (("`govrules check` of one action", check), ("`python -c 'import govrules'`", imp),
-                        ("`python -c pass` (the interpreter alone)", bare)):
+    for label, args in (
+        ("`govrules check` of one action", check),
+        ("`python -c 'import govrules'`", imp),
+        ("`python -c pass` (the interpreter alone)", bare),
+    ):
         proc.run(args)  # one run to warm the file cache, not counted
         walls, rss = [], []
         for _ in range(runs):
@@ -56,8 +65,15 @@ def run(runs: int = 5, quick: bool = False) -> Section:
             rss.append(r.max_rss_mib)
         med = statistics.median(walls)
         figures[label] = med
-        rows.append([label, f"{proc.show(args)}", f"{med:.3f}", f"{min(walls):.3f}–{max(walls):.3f}",
-                     f"{statistics.median(rss):.0f}"])
+        rows.append(
+            [
+                label,
+                f"{proc.show(args)}",
+                f"{med:.3f}",
+                f"{min(walls):.3f}–{max(walls):.3f}",
+                f"{statistics.median(rss):.0f}",
+            ]
+        )
     sec.add(f"Whole-process wall time, median of {runs} runs (after one uncounted run that warms the file cache).", "")
     sec.table(["what", "command", "median s", "range s", "peak RSS MiB"], rows)
 
@@ -70,16 +86,21 @@ def run(runs: int = 5, quick: bool = False) -> Section:
         govrules.load()
         loads.append(time.perf_counter() - t)
     load_med = statistics.median(loads)
-    sec.add(f"In-process `govrules.load()` (read, validate and compile the five bundled rulebook files): first call "
-            f"{first:.3f} s, then median of {runs} calls **{load_med:.3f} s** "
-            f"({min(loads):.3f}–{max(loads):.3f}).", "")
+    sec.add(
+        f"In-process `govrules.load()` (read, validate and compile the five bundled rulebook files): first call "
+        f"{first:.3f} s, then median of {runs} calls **{load_med:.3f} s** "
+        f"({min(loads):.3f}–{max(loads):.3f}).",
+        "",
+    )
     # load() of an unchanged rulebook against a cold one, each in a fresh process (imports done first,
     # so that both time the load alone): cold with GOVRULES_NO_CACHE, warm from the user's cache.
     import os
     import tempfile
 
-    probe = ("import time, govrules._engine, govrules._cache, govrules._compile\n"
-             "t = time.perf_counter(); govrules._engine.load(); print(time.perf_counter() - t)")
+    probe = (
+        "import time, govrules._engine, govrules._cache, govrules._compile\n"
+        "t = time.perf_counter(); govrules._engine.load(); print(time.perf_counter() - t)"
+    )
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "XDG_CACHE_HOME": home}
         timed: dict[str, list[float]] = {"cold": [], "warm": []}
@@ -87,31 +108,55 @@ def run(runs: int = 5, quick: bool = False) -> Section:
         for _ in range(runs):
             for how in ("cold", "warm"):
                 e = {**env, "GOVRULES_NO_CACHE": "1"} if how == "cold" else env
-                out = subprocess.run([sys.executable, "-c", probe], env=e, check=True, capture_output=True,
-                                     text=True).stdout
+                out = subprocess.run(
+                    [sys.executable, "-c", probe], env=e, check=True, capture_output=True, text=True
+                ).stdout
                 timed[how].append(float(out.strip()))
     load_cold, load_warm = statistics.median(timed["cold"]), statistics.median(timed["warm"])
     ok_cache = load_warm <= load_cold / 5
-    sec.add(f"`load()` of the bundled rulebook in a fresh process (its modules imported first), median of {runs}: "
-            f"cold (`GOVRULES_NO_CACHE=1`: read, validate, compile) **{load_cold:.3f} s**, unchanged (from the "
-            f"user's cache, `_cache`) **{load_warm:.3f} s**: {load_warm / load_cold:.2f} of a cold one.",
-            f"- Target: `load()` of an unchanged rulebook ≤ 1/5 of a cold one: {load_warm / load_cold:.2f} → "
-            f"**{'met' if ok_cache else 'MISSED'}**.", "")
+    sec.add(
+        f"`load()` of the bundled rulebook in a fresh process (its modules imported first), median of {runs}: "
+        f"cold (`GOVRULES_NO_CACHE=1`: read, validate, compile) **{load_cold:.3f} s**, unchanged (from the "
+        f"user's cache, `_cache`) **{load_warm:.3f} s**: {load_warm / load_cold:.2f} of a cold one.",
+        f"- Target: `load()` of an unchanged rulebook ≤ 1/5 of a cold one: {load_warm / load_cold:.2f} → "
+        f"**{'met' if ok_cache else 'MISSED'}**.",
+        "",
+    )
     sec.figures.update(load_cold=load_cold, load_warm=load_warm, target_cache=ok_cache)
     cold = figures[rows[0][0]]
-    sec.figures.update(cold_check=cold, load_median=load_med, load_first=first,
-                       import_only=figures[rows[1][0]], python_only=figures[rows[2][0]])
+    sec.figures.update(
+        cold_check=cold,
+        load_median=load_med,
+        load_first=first,
+        import_only=figures[rows[1][0]],
+        python_only=figures[rows[2][0]],
+    )
     ok_cold, ok_load = cold < 0.5, load_med < 0.2
-    sec.add(f"- Target: cold `govrules check` under 0.5 s: {cold:.3f} s → **{'met' if ok_cold else 'MISSED'}** "
-            f"(of which the interpreter alone {figures[rows[2][0]]:.3f} s, `import govrules` "
-            f"{figures[rows[1][0]]:.3f} s).",
-            f"- Target: full rulebook load under 0.2 s: {load_med:.3f} s → **{'met' if ok_load else 'MISSED'}**.", "")
+    sec.add(
+        f"- Target: cold `govrules check` under 0.5 s: {cold:.3f} s → **{'met' if ok_cold else 'MISSED'}** "
+        f"(of which the interpreter alone {figures[rows[2][0]]:.3f} s, `import govrules` "
+        f"{figures[rows[1][0]]:.3f} s).",
+        f"- Target: full rulebook load under 0.2 s: {load_med:.3f} s → **{'met' if ok_load else 'MISSED'}**.",
+        "",
+    )
     sec.figures.update(target_cold=ok_cold, target_load=ok_load)
     if not quick and not ok_cold:
-        sec.add("Where a cold start goes: `python -X importtime -c 'import govrules'`, the 15 imports with the "
-                "most time of their own (µs; cumulative includes what they import):", "", "```",
-                import_profile(), "```", "")
+        sec.add(
+            "Where a cold start goes: `python -X importtime -c 'import govrules'`, the 15 imports with the "
+            "most time of their own (µs; cumulative includes what they import):",
+            "",
+            "```",
+            import_profile(),
+            "```",
+            "",
+        )
     if not quick and not (ok_cold and ok_load):
-        sec.add("Profile of one `govrules.load()` (cProfile, top 15 by own time):", "", "```",
-                profile(govrules.load), "```", "")
+        sec.add(
+            "Profile of one `govrules.load()` (cProfile, top 15 by own time):",
+            "",
+            "```",
+            profile(govrules.load),
+            "```",
+            "",
+        )
     return sec

@@ -42,7 +42,7 @@ def _tree_rss_kib(root: int) -> int:
             continue
         try:
             stat = (d / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2:].split()
+            fields = stat[stat.rindex(")") + 2 :].split()
             pid, ppid = int(d.name), int(fields[1])
             rss[pid] = int(fields[21]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
         except (OSError, ValueError, IndexError):

@@ -28,46 +28,80 @@ def _targets(sections: dict[str, dict[str, Any]]) -> list[list[str]]:
 
     s = sections.get("slice", {}).get("figures", {})
     if "target_typed" in s:
-        rows.append(["govrules ≥ 2× the fastest peer, typed input",
-                     f"{s['typed_ratio_to_fastest_peer']:.2f}× {s['fastest_typed']}", mark(s["target_typed"])])
-        rows.append(["govrules ahead of every peer, dict input",
-                     f"{s['dict_ratio_to_fastest_peer']:.2f}× {s['fastest_dict']} (the fastest)",
-                     mark(s["target_dict"])])
+        rows.append(
+            [
+                "govrules ≥ 2× the fastest peer, typed input",
+                f"{s['typed_ratio_to_fastest_peer']:.2f}× {s['fastest_typed']}",
+                mark(s["target_typed"]),
+            ]
+        )
+        rows.append(
+            [
+                "govrules ahead of every peer, dict input",
+                f"{s['dict_ratio_to_fastest_peer']:.2f}× {s['fastest_dict']} (the fastest)",
+                mark(s["target_dict"]),
+            ]
+        )
     if "target_dict_1_5" in s:
-        rows.append(["govrules ≥ 1.5× the fastest peer, dict input (issue 13)",
-                     f"{s['dict_ratio_to_fastest_peer']:.2f}× {s['fastest_dict']}", mark(s["target_dict_1_5"])])
+        rows.append(
+            [
+                "govrules ≥ 1.5× the fastest peer, dict input (issue 13)",
+                f"{s['dict_ratio_to_fastest_peer']:.2f}× {s['fastest_dict']}",
+                mark(s["target_dict_1_5"]),
+            ]
+        )
     s = sections.get("full", {}).get("figures", {})
     if "target_2x" in s:
-        rows.append(["full-rulebook stream ≥ 2× the reference way (issue 13), no trace",
-                     f"{s['ratio_no_trace']:.2f}×", mark(s["target_2x"])])
-        rows.append(["full-rulebook stream ≥ 2× the reference way (issue 13), trace",
-                     f"{s['ratio_trace']:.2f}×", mark(s["target_2x_trace"])])
+        rows.append(
+            [
+                "full-rulebook stream ≥ 2× the reference way (issue 13), no trace",
+                f"{s['ratio_no_trace']:.2f}×",
+                mark(s["target_2x"]),
+            ]
+        )
+        rows.append(
+            [
+                "full-rulebook stream ≥ 2× the reference way (issue 13), trace",
+                f"{s['ratio_trace']:.2f}×",
+                mark(s["target_2x_trace"]),
+            ]
+        )
     s = sections.get("startup", {}).get("figures", {})
     if "load_warm" in s:
-        rows.append(["`load()` of an unchanged rulebook ≤ 1/5 of a cold one (issue 13)",
-                     f"{s['load_warm']:.3f} s of {s['load_cold']:.3f} s ({s['load_warm'] / s['load_cold']:.2f})",
-                     mark(s["target_cache"])])
+        rows.append(
+            [
+                "`load()` of an unchanged rulebook ≤ 1/5 of a cold one (issue 13)",
+                f"{s['load_warm']:.3f} s of {s['load_cold']:.3f} s ({s['load_warm'] / s['load_cold']:.2f})",
+                mark(s["target_cache"]),
+            ]
+        )
     if "cold_check" in s:
-        rows.append(["cold `govrules check` of one action < 0.5 s", f"{s['cold_check']:.3f} s",
-                     mark(s["target_cold"])])
+        rows.append(["cold `govrules check` of one action < 0.5 s", f"{s['cold_check']:.3f} s", mark(s["target_cold"])])
         rows.append(["full rulebook load < 0.2 s", f"{s['load_median']:.3f} s", mark(s["target_load"])])
     s = sections.get("batch", {}).get("figures", {})
     if "target_1m" in s:
-        rows.append(["1M actions < 30 s on 2 cores",
-                     f"{s['projected_1m_two']:.0f} s (best of `--jobs 2` and two processes)", mark(s["target_1m"])])
+        rows.append(
+            [
+                "1M actions < 30 s on 2 cores",
+                f"{s['projected_1m_two']:.0f} s (best of `--jobs 2` and two processes)",
+                mark(s["target_1m"]),
+            ]
+        )
     s = sections.get("audit", {}).get("figures", {})
     if s:
         said = []
         for k, v in s.items():
             n = int(k[1:])
-            said.append(f"{n:,}: {n / v['wall']:,.0f} events/s" if v.get("code") in (0, 1, 2)
-                        else f"{n:,}: no result (exit {v.get('code')})")
+            said.append(
+                f"{n:,}: {n / v['wall']:,.0f} events/s"
+                if v.get("code") in (0, 1, 2)
+                else f"{n:,}: no result (exit {v.get('code')})"
+            )
         rows.append(["`govrules audit` over 1M events (no figure set)", "; ".join(said), "—"])
     s = sections.get("growth", {}).get("figures", {})
     if "target_flat" in s:
         said = ", ".join(f"{k.replace('x', '×')}: {v:.2f}" for k, v in s["ratios"].items())
-        rows.append(["cost per action flat within 20%, ×1 → ×100", f"{said} of ×1",
-                     mark(s["target_flat"])])
+        rows.append(["cost per action flat within 20%, ×1 → ×100", f"{said} of ×1", mark(s["target_flat"])])
     return rows
 
 
@@ -146,8 +180,10 @@ def write_results(failed: dict[str, Exception] | None = None, path: Path = RESUL
             continue
         out.append(f"## {sec['title']}")
         out.append("")
-        out.append(f"`{sec['command']}` — run {sec['started']}; load average {sec['load']} at the start, "
-                   f"{sec.get('load_end', '?')} at the end.")
+        out.append(
+            f"`{sec['command']}` — run {sec['started']}; load average {sec['load']} at the start, "
+            f"{sec.get('load_end', '?')} at the end."
+        )
         out.append("")
         out += sec["body"]
         out.append("")

@@ -51,10 +51,19 @@ SLICE: dict[str, Any] = {
     },
 }
 
-LEAVE_ROLES = ("deputy", "executive_deputy", "head", "department_head", "department_deputy", "staff",
-               "office_director")
-SIGN_ROLES = ("head", "executive_deputy", "deputy", "office_director", "office_deputy_director",
-              "secretary_general", "deputy_secretary_general", "department_head", "department_deputy", "staff")
+LEAVE_ROLES = ("deputy", "executive_deputy", "head", "department_head", "department_deputy", "staff", "office_director")
+SIGN_ROLES = (
+    "head",
+    "executive_deputy",
+    "deputy",
+    "office_director",
+    "office_deputy_director",
+    "secretary_general",
+    "deputy_secretary_general",
+    "department_head",
+    "department_deputy",
+    "staff",
+)
 ISSUERS = ("government", "government_office", "department")
 DOC_TYPES = ("decision_order", "normative", "upward_request", "upward_report", "routine", "notice", "briefing")
 DESTINATIONS = ("in_province", "out_of_province", "abroad")
@@ -122,8 +131,12 @@ def with_working_days(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for a in actions:
         if a["kind"] == "reply_to_consultation":
-            a = {**a, "working_days": cal.working_days_between(
-                dt.date.fromisoformat(a["requested_on"]), dt.date.fromisoformat(a["date"]))}
+            a = {
+                **a,
+                "working_days": cal.working_days_between(
+                    dt.date.fromisoformat(a["requested_on"]), dt.date.fromisoformat(a["date"])
+                ),
+            }
         out.append(a)
     return out
 

@@ -27,7 +27,8 @@ for todo in decision.obligations:
     print(f"  to do: {todo.step} → {', '.join(todo.party)}, by {todo.due or decision.date}")
 
 try:
-    engine.evaluate({"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2020-01-06",
-                     "actor": {"role": "deputy"}})
+    engine.evaluate(
+        {"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2020-01-06", "actor": {"role": "deputy"}}
+    )
 except govrules.ActionError as exc:  # before the rules took effect: refused, never a verdict
     print(f"refused: {exc}")

@@ -38,8 +38,12 @@ class Server:
 
 @contextlib.contextmanager
 def serve(*args: str) -> Iterator[Server]:
-    proc = subprocess.Popen([sys.executable, "-m", "govrules", "serve", "--port", "0", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "govrules", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     server = Server(proc)
     found = threading.Event()
 

@@ -9,8 +9,12 @@ import pytest
 
 import govrules
 
-BASE: dict[str, Any] = {"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2026-03-09",
-                        "actor": {"role": "deputy"}}
+BASE: dict[str, Any] = {
+    "kind": "leave_jurisdiction",
+    "jurisdiction": "qinghemen",
+    "date": "2026-03-09",
+    "actor": {"role": "deputy"},
+}
 
 
 def errors(engine: govrules.Engine, **changes: Any) -> govrules.ActionError:
@@ -19,18 +23,22 @@ def errors(engine: govrules.Engine, **changes: Any) -> govrules.ActionError:
     return err.value
 
 
-@pytest.mark.parametrize(("changes", "path", "suggestion"), [
-    ({"kind": "leave_jurisdicton"}, "kind", "leave_jurisdiction"),
-    ({"jurisdiction": "qinghemn"}, "jurisdiction", "qinghemen"),
-    ({"destinaton": "abroad"}, "destinaton", "destination"),
-    ({"destination": "abrod"}, "destination", "abroad"),
-    ({"actor": {"role": "deputty"}}, "actor.role", "deputy"),
-    ({"actor": {"role": "deputy", "nmae": "x"}}, "actor.nmae", "name"),
-    ({"steps": [{"step": "aproval", "party": "head"}]}, "steps.0.step", "approval"),
-    ({"steps": [{"step": "approval", "party": "hed"}]}, "steps.0.party", "head"),
-])
-def test_unknown_field_or_value_gets_a_did_you_mean(engine: govrules.Engine, changes: dict[str, Any], path: str,
-                                                    suggestion: str) -> None:
+@pytest.mark.parametrize(
+    ("changes", "path", "suggestion"),
+    [
+        ({"kind": "leave_jurisdicton"}, "kind", "leave_jurisdiction"),
+        ({"jurisdiction": "qinghemn"}, "jurisdiction", "qinghemen"),
+        ({"destinaton": "abroad"}, "destinaton", "destination"),
+        ({"destination": "abrod"}, "destination", "abroad"),
+        ({"actor": {"role": "deputty"}}, "actor.role", "deputy"),
+        ({"actor": {"role": "deputy", "nmae": "x"}}, "actor.nmae", "name"),
+        ({"steps": [{"step": "aproval", "party": "head"}]}, "steps.0.step", "approval"),
+        ({"steps": [{"step": "approval", "party": "hed"}]}, "steps.0.party", "head"),
+    ],
+)
+def test_unknown_field_or_value_gets_a_did_you_mean(
+    engine: govrules.Engine, changes: dict[str, Any], path: str, suggestion: str
+) -> None:
     exc = errors(engine, **changes)
     assert exc.path == path
     ((where, message),) = exc.errors

@@ -92,11 +92,17 @@ def test_planted_log_yields_exactly_the_planted_findings(aud: govrules.Engine, b
     ]
     # March: the log starts on 03-02, a partial month, not judged
     assert [(str(p.start), p.judged, p.held) for p in r.periods] == [
-        ("2026-03-01", False, 1), ("2026-04-01", True, 0), ("2026-05-01", True, 1), ("2026-06-01", True, 0)]
+        ("2026-03-01", False, 1),
+        ("2026-04-01", True, 0),
+        ("2026-05-01", True, 1),
+        ("2026-06-01", True, 0),
+    ]
     assert [p.message for p in r.problems] == ["refers to unknown event `zzz`"]
     assert {f.check: f.breach for f in r.findings} == {
-        "aud.minutes_in_3_days": True, "aud.leave_3_days_ahead": False,  # in principle (一般)
-        "aud.countersign_2_working_days": False, "aud.executive_monthly": False,
+        "aud.minutes_in_3_days": True,
+        "aud.leave_3_days_ahead": False,  # in principle (一般)
+        "aud.countersign_2_working_days": False,
+        "aud.executive_monthly": False,
         "aud.one_district_wide_meeting": True,
     }
     assert r.findings[0].citation_zh == "依据《清河门区人民政府工作规则》第一条"
@@ -109,12 +115,14 @@ def test_as_of_drives_time(aud: govrules.Engine) -> None:
 
 def test_bad_events_are_reported_with_their_line(aud: govrules.Engine, tmp_path: Path) -> None:
     log = tmp_path / "log.jsonl"
-    log.write_text('{"type": "meeting_held", "id": "a", "jurisdiction": "aud", "date": "2026-03-02", '
-                   '"actor": {"role": "head"}, "meeting": "topical", "colour": 1}\n'
-                   '{"type": "meeting_hold", "id": "b"}\n{oops\n', encoding="utf-8")
+    log.write_text(
+        '{"type": "meeting_held", "id": "a", "jurisdiction": "aud", "date": "2026-03-02", '
+        '"actor": {"role": "head"}, "meeting": "topical", "colour": 1}\n'
+        '{"type": "meeting_hold", "id": "b"}\n{oops\n',
+        encoding="utf-8",
+    )
     r = audit_file(aud, str(log), as_of=dt.date(2026, 6, 30))
-    assert [(p.line, p.message.split(":")[0]) for p in r.problems] == [
-        (1, "colour"), (2, "type"), (3, "invalid JSON")]
+    assert [(p.line, p.message.split(":")[0]) for p in r.problems] == [(1, "colour"), (2, "type"), (3, "invalid JSON")]
 
 
 # --- the two backends agree ---------------------------------------------------------------------
@@ -146,21 +154,30 @@ def random_log(rng: random.Random, n: int) -> list[dict[str, Any]]:
         if kind == "meeting":
             log.append(ev("meeting_held", f"m{i}", str(day), meeting=rng.choice(["topical", "executive"])))
             for j in range(rng.choice([0, 1, 1, 2])):
-                log.append(ev("minutes_issued", f"n{i}_{j}", str(day + dt.timedelta(days=rng.randrange(7))),
-                              ref=f"m{i}"))
+                log.append(
+                    ev("minutes_issued", f"n{i}_{j}", str(day + dt.timedelta(days=rng.randrange(7))), ref=f"m{i}")
+                )
         elif kind == "countersign":
             log.append(ev("countersign_requested", f"c{i}", str(day)))
             if rng.random() < 0.6:
-                log.append(ev("countersign_replied", f"r{i}", str(day + dt.timedelta(days=rng.randrange(8))),
-                              ref=f"c{i}"))
+                log.append(
+                    ev("countersign_replied", f"r{i}", str(day + dt.timedelta(days=rng.randrange(8))), ref=f"c{i}")
+                )
         elif kind == "leave":
             filed = day - dt.timedelta(days=rng.randrange(6))
             if rng.random() < 0.85:
                 log.append(ev("leave_requested", f"l{i}", str(filed)))
             log.append(ev("departed", f"d{i}", str(day), ref=f"l{i}"))
         else:
-            log.append(ev("meeting_held", f"w{i}", str(day), meeting="district_wide",
-                          organizer_unit=rng.choice(["财政局", "教育局", "民政局"])))
+            log.append(
+                ev(
+                    "meeting_held",
+                    f"w{i}",
+                    str(day),
+                    meeting="district_wide",
+                    organizer_unit=rng.choice(["财政局", "教育局", "民政局"]),
+                )
+            )
     return log
 
 
@@ -171,8 +188,9 @@ def test_durable_rules_agrees_with_the_python_backend_on_1000_random_logs(aud: g
 
 
 @pytest.mark.skipif("rete" not in BACKENDS, reason="durable-rules is not installed (Python 3.13)")
-def test_networks_cut_into_tiny_shards_give_the_same_matches(aud: govrules.Engine,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_networks_cut_into_tiny_shards_give_the_same_matches(
+    aud: govrules.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The cuts that bound what a network holds (issue 13: a trigger with its answers, a lead time with
     the event it names, a limit by year, a frequency by period) never part what a rule joins: with
     networks of 3 facts, on logs of hundreds of events, the Rete backend still equals plain Python."""
@@ -325,9 +343,24 @@ def test_sigterm_exits_143_without_traceback_and_leaves_no_worker(tmp_path: Path
     with log.open("w", encoding="utf-8") as f:
         for e in random_log(random.Random(1), 60_000):
             f.write(json.dumps(e) + "\n")
-    proc = subprocess.Popen([sys.executable, "-c", "import sys; from govrules._cli import main; sys.exit(main())",
-                             "audit", str(log), "--as-of", "2026-07-01", "--rulebook", str(AUD), "--backend", "rete"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env())
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from govrules._cli import main; sys.exit(main())",
+            "audit",
+            str(log),
+            "--as-of",
+            "2026-07-01",
+            "--rulebook",
+            str(AUD),
+            "--backend",
+            "rete",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=_env(),
+    )
     deadline = time.monotonic() + 60
     workers: set[int] = set()
     while not workers and time.monotonic() < deadline and proc.poll() is None:
@@ -357,16 +390,17 @@ def test_import_does_not_load_durable_rules_and_a_script_without_guard_runs_once
         "        'actor': {'role': 'head'}, 'meeting': 'topical'}]\n"
         "r = govrules.audit(engine, log, as_of=dt.date(2026, 3, 31))\n"
         "print('ran', r.backend, len(r.findings), 'durable in parent:', 'durable_rules_engine' in sys.modules)\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=_env(), timeout=120)
     assert out.returncode == 0, out.stderr
     backend = "rete" if "rete" in BACKENDS else "python"
-    assert out.stdout.splitlines() == ["durable loaded at import: False",
-                                       f"ran {backend} 1 durable in parent: False"]
+    assert out.stdout.splitlines() == ["durable loaded at import: False", f"ran {backend} 1 durable in parent: False"]
 
 
-def test_auto_runs_rete_within_its_bounds_and_plain_python_beyond(aud: govrules.Engine,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_runs_rete_within_its_bounds_and_plain_python_beyond(
+    aud: govrules.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`auto` keeps durable-rules for logs it audits within 60 s and 1 GB, and names the backend that ran."""
     import govrules._audit.api as audit_module
 

@@ -11,8 +11,7 @@ import govrules
 from govrules._audit.api import audit_file
 
 
-def test_bench_log_has_no_problems_and_planted_breaches_of_every_form(engine: govrules.Engine,
-                                                                      tmp_path: Path) -> None:
+def test_bench_log_has_no_problems_and_planted_breaches_of_every_form(engine: govrules.Engine, tmp_path: Path) -> None:
     log = tmp_path / "events.jsonl"
     as_of = write_log(log, 3_000)
     report = audit_file(engine, str(log), as_of=as_of, backend="python")

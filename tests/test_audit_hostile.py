@@ -19,15 +19,29 @@ ACTOR = {"role": "deputy"}
 
 def meeting(id_: str, day: str) -> str:
     """A topical meeting of Qinghemen with no minutes: a missing duty under 第三十九条 (3 days)."""
-    return json.dumps({"type": "meeting_held", "id": id_, "jurisdiction": "qinghemen", "date": day, "actor": ACTOR,
-                       "meeting": "topical", "legal_matters": False})
+    return json.dumps(
+        {
+            "type": "meeting_held",
+            "id": id_,
+            "jurisdiction": "qinghemen",
+            "date": day,
+            "actor": ACTOR,
+            "meeting": "topical",
+            "legal_matters": False,
+        }
+    )
 
 
 def audit_cli(path: Path, *extra: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     src = str(Path(govrules.__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run([sys.executable, "-m", "govrules", "audit", str(path), "--as-of", "2026-03-31",
-                           "--backend", "python", *extra], capture_output=True, text=True, env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "govrules", "audit", str(path), "--as-of", "2026-03-31", "--backend", "python", *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
 
 
 def test_each_bad_line_is_one_problem_and_the_rest_is_audited(tmp_path: Path) -> None:
@@ -70,9 +84,15 @@ def test_json_report_of_a_hostile_log_lists_the_problems(tmp_path: Path) -> None
 def test_yaml_log_with_an_impossible_date_keeps_the_other_events(tmp_path: Path) -> None:
     log = tmp_path / "log.yaml"
     rows = [("a", "2026-03-02"), ("b", "2026-02-30"), ("c", "2026-03-03")]  # unquoted: YAML dates
-    log.write_text("events:\n" + "".join(
-        f"  - {{type: meeting_held, id: {i}, jurisdiction: qinghemen, date: {d}, actor: {{role: deputy}}, "
-        "meeting: topical, legal_matters: false}\n" for i, d in rows), encoding="utf-8")
+    log.write_text(
+        "events:\n"
+        + "".join(
+            f"  - {{type: meeting_held, id: {i}, jurisdiction: qinghemen, date: {d}, actor: {{role: deputy}}, "
+            "meeting: topical, legal_matters: false}\n"
+            for i, d in rows
+        ),
+        encoding="utf-8",
+    )
     out = audit_cli(log)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert f"{log}:3: problem" in out.stdout

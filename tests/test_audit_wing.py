@@ -34,9 +34,14 @@ LOG = [
 
 
 def test_audit_records_keeps_lines_and_equals_audit(aud: govrules.Engine) -> None:
-    records = [(10, LOG[0], None), (11, LOG[1], None), (12, None, "invalid JSON: oops"), (13, LOG[2], None),
-               (14, json.dumps(ev("minutes_issued", "n9", "2026-03-03", ref="nowhere")).encode(), None),
-               (15, {"type": "meeting_hold", "id": "x"}, None)]
+    records = [
+        (10, LOG[0], None),
+        (11, LOG[1], None),
+        (12, None, "invalid JSON: oops"),
+        (13, LOG[2], None),
+        (14, json.dumps(ev("minutes_issued", "n9", "2026-03-03", ref="nowhere")).encode(), None),
+        (15, {"type": "meeting_hold", "id": "x"}, None),
+    ]
     report = govrules.audit_records(aud, records, as_of=dt.date(2026, 3, 31), backend="python")
     assert [(p.line, p.event) for p in report.problems] == [(12, None), (14, "n9"), (15, None)]
     assert report.problems[2].message == "type: unknown type `meeting_hold` (did you mean `meeting_held`?)"

@@ -39,8 +39,10 @@ class _Wrong(PlainPython):
     name = "wrong engine"
 
     def run_typed(self, prepared: list[dict[str, Any]]) -> list[str]:
-        return ["allowed" if r["kind"] == "reply_to_consultation" else v
-                for r, v in zip(prepared, super().run_typed(prepared), strict=True)]
+        return [
+            "allowed" if r["kind"] == "reply_to_consultation" else v
+            for r, v in zip(prepared, super().run_typed(prepared), strict=True)
+        ]
 
 
 def test_a_wrong_engine_is_caught_before_timing() -> None:

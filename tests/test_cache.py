@@ -11,8 +11,8 @@ import pytest
 import govrules
 from govrules import _cache
 from govrules._cases import case_files, load_cases
-from govrules._lang.compiled import bundled_dir
 from govrules._engine import load
+from govrules._lang.compiled import bundled_dir
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
@@ -68,8 +68,11 @@ def test_a_changed_rulebook_file_is_never_served_from_the_cache(home: Path, tmp_
         changed = load(book)
         assert any(m.endswith(" (changed)") for m in _messages(changed).values())
     elif what == "source":  # the rulebook's own copy of its source text, then that copy changed
-        name = next(line.split(":", 1)[1].strip() for line in rule_file.read_text(encoding="utf-8").splitlines()
-                    if line.startswith("source:"))
+        name = next(
+            line.split(":", 1)[1].strip()
+            for line in rule_file.read_text(encoding="utf-8").splitlines()
+            if line.startswith("source:")
+        )
         (book / "sources").mkdir(exist_ok=True)
         source = book / "sources" / name
         shutil.copy(bundled_dir() / "sources" / name, source)

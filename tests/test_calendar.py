@@ -69,5 +69,6 @@ def test_a_year_outside_the_table_falls_back_to_the_holiday_library() -> None:
 
     year = max(SCHEDULE) + 1
     cn = China()
-    assert _working_days(year) == [bool(cn.is_working_day(dt.date(year, 1, 1) + dt.timedelta(days=i)))
-                                   for i in range(len(_working_days(year)))]
+    assert _working_days(year) == [
+        bool(cn.is_working_day(dt.date(year, 1, 1) + dt.timedelta(days=i))) for i in range(len(_working_days(year)))
+    ]

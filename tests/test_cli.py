@@ -12,8 +12,10 @@ from govrules._cli import main
 from tests.conftest import MINI
 
 RB = ["--rulebook", str(MINI)]
-GOOD = ("{kind: leave_jurisdiction, jurisdiction: mini, date: 2026-03-09, actor: {role: deputy}, "
-        "destination: in_province, head_away: false}")
+GOOD = (
+    "{kind: leave_jurisdiction, jurisdiction: mini, date: 2026-03-09, actor: {role: deputy}, "
+    "destination: in_province, head_away: false}"
+)
 DENIED = GOOD.replace("}, destination", "}, as_of: 2026-03-08, destination")
 
 
@@ -43,8 +45,16 @@ def test_text_report_cites_articles(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_json_lines_and_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    good = json.dumps({"kind": "leave_jurisdiction", "jurisdiction": "mini", "date": "2026-03-09",
-                       "actor": {"role": "deputy"}, "destination": "in_province", "head_away": False})
+    good = json.dumps(
+        {
+            "kind": "leave_jurisdiction",
+            "jurisdiction": "mini",
+            "date": "2026-03-09",
+            "actor": {"role": "deputy"},
+            "destination": "in_province",
+            "head_away": False,
+        }
+    )
     path = write(tmp_path, "a.jsonl", f"{good}\n{{not json\n{good}\n")
     code, out, _ = run(capsys, "--format", "json", path)
     doc = json.loads(out)
@@ -74,8 +84,9 @@ def test_junit_is_well_formed(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         ("unknown.yaml", GOOD.replace("head_away", "heed_away") + "\n", "heed_away"),
     ],
 )
-def test_bad_input_exits_2_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                          name: str, content: str | bytes, message: str) -> None:
+def test_bad_input_exits_2_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str | bytes, message: str
+) -> None:
     code, out, err = run(capsys, write(tmp_path, name, content))
     assert code == 2
     assert message in err and message not in out  # errors on stderr, results (the tally) on stdout

@@ -25,22 +25,32 @@ from tests.conftest import MINI
 
 SRC = str(Path(govrules.__file__).parent.parent)
 RB = ["--rulebook", str(MINI)]
-GOOD = {"kind": "leave_jurisdiction", "jurisdiction": "mini", "date": "2026-03-09", "actor": {"role": "deputy"},
-        "destination": "in_province", "head_away": False}
-GOOD_YAML = ("{kind: leave_jurisdiction, jurisdiction: mini, date: 2026-03-09, actor: {role: deputy}, "
-             "destination: in_province, head_away: false}")
+GOOD = {
+    "kind": "leave_jurisdiction",
+    "jurisdiction": "mini",
+    "date": "2026-03-09",
+    "actor": {"role": "deputy"},
+    "destination": "in_province",
+    "head_away": False,
+}
+GOOD_YAML = (
+    "{kind: leave_jurisdiction, jurisdiction: mini, date: 2026-03-09, actor: {role: deputy}, "
+    "destination: in_province, head_away: false}"
+)
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 
 
-def run(tmp_path: Path, *args: str, code: str | None = None, stdin: bytes | None = None,
-        timeout: float = 120) -> tuple[int, str, str]:
+def run(
+    tmp_path: Path, *args: str, code: str | None = None, stdin: bytes | None = None, timeout: float = 120
+) -> tuple[int, str, str]:
     """`python -m govrules ARGS` (or `python -c CODE`), its exit code, standard output and error."""
     out, err = tmp_path / "stdout", tmp_path / "stderr"
     command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "govrules", *args]
     with out.open("wb") as o, err.open("wb") as e:
-        done = subprocess.run(command, input=stdin, stdout=o, stderr=e, timeout=timeout,
-                              env={**os.environ, "PYTHONPATH": SRC})
+        done = subprocess.run(
+            command, input=stdin, stdout=o, stderr=e, timeout=timeout, env={**os.environ, "PYTHONPATH": SRC}
+        )
     return done.returncode, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
 
 
@@ -111,8 +121,12 @@ sys.exit(main(sys.argv[1:]))
 def slow_check(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     actions = write(tmp_path, "many.jsonl", (json.dumps(GOOD) + "\n") * 40_000)
     err = (tmp_path / "stderr").open("wb")
-    proc = subprocess.Popen([sys.executable, "-c", SLOW_CHECK, "check", "-j", "2", *RB, actions],
-                            stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, "PYTHONPATH": SRC})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SLOW_CHECK, "check", "-j", "2", *RB, actions],
+        stdout=subprocess.DEVNULL,
+        stderr=err,
+        env={**os.environ, "PYTHONPATH": SRC},
+    )
     workers: list[int] = []
     try:
         assert wait_until(lambda: len(children(proc.pid)) >= 2, 60), "the workers never started"
@@ -127,12 +141,16 @@ def slow_check(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
         proc.wait(10)
 
 
-@pytest.mark.parametrize(("sig", "code", "said"), [
-    (signal.SIGTERM, 143, "govrules: terminated"),
-    (signal.SIGINT, 130, "govrules: interrupted"),
-])
-def test_a_signal_ends_check_and_its_workers(slow_check: subprocess.Popen[bytes], tmp_path: Path,
-                                             sig: int, code: int, said: str) -> None:
+@pytest.mark.parametrize(
+    ("sig", "code", "said"),
+    [
+        (signal.SIGTERM, 143, "govrules: terminated"),
+        (signal.SIGINT, 130, "govrules: interrupted"),
+    ],
+)
+def test_a_signal_ends_check_and_its_workers(
+    slow_check: subprocess.Popen[bytes], tmp_path: Path, sig: int, code: int, said: str
+) -> None:
     """Ctrl-C or SIGTERM during `check -j 2`: the exit code of the signal, one line, no traceback,
     and no worker left behind (they once outlived their parent, holding up to 1.3 GB)."""
     workers = slow_check.workers  # type: ignore[attr-defined]
@@ -159,11 +177,13 @@ def test_workers_die_with_a_killed_parent(slow_check: subprocess.Popen[bytes]) -
 # --- crash is not breach --------------------------------------------------------------------------
 def test_an_internal_error_exits_3_with_one_line(tmp_path: Path) -> None:
     actions = write(tmp_path, "a.yaml", f"- {GOOD_YAML}\n")
-    code = ("import sys, govrules._engine as e\n"
-            "def boom(*a, **k): raise KeyError('a bug')\n"
-            "e.Engine.evaluate = boom\n"
-            "from govrules._cli import main\n"
-            f"sys.exit(main(['check', *{RB!r}, {actions!r}]))\n")
+    code = (
+        "import sys, govrules._engine as e\n"
+        "def boom(*a, **k): raise KeyError('a bug')\n"
+        "e.Engine.evaluate = boom\n"
+        "from govrules._cli import main\n"
+        f"sys.exit(main(['check', *{RB!r}, {actions!r}]))\n"
+    )
     status, out, err = run(tmp_path, code=code)
     assert status == 3
     first, hint = err.strip().split("\n")
@@ -186,7 +206,8 @@ def test_a_broken_document_in_a_yaml_stream(tmp_path: Path) -> None:
     """Multi-document YAML: a syntax error, a bomb and a 5,000-deep document, each one error line."""
     deep = "[" * 5000 + "]" * 5000
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True))
+        f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True)
+    )
     docs = [GOOD_YAML, "{kind: [", GOOD_YAML, deep, bomb, GOOD_YAML]
     path = write(tmp_path, "a.yaml", "".join(f"---\n{d}\n" for d in docs))
     status, out, err = run(tmp_path, "check", *RB, path)
@@ -201,15 +222,28 @@ def test_a_broken_document_in_a_yaml_stream(tmp_path: Path) -> None:
 
 def test_hostile_json_lines(tmp_path: Path) -> None:
     good = json.dumps(GOOD)
-    lines = [good, '{"kind": ' + "9" * 5000 + "}", "[" * 5000 + "]" * 5000, good,
-             '{"x": "' + "x" * (1024 * 1024 + 10) + '"}', "\xff", good]
+    lines = [
+        good,
+        '{"kind": ' + "9" * 5000 + "}",
+        "[" * 5000 + "]" * 5000,
+        good,
+        '{"x": "' + "x" * (1024 * 1024 + 10) + '"}',
+        "\xff",
+        good,
+    ]
     path = write(tmp_path, "a.jsonl", "\n".join(lines).encode("utf-8", "surrogateescape") + b"\n")
     status, out, err = run(tmp_path, "check", *RB, "--format", "json", path)
     assert status == 2
     results = json.loads(out)["results"]
     assert [r.get("error", "ok") for r in results] == [
-        "ok", "invalid JSON: a number too long to read", "invalid JSON: nesting too deep", "ok",
-        "line longer than 1048576 bytes", "invalid JSON: Expecting value: line 1 column 1 (char 0)", "ok"]
+        "ok",
+        "invalid JSON: a number too long to read",
+        "invalid JSON: nesting too deep",
+        "ok",
+        "line longer than 1048576 bytes",
+        "invalid JSON: Expecting value: line 1 column 1 (char 0)",
+        "ok",
+    ]
     assert [r["line"] for r in results] == [1, 2, 3, 4, 5, 6, 7]
     no_traceback(out, err)
 
@@ -223,8 +257,10 @@ def test_deep_json_file(tmp_path: Path) -> None:
 def test_a_deadline_past_the_calendar(tmp_path: Path) -> None:
     """Year 9999: the deadline counted from it is not a date (it once raised OverflowError)."""
     far = GOOD_YAML.replace("date: 2026-03-09", "date: 9999-12-30")
-    consult = ("{kind: reply_to_consultation, jurisdiction: qinghemen, date: 9999-12-31, actor: {role: deputy}, "
-               "requested_on: 9999-12-30, replied: true}")
+    consult = (
+        "{kind: reply_to_consultation, jurisdiction: qinghemen, date: 9999-12-31, actor: {role: deputy}, "
+        "requested_on: 9999-12-30, replied: true}"
+    )
     path = write(tmp_path, "a.yaml", f"- {far}\n- {GOOD_YAML.replace('mini', 'qinghemen')}\n- {consult}\n")
     status, out, err = run(tmp_path, "check", path)
     assert status == 2
@@ -246,8 +282,11 @@ def test_a_fifo_is_refused(tmp_path: Path, where: str) -> None:
     fifo = tmp_path / "fifo.yaml"
     os.mkfifo(fifo)
     actions = write(tmp_path, "a.yaml", f"- {GOOD_YAML}\n")
-    args = {"actions": [*RB, str(fifo), actions], "rules": [*RB, "--rules", str(fifo), actions],
-            "rulebook": ["--rulebook", str(fifo), actions]}[where]
+    args = {
+        "actions": [*RB, str(fifo), actions],
+        "rules": [*RB, "--rules", str(fifo), actions],
+        "rulebook": ["--rulebook", str(fifo), actions],
+    }[where]
     status, out, err = run(tmp_path, "check", *args, timeout=60)
     assert status == 2
     assert "not a regular file" in out + err
@@ -257,8 +296,11 @@ def test_a_fifo_is_refused(tmp_path: Path, where: str) -> None:
 
 
 def test_a_bad_rulebook_exits_2_with_positions(tmp_path: Path) -> None:
-    rulebook = write(tmp_path, "mini.yaml", (MINI / "mini.yaml").read_text(encoding="utf-8")
-                     .replace("source: qinghemen.txt", "source: /etc/passwd"))
+    rulebook = write(
+        tmp_path,
+        "mini.yaml",
+        (MINI / "mini.yaml").read_text(encoding="utf-8").replace("source: qinghemen.txt", "source: /etc/passwd"),
+    )
     status, out, err = run(tmp_path, "check", "--rulebook", rulebook, write(tmp_path, "a.yaml", GOOD_YAML))
     assert status == 2
     assert err.startswith(f"{rulebook}:") and ": E205: source `/etc/passwd`" in err
@@ -266,15 +308,32 @@ def test_a_bad_rulebook_exits_2_with_positions(tmp_path: Path) -> None:
 
 
 # --- start-up: --help and --version load no model, no rulebook, no durable-rules, no holidays ----
-HEAVY = ("pydantic", "yaml", "holidays", "durable_rules", "durable_rules_engine", "dateutil",
-         "govrules._engine", "govrules._actions", "govrules._lang.compile", "govrules._lang.rulebook", "govrules._calendar",
-         "govrules._audit", "govrules._workdays")
+HEAVY = (
+    "pydantic",
+    "yaml",
+    "holidays",
+    "durable_rules",
+    "durable_rules_engine",
+    "dateutil",
+    "govrules._engine",
+    "govrules._actions",
+    "govrules._lang.compile",
+    "govrules._lang.rulebook",
+    "govrules._calendar",
+    "govrules._audit",
+    "govrules._workdays",
+)
 
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["check", "--help"], ["audit", "--help"]])
 def test_help_and_version_import_nothing_heavy(args: list[str]) -> None:
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "govrules", *args],
-                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": SRC}, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "govrules", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": SRC},
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
     loaded = sorted(m for m in imported if m.split(".")[0] in HEAVY or m in HEAVY)

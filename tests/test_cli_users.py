@@ -21,12 +21,18 @@ from tests.conftest import MINI
 
 ROOT = Path(__file__).parent.parent
 RB = ["--rulebook", str(MINI)]
-GOOD = ("{kind: leave_jurisdiction, jurisdiction: mini, date: 2026-03-09, actor: {role: deputy}, "
-        "destination: in_province, head_away: false}")
+GOOD = (
+    "{kind: leave_jurisdiction, jurisdiction: mini, date: 2026-03-09, actor: {role: deputy}, "
+    "destination: in_province, head_away: false}"
+)
 DENIED = GOOD.replace("}, destination", "}, as_of: 2026-03-08, destination")
 # A report due 2 working days after the act, in a year whose holiday schedule is not published (bundled rulebook).
-LATE = "{kind: report_matter, jurisdiction: qinghemen, date: 2028-03-09, actor: {role: deputy}, matter: outside_meeting}"
-LEAVE = "{kind: leave_jurisdiction, jurisdiction: qinghemen, date: 2026-03-09, actor: {role: deputy}, destination: abroad}"
+LATE = (
+    "{kind: report_matter, jurisdiction: qinghemen, date: 2028-03-09, actor: {role: deputy}, matter: outside_meeting}"
+)
+LEAVE = (
+    "{kind: leave_jurisdiction, jurisdiction: qinghemen, date: 2026-03-09, actor: {role: deputy}, destination: abroad}"
+)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -59,8 +65,14 @@ def on_terminal(tmp_path: Path, argv: list[str], redirect: Path | None = None, *
         pytest.skip("needs script(1)")
     log = tmp_path / "typescript"
     command = " ".join(map(_quote, argv)) + (f" > {_quote(str(redirect))}" if redirect else "")
-    subprocess.run(["script", "-q", "-e", "-c", command, str(log)], env=env(**extra), check=False, timeout=120,
-                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["script", "-q", "-e", "-c", command, str(log)],
+        env=env(**extra),
+        check=False,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
     return log.read_bytes().decode("utf-8", errors="replace")  # as written: \r stays \r
 
 
@@ -129,8 +141,16 @@ def test_no_colour_when_no_color_is_set(tmp_path: Path) -> None:
 
 
 def test_progress_on_a_terminal_with_rate_and_eta(tmp_path: Path) -> None:
-    line = json.dumps({"kind": "leave_jurisdiction", "jurisdiction": "mini", "date": "2026-03-09",
-                       "actor": {"role": "deputy"}, "destination": "in_province", "head_away": False})
+    line = json.dumps(
+        {
+            "kind": "leave_jurisdiction",
+            "jurisdiction": "mini",
+            "date": "2026-03-09",
+            "actor": {"role": "deputy"},
+            "destination": "in_province",
+            "head_away": False,
+        }
+    )
     path = write(tmp_path, "a.jsonl", (line + "\n") * 3000)
     argv = govrules("check", *RB, "--format", "json", path)
     seen = on_terminal(tmp_path, argv, redirect=tmp_path / "out.json", GOVRULES_PROGRESS_AFTER="0")
@@ -142,16 +162,21 @@ def test_progress_on_a_terminal_with_rate_and_eta(tmp_path: Path) -> None:
 
 
 # --- GitHub annotations -----------------------------------------------------------------------------
-def test_github_annotations_on_the_action_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_github_annotations_on_the_action_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "a.yaml", f"- {GOOD}\n- {DENIED}\n- {{kind: nope}}\n")
     code, out, _ = check(capsys, "--format", "github", "a.yaml")
     assert code == 2
     lines = out.splitlines()
-    assert lines[0].startswith("::warning file=a.yaml,line=1,title=govrules CONDITIONAL%3A mini.leave.deputy_tells_head::")
-    assert lines[1].startswith("::error file=a.yaml,line=2,title=govrules DENIED%3A mini.leave.deputy_tells_head::"
-                               "依据《清河门区人民政府工作规则》第二条")
+    assert lines[0].startswith(
+        "::warning file=a.yaml,line=1,title=govrules CONDITIONAL%3A mini.leave.deputy_tells_head::"
+    )
+    assert lines[1].startswith(
+        "::error file=a.yaml,line=2,title=govrules DENIED%3A mini.leave.deputy_tells_head::"
+        "依据《清河门区人民政府工作规则》第二条"
+    )
     assert "%0A" in lines[1] and "\r" not in out
     assert lines[2].startswith("::error file=a.yaml,line=3,title=govrules%3A unusable action::kind: unknown kind")
     assert lines[-1] == "3 actions: 0 allowed, 1 conditional, 1 denied, 1 errors"

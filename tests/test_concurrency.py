@@ -244,7 +244,8 @@ def test_reloading_while_judging_never_mixes_two_rulebooks(tmp_path: Path) -> No
     and swaps it in: every decision is wholly the old engine's or wholly the new one's."""
     text = (MINI_DIR / "mini.yaml").read_text(encoding="utf-8")
     (tmp_path / "mini.yaml").write_text(
-        text.replace("due: {days: 3, before: date}", "due: {days: 5, before: date}"), encoding="utf-8")
+        text.replace("due: {days: 3, before: date}", "due: {days: 5, before: date}"), encoding="utf-8"
+    )
     old, new = govrules.load(MINI_DIR), govrules.load(tmp_path / "mini.yaml")
     actions = generate(300, SEED + 3)
     allowed = [{old.evaluate(a).model_dump_json(), new.evaluate(a).model_dump_json()} for a in actions]

@@ -13,8 +13,7 @@ def days(a: dt.date, b: dt.date) -> int:
 
 
 def leave(**facts: object) -> object:
-    base = {"kind": "leave_jurisdiction", "jurisdiction": "x", "date": "2026-03-09",
-            "actor": {"role": "deputy"}}
+    base = {"kind": "leave_jurisdiction", "jurisdiction": "x", "date": "2026-03-09", "actor": {"role": "deputy"}}
     return ACTION_ADAPTER.validate_python(base | facts)
 
 
@@ -37,9 +36,17 @@ def test_missing_names_the_facts_that_are_not_given() -> None:
 
 
 def test_arithmetic_lists_and_dates() -> None:
-    m = ACTION_ADAPTER.validate_python({"kind": "convene_meeting", "jurisdiction": "x", "date": "2026-03-09",
-                                        "actor": {"role": "head"}, "meeting": "executive",
-                                        "members_total": 9, "members_present": 5})
+    m = ACTION_ADAPTER.validate_python(
+        {
+            "kind": "convene_meeting",
+            "jurisdiction": "x",
+            "date": "2026-03-09",
+            "actor": {"role": "head"},
+            "meeting": "executive",
+            "members_total": 9,
+            "members_present": 5,
+        }
+    )
     assert value("members_present * 2 > members_total", m, ConveneMeeting) is True
     assert value('meeting in ["plenary", "executive"]', m, ConveneMeeting) is True
     assert value('meeting not in ["plenary"]', m, ConveneMeeting) is True

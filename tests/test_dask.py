@@ -26,8 +26,10 @@ LEAVE = {"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "202
 
 @pytest.fixture(scope="module")
 def client() -> Any:
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c, \
-            distributed.Client(c) as cl:
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c,
+        distributed.Client(c) as cl,
+    ):
         yield cl
 
 
@@ -69,9 +71,11 @@ def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
 
 
 def test_core_never_imports_dask() -> None:
-    code = ("import sys, govrules, govrules._cli; govrules._cli.build_parser(); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', 'pyarrow') "
-            "or m == 'govrules.dask'))")
+    code = (
+        "import sys, govrules, govrules._cli; govrules._cli.build_parser(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', 'pyarrow') "
+        "or m == 'govrules.dask'))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -118,7 +122,11 @@ def test_records_match_check(client: Any, ref: gd.EngineRef, actions_file: Path)
         d = exp["decision"]
         assert rec["error"] is None
         assert (rec["id"], rec["kind"], rec["verdict"], rec["breach"]) == (
-            d.get("action_id"), d["kind"], d["verdict"], d.get("breach", False))
+            d.get("action_id"),
+            d["kind"],
+            d["verdict"],
+            d.get("breach", False),
+        )
         cited = (f"{f['jurisdiction']}:{f['article']}" for f in d.get("findings", ()))
         assert rec["articles"] == list(dict.fromkeys(cited))
         assert [o["rule"] for o in json.loads(rec["obligations"])] == [o["rule"] for o in d.get("obligations", ())]
@@ -139,14 +147,16 @@ def test_parquet_in_and_out(client: Any, ref: gd.EngineRef, actions_file: Path, 
     got = from_parquet.compute()
     want = gd.evaluate_partitions(dask_bag.from_sequence(good, npartitions=3), ref).compute()
     strip = ("file", "line")
-    assert [{k: v for k, v in r.items() if k not in strip} for r in got] == \
-        [{k: v for k, v in r.items() if k not in strip} for r in want]
+    assert [{k: v for k, v in r.items() if k not in strip} for r in got] == [
+        {k: v for k, v in r.items() if k not in strip} for r in want
+    ]
     assert [r["line"] for r in got] == list(range(1, 401))
     records = gd.evaluate_partitions(gd.read_actions([str(actions_file)]), ref)
     gd.write_parquet(records, str(tmp_path / "out"))
     back = pq.read_table(tmp_path / "out").to_pylist()
-    assert [(r["line"], r["verdict"], r["error"], r["articles"]) for r in back] == \
-        [(r["line"], r["verdict"], r["error"], r["articles"]) for r in records.compute()]
+    assert [(r["line"], r["verdict"], r["error"], r["articles"]) for r in back] == [
+        (r["line"], r["verdict"], r["error"], r["articles"]) for r in records.compute()
+    ]
     written = gd.write_jsonl(records, str(tmp_path / "jl" / "part-*.jsonl"))
     lines = [json.loads(x) for p in written for x in Path(p).read_text(encoding="utf-8").splitlines()]
     assert lines == records.compute()
@@ -181,15 +191,21 @@ def events_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for j in govrules.load().jurisdictions:
         write_log(folder / f"{j}.jsonl", 1500, j, seed=len(j))
         tag = j[:2]  # qianjin and qinghemen both `qi`: duplicate ids across jurisdictions
-        lines += [x.replace('"id": "', f'"id": "{tag}').replace('"ref": "', f'"ref": "{tag}')
-                  for x in (folder / f"{j}.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)]
+        lines += [
+            x.replace('"id": "', f'"id": "{tag}').replace('"ref": "', f'"ref": "{tag}')
+            for x in (folder / f"{j}.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+        ]
     lines.sort(key=lambda x: json.loads(x)["date"])
     actor = '"actor": {"role": "department_head"}'
-    lines[10:10] = ["{bad\n", "\n", '{"type": "meeting_held"}\n',
-                    f'{{"type": "minutes_issued", "id": "x1", "ref": "qim10", "date": "2024-03-01", '
-                    f'"jurisdiction": "hegang", {actor}}}\n',
-                    f'{{"type": "minutes_issued", "id": "x2", "ref": "nosuch", "date": "2024-03-01", '
-                    f'"jurisdiction": "hegang", {actor}}}\n']
+    lines[10:10] = [
+        "{bad\n",
+        "\n",
+        '{"type": "meeting_held"}\n',
+        f'{{"type": "minutes_issued", "id": "x1", "ref": "qim10", "date": "2024-03-01", '
+        f'"jurisdiction": "hegang", {actor}}}\n',
+        f'{{"type": "minutes_issued", "id": "x2", "ref": "nosuch", "date": "2024-03-01", '
+        f'"jurisdiction": "hegang", {actor}}}\n',
+    ]
     path = folder / "events.jsonl"
     path.write_text("".join(lines), encoding="utf-8")
     return path
@@ -198,8 +214,18 @@ def events_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("backend", ["python", "auto"])
 def test_audit_dask_is_audit(client: Any, events_file: Path, backend: str) -> None:
     plain = _cli("audit", "--format", "json", "--backend", backend, str(events_file))
-    on_dask = _cli("audit", "--format", "json", "--backend", backend, "--dask", client.scheduler.address,
-                   "--partition-mb", "1", str(events_file))
+    on_dask = _cli(
+        "audit",
+        "--format",
+        "json",
+        "--backend",
+        backend,
+        "--dask",
+        client.scheduler.address,
+        "--partition-mb",
+        "1",
+        str(events_file),
+    )
     assert on_dask.returncode == plain.returncode == 2, on_dask.stderr
     assert on_dask.stdout == plain.stdout
     report = json.loads(plain.stdout)
@@ -210,16 +236,21 @@ def test_audit_api_small_blocks_and_as_of(client: Any, ref: gd.EngineRef, events
     import datetime as dt
 
     day = dt.date(2025, 6, 30)
-    got = gd.audit(gd.read_events([str(events_file)], blocksize=32 * 1024), ref, as_of=day, backend="python",
-                   client=client)
+    got = gd.audit(
+        gd.read_events([str(events_file)], blocksize=32 * 1024), ref, as_of=day, backend="python", client=client
+    )
     assert got == govrules.audit_file(govrules.load(), str(events_file), as_of=day, backend="python")
 
 
 def test_audit_refuses_a_far_last_event_as_audit_does(client: Any, ref: gd.EngineRef, tmp_path: Path) -> None:
     log = tmp_path / "far.jsonl"
     ev = {"type": "meeting_held", "jurisdiction": "qinghemen", "actor": {"role": "head"}, "meeting": "executive"}
-    log.write_text("".join(json.dumps({**ev, "id": f"e{i}", "date": d}) + "\n"
-                           for i, d in enumerate(["2025-01-06", "2025-01-07", "2027-01-07"])))
+    log.write_text(
+        "".join(
+            json.dumps({**ev, "id": f"e{i}", "date": d}) + "\n"
+            for i, d in enumerate(["2025-01-06", "2025-01-07", "2027-01-07"])
+        )
+    )
     plain, on_dask = _cli("audit", str(log)), _cli("audit", "--dask", client.scheduler.address, str(log))
     assert on_dask.returncode == plain.returncode == 2
     assert plain.stderr.strip() in on_dask.stderr and "`e2`" in plain.stderr

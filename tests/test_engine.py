@@ -3,10 +3,9 @@ stands as article 2): versions in force, refusals, missing facts, exceptions, de
 
 from __future__ import annotations
 
-import types
-
 import datetime as dt
 import shutil
+import types
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,14 @@ import pytest
 import govrules
 from tests.conftest import MINI
 
-DEPUTY = {"kind": "leave_jurisdiction", "jurisdiction": "mini", "date": "2026-03-09",
-          "actor": {"role": "deputy"}, "destination": "in_province", "head_away": False}
+DEPUTY = {
+    "kind": "leave_jurisdiction",
+    "jurisdiction": "mini",
+    "date": "2026-03-09",
+    "actor": {"role": "deputy"},
+    "destination": "in_province",
+    "head_away": False,
+}
 
 
 def outcomes(d: govrules.Decision) -> dict[str, str]:
@@ -66,8 +71,15 @@ def test_a_missing_fact_is_never_a_pass(mini: govrules.Engine) -> None:
 
 def test_rule_not_applying_and_silent_kinds(mini: govrules.Engine) -> None:
     assert mini.evaluate(DEPUTY | {"actor": {"role": "head"}}).findings == ()
-    d = mini.evaluate({"kind": "publish_speech", "jurisdiction": "mini", "date": "2026-03-09",
-                       "actor": {"role": "head"}, "on_behalf_of_government": True})
+    d = mini.evaluate(
+        {
+            "kind": "publish_speech",
+            "jurisdiction": "mini",
+            "date": "2026-03-09",
+            "actor": {"role": "head"},
+            "on_behalf_of_government": True,
+        }
+    )
     assert (d.verdict, d.silent) == ("allowed", True)
 
 
@@ -96,9 +108,11 @@ def test_before_the_rules_took_effect_the_message_says_when(mini: govrules.Engin
 def test_a_later_version_stands_beside_the_first(tmp_path: Path) -> None:
     shutil.copy(MINI / "mini.yaml", tmp_path / "mini.yaml")
     later = (MINI / "mini.yaml").read_text(encoding="utf-8")
-    later = later.replace('version: "2022"', 'version: "2026"').replace(
-        "effective_from: 2022-09-14", "effective_from: 2026-06-01").replace(
-        "due: {days: 3, before: date}", "due: {days: 5, before: date}")
+    later = (
+        later.replace('version: "2022"', 'version: "2026"')
+        .replace("effective_from: 2022-09-14", "effective_from: 2026-06-01")
+        .replace("due: {days: 3, before: date}", "due: {days: 5, before: date}")
+    )
     (tmp_path / "mini-2026.yaml").write_text(later.replace("mini.leave.", "mini.leave.v2_"), encoding="utf-8")
     engine = govrules.load(tmp_path)
     early = engine.evaluate(DEPUTY)

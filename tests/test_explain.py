@@ -16,10 +16,7 @@ from govrules._vocab import PARTY_ZH, STEP_ZH, Party, StepType
 from tests.conftest import MINI
 
 ROOT = Path(__file__).parent.parent
-ART_2 = (
-    "区政府组成人员要严格执行请销假制度。副区长离阜和休假,应事先报告区长,"
-    "由区政府办公室通报区政府其他领导同志。"
-)
+ART_2 = "区政府组成人员要严格执行请销假制度。副区长离阜和休假,应事先报告区长,由区政府办公室通报区政府其他领导同志。"
 DEPUTY: dict[str, Any] = {
     "kind": "leave_jurisdiction",
     "jurisdiction": "mini",
@@ -119,12 +116,8 @@ def test_explain_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert f"{path}:3: error: date: no rules of `mini` in force on 2020-01-01" in err
 
 
-@pytest.mark.parametrize(
-    "path", sorted((ROOT / "examples" / "actions").glob("*.yaml")), ids=lambda p: p.name
-)
-def test_explain_names_every_findings_article_text_and_dates(
-    engine: govrules.Engine, path: Path
-) -> None:
+@pytest.mark.parametrize("path", sorted((ROOT / "examples" / "actions").glob("*.yaml")), ids=lambda p: p.name)
+def test_explain_names_every_findings_article_text_and_dates(engine: govrules.Engine, path: Path) -> None:
     """The issue's acceptance test, on the example actions and the bundled rulebook."""
     for item in read_records(str(path)):
         d = engine.evaluate(item.data)

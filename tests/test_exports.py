@@ -23,6 +23,8 @@ def _mypy_env() -> dict[str, str]:
     """A checkout (editable install) is found through MYPYPATH; an installed wheel, in site-packages
     (mypy refuses site-packages on MYPYPATH), through its py.typed."""
     return {"PATH": "", **({"MYPYPATH": str(SRC.parent)} if SRC.parent.name == "src" else {})}
+
+
 EXPECTED = [
     "Action",
     "ActionError",
@@ -120,8 +122,16 @@ def test_every_exported_name_resolves_and_says_it_is_govrules() -> None:
 def test_pickled_decisions_come_back(mini: govrules.Engine) -> None:
     import pickle
 
-    d = mini.evaluate({"kind": "leave_jurisdiction", "jurisdiction": "mini", "date": "2026-03-09",
-                       "actor": {"role": "deputy"}, "destination": "abroad", "head_away": False})
+    d = mini.evaluate(
+        {
+            "kind": "leave_jurisdiction",
+            "jurisdiction": "mini",
+            "date": "2026-03-09",
+            "actor": {"role": "deputy"},
+            "destination": "abroad",
+            "head_away": False,
+        }
+    )
     assert pickle.loads(pickle.dumps(d)) == d
 
 
@@ -141,8 +151,14 @@ def test_public_methods_return_public_types(engine: govrules.Engine) -> None:
 
 
 def test_findings_say_what_they_do(mini: govrules.Engine) -> None:
-    base = {"kind": "leave_jurisdiction", "jurisdiction": "mini", "date": "2026-03-09", "actor": {"role": "deputy"},
-            "destination": "in_province", "head_away": False}
+    base = {
+        "kind": "leave_jurisdiction",
+        "jurisdiction": "mini",
+        "date": "2026-03-09",
+        "actor": {"role": "deputy"},
+        "destination": "in_province",
+        "head_away": False,
+    }
     denied = mini.evaluate({**base, "as_of": "2026-03-08"})
     assert denied.verdict == "denied" and any(f.denies and f.breaches for f in denied.findings)
     held = mini.evaluate(base)
@@ -213,17 +229,34 @@ def test_a_callers_script_type_checks_strictly(tmp_path: Path, plugin: bool) -> 
     (tmp_path / "caller.py").write_text(CALLER, encoding="utf-8")
     (tmp_path / "mistakes.py").write_text(MISTAKES, encoding="utf-8")
     config = tmp_path / "mypy.ini"
-    config.write_text(textwrap.dedent(f"""\
+    config.write_text(
+        textwrap.dedent(f"""\
         [mypy]
         strict = True
         {"plugins = pydantic.mypy" if plugin else ""}
         [mypy-govrules.*]
         ignore_errors = True
-        """), encoding="utf-8")  # as for an installed package: the caller's errors only
+        """),
+        encoding="utf-8",
+    )  # as for an installed package: the caller's errors only
     proc = subprocess.run(
-        [sys.executable, "-m", "mypy", "--config-file", str(config), "--cache-dir", str(tmp_path / "cache"),
-         "--no-error-summary", "caller.py", "mistakes.py"],
-        cwd=tmp_path, capture_output=True, text=True, env=_mypy_env(), timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--config-file",
+            str(config),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--no-error-summary",
+            "caller.py",
+            "mistakes.py",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_mypy_env(),
+        timeout=300,
     )
     errors = [line for line in proc.stdout.splitlines() if ": error:" in line]
     assert [e for e in errors if e.startswith("caller.py")] == []

@@ -25,6 +25,7 @@ from govrules._lang.compiled import bundled_dir
 # `as_of` is when the check stands, not a fact of the act: without it nothing is overdue yet.
 REQUIRED = {"kind", "jurisdiction", "date", "actor", "id", "steps", "as_of"}
 
+
 def _actions() -> list[tuple[str, dict[str, Any]]]:
     out = []
     for file in case_files([bundled_dir()]):
@@ -44,10 +45,10 @@ def _weaker(action: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str,
             out.append((f"without {key}", {k: v for k, v in action.items() if k != key}, None))
     steps = list(action.get("steps") or ())
     for i, step in enumerate(steps):
-        out.append((f"without steps[{i}]", {**action, "steps": steps[:i] + steps[i + 1:]}, step))
+        out.append((f"without steps[{i}]", {**action, "steps": steps[:i] + steps[i + 1 :]}, step))
         if "date" in step:
             undated = {k: v for k, v in step.items() if k != "date"}
-            out.append((f"steps[{i}] undated", {**action, "steps": [*steps[:i], undated, *steps[i + 1:]]}, None))
+            out.append((f"steps[{i}] undated", {**action, "steps": [*steps[:i], undated, *steps[i + 1 :]]}, None))
     return out
 
 
@@ -59,8 +60,13 @@ def test_the_bundled_tests_give_enough_actions() -> None:
 def test_taking_information_away_never_yields_allowed(engine: govrules.Engine, jurisdiction: str) -> None:
     failures = []
     checked = 0
-    readers = {r.rule.id: set(r.condition.done) for j in engine.jurisdictions for v in engine._compiled_versions(j)
-               for rules in v.by_kind.values() for r in rules}
+    readers = {
+        r.rule.id: set(r.condition.done)
+        for j in engine.jurisdictions
+        for v in engine._compiled_versions(j)
+        for rules in v.by_kind.values()
+        for r in rules
+    }
     for name, action in ACTIONS:
         if action.get("jurisdiction") != jurisdiction:
             continue
@@ -72,8 +78,9 @@ def test_taking_information_away_never_yields_allowed(engine: govrules.Engine, j
             f.follow_up for f in base.findings if f.outcome in ("violated", "pending", "undetermined")
         ):
             continue  # a follow-up late or open never held the act back: nothing to fail open
-        holding = {f.rule for f in base.findings if f.outcome in ("violated", "pending", "undetermined")
-                   and not f.follow_up}
+        holding = {
+            f.rule for f in base.findings if f.outcome in ("violated", "pending", "undetermined") and not f.follow_up
+        }
         for change, weaker, removed in _weaker(action):
             try:
                 decision = engine.evaluate(weaker, strict=True)

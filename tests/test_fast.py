@@ -25,9 +25,9 @@ from govrules._actions import ACTION_MODELS, STEP_FIELDS, Actor
 from govrules._calendar import WorkCalendar
 from govrules._cases import case_files, load_cases
 from govrules._codegen import Generator, Unsupported, check_source, condition_function
+from govrules._engine import Engine
 from govrules._lang.compiled import bundled_dir
 from govrules._lang.condition import PARTIES, STEP_TYPES, ConditionError, compile_condition, type_of
-from govrules._engine import Engine
 
 from .test_properties import COMMON, action_strategy
 
@@ -246,8 +246,9 @@ def test_generated_source_holds_only_model_names_and_literals() -> None:
     try:
         checked = compile_condition(text, model, CALENDAR.working_days_between)
     except ConditionError:
-        checked = compile_condition('actor.role in ["head", "deputy"] and doc_type != "routine"', model,
-                                    CALENDAR.working_days_between)
+        checked = compile_condition(
+            'actor.role in ["head", "deputy"] and doc_type != "routine"', model, CALENDAR.working_days_between
+        )
     gen = Generator(model)
     value = gen.add(checked.tree)  # type: ignore[arg-type]
     src = gen.source("_f0", gen.lines, value)
@@ -255,8 +256,24 @@ def test_generated_source_holds_only_model_names_and_literals() -> None:
     names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", re.sub(r"'[^']*'", "", src)))
     fields = {n for m in (model, Actor) for n in m.model_fields}
     made = {n for n in names if re.fullmatch(r"_[vpkf]\d+", n)}
-    assert names - made - fields <= {"def", "a", "return", "None", "is", "not", "in", "if", "else", "while",
-                                     "True", "False", "break", "frozenset", "or", "and"}
+    assert names - made - fields <= {
+        "def",
+        "a",
+        "return",
+        "None",
+        "is",
+        "not",
+        "in",
+        "if",
+        "else",
+        "while",
+        "True",
+        "False",
+        "break",
+        "frozenset",
+        "or",
+        "and",
+    }
     for bad in ("import os", "__", "exec", "eval", "getattr"):
         assert bad not in src
     with pytest.raises(Unsupported):

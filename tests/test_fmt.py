@@ -23,9 +23,13 @@ def _id(p: Path) -> str:
 
 def test_every_rulebook_file_is_found() -> None:
     names = {_id(p) for p in FILES}
-    assert {"src/govrules/rulebook/hegang.yaml", "src/govrules/rulebook/tests/hegang.yaml",
-            "src/govrules/rulebook/topics.yaml", "examples/overlay/rules/qinghemen-local.yaml",
-            "bench/slice/bench_a.yaml"} <= names
+    assert {
+        "src/govrules/rulebook/hegang.yaml",
+        "src/govrules/rulebook/tests/hegang.yaml",
+        "src/govrules/rulebook/topics.yaml",
+        "examples/overlay/rules/qinghemen-local.yaml",
+        "bench/slice/bench_a.yaml",
+    } <= names
     assert "examples/overlay/actions.yaml" not in names  # an action file: not fmt's
 
 

@@ -34,9 +34,7 @@ def check(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tup
     return code, capsys.readouterr().out, path
 
 
-def test_sarif_validates_and_points_at_each_action(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_sarif_validates_and_points_at_each_action(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, path = check(tmp_path, capsys, "--format", "sarif")
     assert code == 2  # one unusable action
     log = json.loads(out)
@@ -45,8 +43,7 @@ def test_sarif_validates_and_points_at_each_action(
 
     (run,) = log["runs"]
     found = [
-        (r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
-        for r in run["results"]
+        (r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]
     ]
     assert found == [
         ("mini.leave.deputy_tells_head", "error", 4),  # denied: told nobody, as of past the due day
@@ -75,9 +72,7 @@ def test_sarif_relative_path(
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "a%20b.yaml"
 
 
-def test_junit_validates_against_the_jenkins_schema(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_junit_validates_against_the_jenkins_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = check(tmp_path, capsys, "--format", "junit")
     assert code == 2
     xmlschema.XMLSchema(SCHEMAS / "junit-10.xsd").validate(out)
@@ -100,12 +95,7 @@ def test_pre_commit_hooks_run_govrules_commands() -> None:
 def test_example_workflow_runs_check_with_junit() -> None:
     workflow = load_document(str(ROOT / "examples" / "ci" / "github-workflow.yml")).data
     runs = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
-    commands = [
-        line.strip()
-        for run in runs
-        for line in run.splitlines()
-        if line.strip().startswith("govrules ")
-    ]
+    commands = [line.strip() for run in runs for line in run.splitlines() if line.strip().startswith("govrules ")]
     assert any("--format junit" in c for c in commands)
     for c in commands:
         build_parser().parse_args(shlex.split(c.split(">")[0])[1:])  # exits on an unknown option

@@ -383,13 +383,24 @@ def test_a_fifo_is_refused_not_waited_on(tmp_path: Path, where: str) -> None:
     os.mkfifo(fifo)
     if where == "topics":
         write(folder, MINI_TEXT)
-    root, extra = {"rulebook": (fifo, []), "overlay": (MINI_YAML, [fifo]),
-                   "in_folder": (MINI_YAML, [folder]), "topics": (folder, [])}[where]
-    code = ("import govrules, sys\n"
-            f"try: govrules.load({str(root)!r}, extra={[str(e) for e in extra]!r})\n"
-            "except govrules.RulebookError as e: print(e); sys.exit(2)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(Path(govrules.__file__).parent.parent)})
+    root, extra = {
+        "rulebook": (fifo, []),
+        "overlay": (MINI_YAML, [fifo]),
+        "in_folder": (MINI_YAML, [folder]),
+        "topics": (folder, []),
+    }[where]
+    code = (
+        "import govrules, sys\n"
+        f"try: govrules.load({str(root)!r}, extra={[str(e) for e in extra]!r})\n"
+        "except govrules.RulebookError as e: print(e); sys.exit(2)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(govrules.__file__).parent.parent)},
+    )
     assert done.returncode == 2, done.stderr
     assert "not a regular file" in done.stdout and "Traceback" not in done.stderr
 
@@ -437,10 +448,13 @@ def source_book(tmp_path: Path, name: str, content: bytes | None) -> Path:
     return write(folder, MINI_TEXT.replace("source: qinghemen.txt", f"source: {name}"))
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("binary.txt", b"\x00\x01\x02 PK\x03\x04"),
-    ("gbk.txt", "十二条".encode("gbk") * 10),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("binary.txt", b"\x00\x01\x02 PK\x03\x04"),
+        ("gbk.txt", "十二条".encode("gbk") * 10),
+    ],
+)
 def test_a_binary_source_is_refused(tmp_path: Path, name: str, content: bytes) -> None:
     error = refused(source_book(tmp_path, name, content))
     assert [d.code for d in error.diagnostics] == ["E205"]

@@ -9,14 +9,25 @@ from typing import Any
 import govrules
 from govrules._calendar import WorkCalendar
 
-LEAVE: dict[str, Any] = {"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2026-03-09",
-                         "actor": {"role": "deputy"}, "destination": "out_of_province"}
+LEAVE: dict[str, Any] = {
+    "kind": "leave_jurisdiction",
+    "jurisdiction": "qinghemen",
+    "date": "2026-03-09",
+    "actor": {"role": "deputy"},
+    "destination": "out_of_province",
+}
 
 
 def reply(year: int) -> dict[str, Any]:
-    return {"kind": "reply_to_consultation", "jurisdiction": "qinghemen", "date": f"{year}-03-09",
-            "actor": {"role": "department_head"}, "requested_on": f"{year}-03-03", "own_deadline_set": False,
-            "replied": True}
+    return {
+        "kind": "reply_to_consultation",
+        "jurisdiction": "qinghemen",
+        "date": f"{year}-03-09",
+        "actor": {"role": "department_head"},
+        "requested_on": f"{year}-03-03",
+        "own_deadline_set": False,
+        "replied": True,
+    }
 
 
 def test_a_step_before_the_act_is_due_by_the_act(engine: govrules.Engine) -> None:
@@ -31,8 +42,15 @@ def test_a_deadline_of_its_own_is_kept(engine: govrules.Engine) -> None:
 
 
 def test_a_follow_up_without_a_deadline_stays_open(engine: govrules.Engine) -> None:
-    d = engine.evaluate({"kind": "report_matter", "jurisdiction": "qinghemen", "date": "2026-03-09",
-                         "actor": {"role": "deputy"}, "matter": "major_matter"})
+    d = engine.evaluate(
+        {
+            "kind": "report_matter",
+            "jurisdiction": "qinghemen",
+            "date": "2026-03-09",
+            "actor": {"role": "deputy"},
+            "matter": "major_matter",
+        }
+    )
     after = [o for o in d.obligations if o.follow_up]
     assert after, d.obligations
     assert all(o.due is None or o.due >= dt.date(2026, 3, 9) for o in after)

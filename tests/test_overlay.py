@@ -13,9 +13,16 @@ from govrules._lang.compiled import bundled_dir
 
 ROOT = Path(__file__).parent.parent
 OVERLAY = ROOT / "examples" / "overlay" / "rules"
-ACTION = {"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2026-03-09", "as_of": "2026-03-10",
-          "actor": {"role": "office_director"}, "destination": "out_of_province", "leaves_city": True,
-          "purpose": "official"}
+ACTION = {
+    "kind": "leave_jurisdiction",
+    "jurisdiction": "qinghemen",
+    "date": "2026-03-09",
+    "as_of": "2026-03-10",
+    "actor": {"role": "office_director"},
+    "destination": "out_of_province",
+    "leaves_city": True,
+    "purpose": "official",
+}
 
 
 def test_the_example_overlay_changes_a_decision(engine: govrules.Engine) -> None:
@@ -45,8 +52,11 @@ def overlay(tmp_path: Path, text: str) -> Path:
     [
         ("article: 70", "article: 99", "E502"),  # cites an article that does not exist
         ("extends: qinghemen", "extends: qinghemn", "E501"),  # extends nothing
-        ("id: qinghemen.local.office_directors_file_in_writing", "id: qinghemen.leave.deputy_reports_to_head",
-         "E503"),  # takes a bundled rule's id without saying so
+        (
+            "id: qinghemen.local.office_directors_file_in_writing",
+            "id: qinghemen.leave.deputy_reports_to_head",
+            "E503",
+        ),  # takes a bundled rule's id without saying so
         ("    modality: must", "    modality: must\n    modalty: must", "E100"),  # unknown field
     ],
 )
@@ -64,14 +74,19 @@ def test_a_later_version_of_a_bundled_jurisdiction(tmp_path: Path) -> None:
     folder = tmp_path / "later"
     folder.mkdir()
     text = (ROOT / "src/govrules/rulebook/zhanqian.yaml").read_text(encoding="utf-8")
-    text = text.replace("version: '2024'", "version: '2027'").replace("effective_from: 2024-01-29",
-                                                                        "effective_from: 2027-01-01")
+    text = text.replace("version: '2024'", "version: '2027'").replace(
+        "effective_from: 2024-01-29", "effective_from: 2027-01-01"
+    )
     text = text.replace("id: zhanqian.", "id: zhanqian.v2027_").replace("[zhanqian.", "[zhanqian.v2027_")
     text = text.replace(", zhanqian.", ", zhanqian.v2027_")
     (folder / "zhanqian-2027.yaml").write_text(text, encoding="utf-8")
     engine = govrules.load(extra=[folder])
-    act = {"kind": "leave_jurisdiction", "jurisdiction": "zhanqian", "actor": {"role": "deputy"},
-           "destination": "out_of_province"}
+    act = {
+        "kind": "leave_jurisdiction",
+        "jurisdiction": "zhanqian",
+        "actor": {"role": "deputy"},
+        "destination": "out_of_province",
+    }
     assert engine.evaluate(act | {"date": "2026-06-01"}).rulebook == "zhanqian@2024"
     assert engine.evaluate(act | {"date": "2027-06-01"}).rulebook == "zhanqian@2027"
 
@@ -90,8 +105,16 @@ def test_an_overlapping_version_is_refused(tmp_path: Path) -> None:
 
 
 # --- issue 11 §3: an overlay cannot silently take over --------------------------------------------
-DEPUTY = {"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2026-03-09", "as_of": "2026-03-10",
-          "actor": {"role": "deputy"}, "destination": "out_of_province", "leaves_city": True, "purpose": "official"}
+DEPUTY = {
+    "kind": "leave_jurisdiction",
+    "jurisdiction": "qinghemen",
+    "date": "2026-03-09",
+    "as_of": "2026-03-10",
+    "actor": {"role": "deputy"},
+    "destination": "out_of_province",
+    "leaves_city": True,
+    "purpose": "official",
+}
 BUNDLED_RULE = "qinghemen.leave.deputy_reports_to_head"
 
 
@@ -135,8 +158,7 @@ def test_overrides_that_override_nothing_is_refused(tmp_path: Path) -> None:
     assert "E505" in refused_codes(overlay(tmp_path, text))
 
 
-def test_a_declared_replacement_changes_the_answer_and_says_where_from(engine: govrules.Engine,
-                                                                      tmp_path: Path) -> None:
+def test_a_declared_replacement_changes_the_answer_and_says_where_from(engine: govrules.Engine, tmp_path: Path) -> None:
     before = engine.evaluate(DEPUTY)
     (bundled,) = [f for f in before.findings if f.rule == BUNDLED_RULE]
     assert bundled.provenance == "bundled" and bundled.outcome == "violated"
@@ -148,8 +170,9 @@ def test_a_declared_replacement_changes_the_answer_and_says_where_from(engine: g
 
 
 def test_a_declared_exception_defeats_the_bundled_rule_with_its_provenance(tmp_path: Path) -> None:
-    text = local_rule("qinghemen.local.deputy_may_skip",
-                      extra=f"    exception_to: [{BUNDLED_RULE}]\n    overrides: true\n")
+    text = local_rule(
+        "qinghemen.local.deputy_may_skip", extra=f"    exception_to: [{BUNDLED_RULE}]\n    overrides: true\n"
+    )
     folder = overlay(tmp_path, text)
     decision = govrules.load(extra=[folder]).evaluate(DEPUTY)
     assert BUNDLED_RULE not in {f.rule for f in decision.findings}
@@ -164,10 +187,15 @@ def test_the_example_overlay_finding_records_its_file() -> None:
 
 
 def test_an_exception_to_an_exception_is_refused(tmp_path: Path) -> None:
-    first = local_rule("qinghemen.local.deputy_may_skip",
-                       extra=f"    exception_to: [{BUNDLED_RULE}]\n    overrides: true\n")
-    second = local_rule("qinghemen.local.unless_abroad", when='destination == "abroad"', effect="deny",
-                        extra="    exception_to: [qinghemen.local.deputy_may_skip]\n")
+    first = local_rule(
+        "qinghemen.local.deputy_may_skip", extra=f"    exception_to: [{BUNDLED_RULE}]\n    overrides: true\n"
+    )
+    second = local_rule(
+        "qinghemen.local.unless_abroad",
+        when='destination == "abroad"',
+        effect="deny",
+        extra="    exception_to: [qinghemen.local.deputy_may_skip]\n",
+    )
     second = second.split("rules:\n", 1)[1]
     folder = overlay(tmp_path, first + second)
     d = refused_codes(folder)["E310"]
@@ -183,7 +211,6 @@ def test_two_rulebooks_of_one_jurisdiction_and_version_are_refused(tmp_path: Pat
     assert d.file == str(folder / "zhanqian.yaml")
     bundled = bundled_dir() / "zhanqian.yaml"  # the installed package's copy, wherever it is installed
     assert "`zhanqian@2024`" in d.message and str(bundled) in d.message
-
 
 
 def test_the_text_report_names_the_overlay_file(capsys: pytest.CaptureFixture[str]) -> None:

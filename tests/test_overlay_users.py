@@ -56,8 +56,9 @@ def test_an_overlay_rule_without_tests_is_reported_untested(tmp_path: Path, caps
     assert f"untested: {RULE}: no firing and no non-firing" in capsys.readouterr().out
 
 
-def test_a_failing_rule_test_names_the_findings_that_decided(tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_failing_rule_test_names_the_findings_that_decided(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = copy_overlay(tmp_path)
     tests = folder / "tests" / "qinghemen-local.yaml"
     text = tests.read_text(encoding="utf-8")
@@ -65,9 +66,11 @@ def test_a_failing_rule_test_names_the_findings_that_decided(tmp_path: Path,
     tests.write_text(text.replace("verdict: denied", "verdict: allowed", 1), encoding="utf-8")
     assert main(["test", "qinghemen", "--rules", str(folder)]) == 1
     out = capsys.readouterr().out
-    assert f"FAIL office director who never filed" in out
-    assert (f"verdict denied, expected allowed, decided by: {RULE} violated (art. 70, from "
-            f"{folder / 'qinghemen-local.yaml'})") in out
+    assert "FAIL office director who never filed" in out
+    assert (
+        f"verdict denied, expected allowed, decided by: {RULE} violated (art. 70, from "
+        f"{folder / 'qinghemen-local.yaml'})"
+    ) in out
 
 
 def test_a_rule_without_a_quote_needs_a_reason(tmp_path: Path) -> None:
@@ -79,9 +82,13 @@ def test_a_rule_without_a_quote_needs_a_reason(tmp_path: Path) -> None:
         govrules.load(extra=[folder])
     (d,) = err.value.diagnostics
     assert (d.code, d.line, d.column) == ("E206", 12, 5) and "article 70" in d.message
-    f.write_text(text.replace("    quote: 区政府组成人员要严格执行请销假制度\n",
-                              "    quote_reason: the office's own rule, resting on the article as a whole\n"),
-                 encoding="utf-8")
+    f.write_text(
+        text.replace(
+            "    quote: 区政府组成人员要严格执行请销假制度\n",
+            "    quote_reason: the office's own rule, resting on the article as a whole\n",
+        ),
+        encoding="utf-8",
+    )
     govrules.load(extra=[folder])
 
 

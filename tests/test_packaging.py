@@ -23,7 +23,9 @@ def test_licence_file_is_the_mit_licence_pyproject_names() -> None:
 
 def test_classifiers_name_the_supported_pythons() -> None:
     classifiers = PROJECT["classifiers"]
-    versions = sorted(c.rsplit(":: ", 1)[1] for c in classifiers if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c))
+    versions = sorted(
+        c.rsplit(":: ", 1)[1] for c in classifiers if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
+    )
     assert versions == ["3.11", "3.12", "3.13"]
     assert PROJECT["requires-python"] == ">=3.11"
     assert "Typing :: Typed" in classifiers and (ROOT / "src/govrules/py.typed").exists()
@@ -37,8 +39,14 @@ def test_no_made_up_project_urls() -> None:
 
 def test_docs_never_install_govrules_from_an_index() -> None:
     """`pip install govrules` (or `govrules[extra]`) would fetch somebody else's package, or nothing."""
-    bare = re.compile(r"pip install\s+(-\S+\s+)*['\"]?govrules(\[[a-z,]+\])?(?![\w\-./\[])(?!\s*@)")  # `govrules @ file://…` is fine
-    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "examples").rglob("*.yml"))]:
+    bare = re.compile(
+        r"pip install\s+(-\S+\s+)*['\"]?govrules(\[[a-z,]+\])?(?![\w\-./\[])(?!\s*@)"
+    )  # `govrules @ file://…` is fine
+    for path in [
+        ROOT / "README.md",
+        *sorted((ROOT / "docs").glob("*.md")),
+        *sorted((ROOT / "examples").rglob("*.yml")),
+    ]:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             assert not bare.search(line), f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
 

@@ -14,8 +14,9 @@ from govrules._parity import parity
 def test_every_topic_is_encoded_or_its_absence_explained(engine: govrules.Engine) -> None:
     cells = parity(engine)
     assert len(cells) == len(engine.topics) * len(engine.jurisdictions)
-    unexplained = [f"{c.topic} / {c.jurisdiction}: {c.status} {c.detail}".strip()
-                   for c in cells if c.status in ("gap", "conflict")]
+    unexplained = [
+        f"{c.topic} / {c.jurisdiction}: {c.status} {c.detail}".strip() for c in cells if c.status in ("gap", "conflict")
+    ]
     assert not unexplained, "\n".join(unexplained)
 
 

@@ -58,9 +58,7 @@ def no_errors(errors: list[str]) -> None:
 @pytest.mark.parametrize("kind", KINDS)
 def test_shipped_schema_is_the_generated_one(kind: str) -> None:
     if shipped(kind).read_text(encoding="utf-8") != dumps(generate(kind)):
-        pytest.fail(
-            f"src/govrules/schema/{kind}.schema.json is stale: run `{REGENERATE.format(kind=kind)}`"
-        )
+        pytest.fail(f"src/govrules/schema/{kind}.schema.json is stale: run `{REGENERATE.format(kind=kind)}`")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -143,9 +141,7 @@ def test_what_models_check_in_code_the_schema_flags_too(tmp_path: Path, old: str
     assert schema_errors("rulebook", path) != []
 
 
-def test_schema_command_writes_the_schema(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_schema_command_writes_the_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "cases.schema.json"
     assert main(["schema", "cases", "-o", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8")) == generate("cases")

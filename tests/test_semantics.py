@@ -23,14 +23,20 @@ def book(tmp_path: Path, rules: str) -> govrules.Engine:
     """The mini rulebook with article 2's rules replaced by `rules` (YAML list items)."""
     text = MINI.read_text(encoding="utf-8")
     head = text[: text.index("    rules:\n", text.index("number: 2"))]
-    (tmp_path / "mini.yaml").write_text(head + "    rules:\n" + textwrap.indent(textwrap.dedent(rules), " " * 6),
-                                        encoding="utf-8")
+    (tmp_path / "mini.yaml").write_text(
+        head + "    rules:\n" + textwrap.indent(textwrap.dedent(rules), " " * 6), encoding="utf-8"
+    )
     return govrules.load(tmp_path / "mini.yaml")
 
 
 def leave(**facts: Any) -> dict[str, Any]:
-    return {"kind": "leave_jurisdiction", "jurisdiction": "mini", "date": "2026-03-09",
-            "actor": {"role": "deputy"}, **facts}
+    return {
+        "kind": "leave_jurisdiction",
+        "jurisdiction": "mini",
+        "date": "2026-03-09",
+        "actor": {"role": "deputy"},
+        **facts,
+    }
 
 
 def outcomes(decision: govrules.Decision) -> dict[str, str]:
@@ -156,12 +162,15 @@ def test_scope_is_refused_on_a_requirement(tmp_path: Path) -> None:
 
 
 # --- 3. presumptions ---------------------------------------------------------------------------
-PRESUMED = BAN.replace('  when: destination == "abroad"\n', '  when: leads_delegation\n') + """\
+PRESUMED = (
+    BAN.replace('  when: destination == "abroad"\n', "  when: leads_delegation\n")
+    + """\
   presume:
     - fact: leads_delegation
       value: false
       reason: {zh: 示例推定。, en: An example presumption.}
 """
+)
 
 
 def test_a_presumption_is_listed_and_strict_sets_it_aside(tmp_path: Path) -> None:
@@ -191,7 +200,9 @@ def test_unknown_as_a_value_is_the_same_as_not_given(tmp_path: Path) -> None:
 
 
 # --- exceptions ---------------------------------------------------------------------------------
-EXCEPTION_WITH_REQUIREMENT = BAN + """\
+EXCEPTION_WITH_REQUIREMENT = (
+    BAN
+    + """\
 - id: mini.leave.abroad_if_approved
   kind: leave_jurisdiction
   topic: leave.who_is_told
@@ -202,6 +213,7 @@ EXCEPTION_WITH_REQUIREMENT = BAN + """\
   effect: {require: {step: approval, timing: before, party: head}}
   message: {zh: 经批准可以。, en: Allowed with approval.}
 """
+)
 
 
 def test_an_exception_whose_requirement_is_broken_does_not_defeat_its_rule(tmp_path: Path) -> None:
@@ -210,8 +222,9 @@ def test_an_exception_whose_requirement_is_broken_does_not_defeat_its_rule(tmp_p
     assert before.verdict == "conditional" and before.conditional_on == ("pending_steps",)
     after = engine.evaluate(leave(destination="abroad", as_of="2026-03-20"))
     assert after.verdict == "denied"
-    approved = engine.evaluate(leave(destination="abroad", steps=[
-        {"step": "approval", "party": "head", "date": "2026-03-01"}]))
+    approved = engine.evaluate(
+        leave(destination="abroad", steps=[{"step": "approval", "party": "head", "date": "2026-03-01"}])
+    )
     assert approved.verdict == "allowed"
 
 
@@ -238,7 +251,9 @@ def test_the_migrated_key_is_gone(tmp_path: Path) -> None:
 def test_a_complete_case_split_on_known_is_accepted(tmp_path: Path) -> None:
     split = BAN.replace(
         'when: destination == "abroad"',
-        'when: (known(return_date) and days_between(date, return_date) > 30) or (not known(return_date) and destination == "abroad")')
+        "when: (known(return_date) and days_between(date, return_date) > 30)"
+        ' or (not known(return_date) and destination == "abroad")',
+    )
     engine = book(tmp_path, split)
     assert engine.evaluate(leave(destination="abroad")).verdict == "denied"
 
@@ -258,12 +273,15 @@ def test_done_reads_a_dated_step_of_that_type_and_party(tmp_path: Path) -> None:
     assert undated.verdict == "conditional" and "steps" in undated.missing_facts  # done, but when? asked
 
 
-@pytest.mark.parametrize(("call", "code", "hint"), [
-    ('done("aproval", "head")', "C023", "approval"),
-    ('done("approval", "haed")', "C023", "head"),
-    ("done(approval, head)", "C031", None),
-    ('done("approval")', "C031", None),
-])
+@pytest.mark.parametrize(
+    ("call", "code", "hint"),
+    [
+        ('done("aproval", "head")', "C023", "approval"),
+        ('done("approval", "haed")', "C023", "head"),
+        ("done(approval, head)", "C031", None),
+        ('done("approval")', "C031", None),
+    ],
+)
 def test_done_names_are_checked_at_load(tmp_path: Path, call: str, code: str, hint: str | None) -> None:
     with pytest.raises(govrules.RulebookError, match=code) as exc:
         book(tmp_path, BAN.replace('when: destination == "abroad"', f"when: '{call} and destination == \"abroad\"'"))
@@ -273,7 +291,7 @@ def test_done_names_are_checked_at_load(tmp_path: Path, call: str, code: str, hi
 
 def test_not_done_in_a_binding_rule_is_refused_a_step_owed_is_a_require(tmp_path: Path) -> None:
     with pytest.raises(govrules.RulebookError, match="C041"):
-        book(tmp_path, BAN.replace('when: destination == "abroad"', "when: 'not done(\"approval\", \"head\")'"))
+        book(tmp_path, BAN.replace('when: destination == "abroad"', 'when: \'not done("approval", "head")\''))
 
 
 def test_done_in_an_exception_is_refused(tmp_path: Path) -> None:
@@ -290,26 +308,48 @@ def test_done_in_an_exception_is_refused(tmp_path: Path) -> None:
 """
     book(tmp_path, BAN + exception)  # a permission is not binding: nothing to fail open
     with pytest.raises(govrules.RulebookError, match="C041"):
-        book(tmp_path, BAN + exception.replace("modality: may", "modality: must").replace(
-            "effect: permit", "effect: {require: {step: notice, timing: before, party: head}}"))
+        book(
+            tmp_path,
+            BAN
+            + exception.replace("modality: may", "modality: must").replace(
+                "effect: permit", "effect: {require: {step: notice, timing: before, party: head}}"
+            ),
+        )
 
 
 def test_a_step_field_in_a_condition_says_which_step_to_read(tmp_path: Path) -> None:
     with pytest.raises(govrules.RulebookError, match="C011") as exc:
-        book(tmp_path, BAN.replace("kind: leave_jurisdiction", "kind: sign_document").replace(
-            'scope: actor.role == "deputy"', 'scope: issuer == "department"').replace(
-            'when: destination == "abroad"', "when: government_approved"))
+        book(
+            tmp_path,
+            BAN.replace("kind: leave_jurisdiction", "kind: sign_document")
+            .replace('scope: actor.role == "deputy"', 'scope: issuer == "department"')
+            .replace('when: destination == "abroad"', "when: government_approved"),
+        )
     assert 'done("approval"' in str(exc.value.diagnostics[0].hint)
 
 
-@pytest.mark.parametrize(("name", "step"), [
-    ("approved", "approval"), ("entrusted_by_head", "entrustment"), ("legality_reviewed", "legality_review"),
-    ("consulted", "consultation"), ("reviewed_by_office", "review"), ("asked_government_first", "request"),
-])
+@pytest.mark.parametrize(
+    ("name", "step"),
+    [
+        ("approved", "approval"),
+        ("entrusted_by_head", "entrustment"),
+        ("legality_reviewed", "legality_review"),
+        ("consulted", "consultation"),
+        ("reviewed_by_office", "review"),
+        ("asked_government_first", "request"),
+    ],
+)
 def test_an_action_that_gives_a_step_as_a_field_is_refused_naming_the_step(name: str, step: str) -> None:
     engine = govrules.load()
-    action = {"kind": "sign_document", "jurisdiction": "qinghemen", "date": "2026-03-09",
-              "actor": {"role": "deputy"}, "issuer": "government", "doc_type": "routine", name: True}
+    action = {
+        "kind": "sign_document",
+        "jurisdiction": "qinghemen",
+        "date": "2026-03-09",
+        "actor": {"role": "deputy"},
+        "issuer": "government",
+        "doc_type": "routine",
+        name: True,
+    }
     with pytest.raises(govrules.ActionError) as exc:
         engine.evaluate(action)
     assert exc.value.path == name
@@ -332,8 +372,14 @@ def test_lists_are_not_compared_with_equals(tmp_path: Path) -> None:
 # --- 另有时限要求: whether the lead unit set its own deadline is asked, never read from a missing date -----
 def test_a_lead_deadline_says_one_was_set_and_may_not_be_contradicted() -> None:
     engine = govrules.load()
-    reply = {"kind": "reply_to_consultation", "jurisdiction": "zhanqian", "date": "2026-03-11",
-             "actor": {"role": "department_head"}, "requested_on": "2026-03-09", "replied": True}
+    reply = {
+        "kind": "reply_to_consultation",
+        "jurisdiction": "zhanqian",
+        "date": "2026-03-11",
+        "actor": {"role": "department_head"},
+        "requested_on": "2026-03-09",
+        "replied": True,
+    }
     assert govrules.parse_action({**reply, "lead_deadline": "2026-03-10"}).own_deadline_set is True
     with pytest.raises(govrules.ActionError, match="own_deadline_set"):
         engine.evaluate({**reply, "lead_deadline": "2026-03-10", "own_deadline_set": False})

@@ -19,11 +19,26 @@ from govrules.server._rulebook import LoadedRulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERLAY = ROOT / "examples" / "overlay" / "rules" / "qinghemen-local.yaml"
-LEAVE = {"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2026-03-09", "as_of": "2026-03-10",
-         "actor": {"role": "deputy"}, "destination": "out_of_province", "leaves_city": True, "leads_delegation": False}
-DIRECTOR = {"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2026-03-09", "as_of": "2026-03-10",
-            "actor": {"role": "office_director"}, "destination": "out_of_province", "leaves_city": True,
-            "purpose": "official"}
+LEAVE = {
+    "kind": "leave_jurisdiction",
+    "jurisdiction": "qinghemen",
+    "date": "2026-03-09",
+    "as_of": "2026-03-10",
+    "actor": {"role": "deputy"},
+    "destination": "out_of_province",
+    "leaves_city": True,
+    "leads_delegation": False,
+}
+DIRECTOR = {
+    "kind": "leave_jurisdiction",
+    "jurisdiction": "qinghemen",
+    "date": "2026-03-09",
+    "as_of": "2026-03-10",
+    "actor": {"role": "office_director"},
+    "destination": "out_of_province",
+    "leaves_city": True,
+    "purpose": "official",
+}
 PROBLEM = "application/problem+json"
 
 
@@ -117,8 +132,20 @@ def test_unknown_routes_and_methods(client: TestClient) -> None:
 
 def test_batch_json_lines_in_order_with_a_bad_line(client: TestClient, loaded: LoadedRulebook) -> None:
     actions = [LEAVE, DIRECTOR, {**LEAVE, "actor": {"role": "head"}}]
-    body = "\n".join([json.dumps(actions[0]), "{oops", "", json.dumps(actions[1]), json.dumps({**LEAVE, "kind": "fly"}),
-                      "[1, 2]", json.dumps(actions[2])]) + "\n"
+    body = (
+        "\n".join(
+            [
+                json.dumps(actions[0]),
+                "{oops",
+                "",
+                json.dumps(actions[1]),
+                json.dumps({**LEAVE, "kind": "fly"}),
+                "[1, 2]",
+                json.dumps(actions[2]),
+            ]
+        )
+        + "\n"
+    )
     r = client.post("/v1/decisions:batch", content=body, headers={"content-type": "application/x-ndjson"})
     assert r.status_code == 200 and r.headers["content-type"] == "application/x-ndjson"
     lines = [json.loads(x) for x in r.text.splitlines()]
@@ -136,8 +163,10 @@ def test_batch_json_array(client: TestClient, loaded: LoadedRulebook) -> None:
     import datetime as dt
 
     days = [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(600)]  # three chunks
-    actions = [{**LEAVE, "id": f"a{i}", "date": d.isoformat(), "as_of": (d + dt.timedelta(days=i % 3)).isoformat()}
-               for i, d in enumerate(days)]
+    actions = [
+        {**LEAVE, "id": f"a{i}", "date": d.isoformat(), "as_of": (d + dt.timedelta(days=i % 3)).isoformat()}
+        for i, d in enumerate(days)
+    ]
     r = client.post("/v1/decisions:batch", json=actions)
     lines = [json.loads(x) for x in r.text.splitlines()]
     assert [x["index"] for x in lines] == list(range(600))
@@ -224,9 +253,19 @@ def test_health_readiness_and_metrics(client: TestClient, loaded: LoadedRulebook
 
 def test_openapi_names_the_librarys_models(client: TestClient) -> None:
     doc = client.get("/openapi.json").json()
-    for path in ("/v1/decisions", "/v1/decisions:batch", "/v1/audits", "/v1/jurisdictions", "/v1/facts/{kind}",
-                 "/v1/jurisdictions/{jurisdiction}/articles/{number}", "/v1/schema/actions", "/v1/admin/reload",
-                 "/healthz", "/readyz", "/metrics"):
+    for path in (
+        "/v1/decisions",
+        "/v1/decisions:batch",
+        "/v1/audits",
+        "/v1/jurisdictions",
+        "/v1/facts/{kind}",
+        "/v1/jurisdictions/{jurisdiction}/articles/{number}",
+        "/v1/schema/actions",
+        "/v1/admin/reload",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    ):
         assert path in doc["paths"]
     schemas = doc["components"]["schemas"]
     assert {"Action", "Decision", "Finding", "LeaveJurisdiction", "AuditReport"} <= set(schemas)
@@ -307,12 +346,14 @@ def test_reload_keeps_the_old_rulebook_when_the_new_one_fails(tmp_path: Path) ->
     after = r.json()["rulebook_digest"]
     assert r.headers["govrules-rulebook-digest"] == after != before
     assert c.post("/v1/decisions", json=DIRECTOR, headers=auth).json()["decision"]["verdict"] == "denied"
-    (rules / "broken.yaml").write_text("extends: qinghemen\nversion: '2022'\nrules:\n  - article: 9999\n",
-                                       encoding="utf-8")
+    (rules / "broken.yaml").write_text(
+        "extends: qinghemen\nversion: '2022'\nrules:\n  - article: 9999\n", encoding="utf-8"
+    )
     body = problem(c.post("/v1/admin/reload", headers=auth), 422)
     assert body["rulebook_digest"] == after
-    assert body["errors"] and all(e["file"].endswith("broken.yaml") and e["line"] >= 1 and e["code"]
-                                  for e in body["errors"])
+    assert body["errors"] and all(
+        e["file"].endswith("broken.yaml") and e["line"] >= 1 and e["code"] for e in body["errors"]
+    )
     # the old one answers
     assert c.post("/v1/decisions", json=DIRECTOR, headers=auth).json()["decision"]["verdict"] == "denied"
     assert c.get("/readyz").json()["last_reload_errors"] == body["errors"]
@@ -323,8 +364,10 @@ def test_reload_keeps_the_old_rulebook_when_the_new_one_fails(tmp_path: Path) ->
 
 
 def test_import_govrules_does_not_import_the_server() -> None:
-    code = ("import sys, govrules, govrules._cli; govrules._cli.build_parser(); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fastapi', 'starlette', 'uvicorn', 'anyio')"
-            " or m in ('govrules.server._app', 'govrules.server._rulebook')))")
+    code = (
+        "import sys, govrules, govrules._cli; govrules._cli.build_parser(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fastapi', 'starlette', 'uvicorn', 'anyio')"
+        " or m in ('govrules.server._app', 'govrules.server._rulebook')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

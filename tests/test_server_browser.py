@@ -17,8 +17,16 @@ from ._serve import Server, serve
 expect.set_options(timeout=30_000)
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
@@ -68,9 +76,18 @@ def fill_deputy_leaving_fuxin(page: Page) -> None:
 def test_a_deputy_leaving_fuxin_without_notice_is_denied_citing_article_70(page: Page, engine: govrules.Engine) -> None:
     fill_deputy_leaving_fuxin(page)
     page.click("#judge")
-    want = engine.evaluate({"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2026-03-09",
-                            "as_of": "2026-03-10", "actor": {"role": "deputy"}, "destination": "out_of_province",
-                            "leaves_city": True, "leads_delegation": False})
+    want = engine.evaluate(
+        {
+            "kind": "leave_jurisdiction",
+            "jurisdiction": "qinghemen",
+            "date": "2026-03-09",
+            "as_of": "2026-03-10",
+            "actor": {"role": "deputy"},
+            "destination": "out_of_province",
+            "leaves_city": True,
+            "leads_delegation": False,
+        }
+    )
     assert want.verdict == "denied"
     expect(page.locator("#verdict")).to_have_class("verdict denied")
     expect(page.locator("#verdict")).to_have_text("不允许")

@@ -18,9 +18,16 @@ from ._serve import Server, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERLAY = ROOT / "examples" / "overlay" / "rules" / "qinghemen-local.yaml"
-DIRECTOR = {"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2026-03-09", "as_of": "2026-03-10",
-            "actor": {"role": "office_director"}, "destination": "out_of_province", "leaves_city": True,
-            "purpose": "official"}
+DIRECTOR = {
+    "kind": "leave_jurisdiction",
+    "jurisdiction": "qinghemen",
+    "date": "2026-03-09",
+    "as_of": "2026-03-10",
+    "actor": {"role": "office_director"},
+    "destination": "out_of_province",
+    "leaves_city": True,
+    "purpose": "official",
+}
 LOCAL_RULE = "qinghemen.local.office_directors_file_in_writing"
 BROKEN = "extends: qinghemen\nversion: '2022'\nrules:\n  - article: 9999\n"
 TOKEN = "e2e-token"
@@ -36,8 +43,18 @@ def rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(rules: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     home = tmp_path_factory.mktemp("serve")
     (home / "token").write_text(TOKEN + "\n", encoding="utf-8")
-    with serve("--rules", str(rules), "--token-file", str(home / "token"), "--decision-log",
-               str(home / "decisions.jsonl"), "--max-batch", "20000", "--max-body", str(64 << 20)) as s:
+    with serve(
+        "--rules",
+        str(rules),
+        "--token-file",
+        str(home / "token"),
+        "--decision-log",
+        str(home / "decisions.jsonl"),
+        "--max-batch",
+        "20000",
+        "--max-body",
+        str(64 << 20),
+    ) as s:
         s.home = home  # type: ignore[attr-defined]
         yield s
 
@@ -83,8 +100,9 @@ def test_every_endpoint_over_http(server: Server) -> None:
         r = c.post("/v1/decisions", params={"explain": "zh"}, json=DIRECTOR)
         assert r.json()["decision"]["verdict"] in ("allowed", "denied") and r.json()["explanation"]
         log = (ROOT / "examples" / "audit" / "qinghemen-2026q1.jsonl").read_bytes()
-        r = c.post("/v1/audits", params={"as_of": "2026-03-31"}, content=log,
-                   headers={"content-type": "application/x-ndjson"})
+        r = c.post(
+            "/v1/audits", params={"as_of": "2026-03-31"}, content=log, headers={"content-type": "application/x-ndjson"}
+        )
         assert r.status_code == 200 and r.json()["report"]["events"] == 451
     records = (server.home / "decisions.jsonl").read_text(encoding="utf-8").splitlines()  # type: ignore[attr-defined]
     assert json.loads(records[-1])["action"] == DIRECTOR
@@ -106,10 +124,18 @@ def test_error_shapes_over_http(server: Server) -> None:
 
 
 def test_a_batch_with_a_bad_line_over_http(server: Server) -> None:
-    body = "\n".join([json.dumps(DIRECTOR), "{not json", json.dumps({**DIRECTOR, "date": "2026-02-30"}),
-                      json.dumps({**DIRECTOR, "id": "last"})])
-    with server.client(headers=AUTH) as c, c.stream("POST", "/v1/decisions:batch", content=body,
-                                                    headers={"content-type": "application/x-ndjson"}) as r:
+    body = "\n".join(
+        [
+            json.dumps(DIRECTOR),
+            "{not json",
+            json.dumps({**DIRECTOR, "date": "2026-02-30"}),
+            json.dumps({**DIRECTOR, "id": "last"}),
+        ]
+    )
+    with (
+        server.client(headers=AUTH) as c,
+        c.stream("POST", "/v1/decisions:batch", content=body, headers={"content-type": "application/x-ndjson"}) as r,
+    ):
         lines = [json.loads(x) for x in r.iter_lines() if x]
     assert [x["line"] for x in lines] == [1, 2, 3, 4]
     assert "decision" in lines[0] and "decision" in lines[3] and lines[3]["decision"]["action_id"] == "last"
@@ -155,8 +181,11 @@ def test_a_batch_in_flight_finishes_on_its_rulebook(server: Server, rules: Path)
     assert not any(rules.iterdir())
     n = 12_000
     body = "\n".join(json.dumps({**DIRECTOR, "id": f"d{i}"}) for i in range(n))
-    with server.client(headers=AUTH) as c, server.client(headers=AUTH) as other, c.stream(
-            "POST", "/v1/decisions:batch", content=body, headers={"content-type": "application/x-ndjson"}) as r:
+    with (
+        server.client(headers=AUTH) as c,
+        server.client(headers=AUTH) as other,
+        c.stream("POST", "/v1/decisions:batch", content=body, headers={"content-type": "application/x-ndjson"}) as r,
+    ):
         old = r.headers["govrules-rulebook-digest"]
         lines = r.iter_lines()
         first = json.loads(next(lines))
@@ -191,8 +220,12 @@ def test_a_bad_rulebook_at_start_exits_2_with_every_error(tmp_path: Path) -> Non
     import sys
 
     (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "govrules", "serve", "--port", "0", "--rules", str(tmp_path)],
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "govrules", "serve", "--port", "0", "--rules", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 2 and "broken.yaml:" in r.stderr and "Traceback" not in r.stderr
 
 
@@ -207,8 +240,9 @@ def test_two_workers_reload_together_on_sighup(tmp_path: Path) -> None:
 
         def all_new() -> bool:
             with s.client() as c:
-                return all(c.post("/v1/decisions", json=DIRECTOR).json()["decision"]["verdict"] == "denied"
-                           for _ in range(20))
+                return all(
+                    c.post("/v1/decisions", json=DIRECTOR).json()["decision"]["verdict"] == "denied" for _ in range(20)
+                )
 
         assert until(all_new)
         with s.client() as c:

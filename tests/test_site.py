@@ -178,15 +178,15 @@ def test_the_review_verdict_stands_beside_its_article(site: SiteReport) -> None:
 
 def test_rule_tests_are_listed_beside_the_rule(site: SiteReport) -> None:
     page = (site.out / "qinghemen" / "index.html").read_text(encoding="utf-8")
-    card = page[page.index('id="rule-qinghemen.leave.leave_system"'):]
-    card = card[:card.index("</article>")]
+    card = page[page.index('id="rule-qinghemen.leave.leave_system"') :]
+    card = card[: card.index("</article>")]
     assert re.search(r"[1-9]\d* 触发 firing", card) and re.search(r"[1-9]\d* 合规 compliant", card)
     assert "without having followed the leave system" in card
 
 
 def test_search_index_covers_articles_and_rules(site: SiteReport, engine: govrules.Engine) -> None:
     text = (site.out / "static" / "search-index.js").read_text(encoding="utf-8")
-    index = json.loads(text[text.index("=") + 1:].strip().rstrip(";"))
+    index = json.loads(text[text.index("=") + 1 :].strip().rstrip(";"))
     hrefs = {e[4] for e in index}
     for jur in engine.jurisdictions:
         for a in engine._compiled_versions(jur)[-1].meta.articles:
@@ -197,9 +197,9 @@ def test_search_index_covers_articles_and_rules(site: SiteReport, engine: govrul
 def test_overlay_rules_show_in_place_with_their_provenance(overlay_site: SiteReport) -> None:
     page = (overlay_site.out / "qinghemen" / "index.html").read_text(encoding="utf-8")
     art70 = section(page, "art-70")
-    card = art70[art70.index(f'id="rule-{OVERLAY_RULE}"'):]
-    card = card[:card.index("</article>")]
-    assert 'class="rule overlay"' in art70[art70.rindex("<article", 0, art70.index(f'id="rule-{OVERLAY_RULE}"')):]
+    card = art70[art70.index(f'id="rule-{OVERLAY_RULE}"') :]
+    card = card[: card.index("</article>")]
+    assert 'class="rule overlay"' in art70[art70.rindex("<article", 0, art70.index(f'id="rule-{OVERLAY_RULE}"')) :]
     assert "qinghemen-local.yaml" in card and "补充规则" in card
     assert "区政府办公室主任、副主任离阜" in card
     assert "Includes supplementary rules from" in page
@@ -220,9 +220,15 @@ def test_article_url_from_a_base() -> None:
 
 
 def test_a_finding_links_to_the_article_it_cites(site: SiteReport, engine: govrules.Engine) -> None:
-    action = {"kind": "leave_jurisdiction", "jurisdiction": "qinghemen", "date": "2026-03-09",
-              "actor": {"role": "deputy"}, "destination": "out_of_province", "leaves_city": True,
-              "leads_delegation": False}
+    action = {
+        "kind": "leave_jurisdiction",
+        "jurisdiction": "qinghemen",
+        "date": "2026-03-09",
+        "actor": {"role": "deputy"},
+        "destination": "out_of_province",
+        "leaves_city": True,
+        "leads_delegation": False,
+    }
     for f in engine.evaluate(action).findings:
         url = article_url(site.out.as_uri(), action["jurisdiction"], f.article)
         parts = urlsplit(url)
@@ -253,22 +259,28 @@ def test_cli_unwritable_output_is_a_clear_error(tmp_path: Path, capsys: pytest.C
 
 
 def test_import_govrules_does_not_import_the_site() -> None:
-    code = ("import sys, govrules; govrules.load(); "
-            "print(sorted(m for m in sys.modules if m.startswith(('jinja2', 'markupsafe', 'govrules.site'))))")
+    code = (
+        "import sys, govrules; govrules.load(); "
+        "print(sorted(m for m in sys.modules if m.startswith(('jinja2', 'markupsafe', 'govrules.site'))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
 
 def test_the_cli_parser_does_not_import_jinja2() -> None:
-    code = ("import sys; from govrules._cli import build_parser; build_parser(); "
-            "print(sorted(m for m in sys.modules if m.startswith(('jinja2', 'markupsafe'))))")
+    code = (
+        "import sys; from govrules._cli import build_parser; build_parser(); "
+        "print(sorted(m for m in sys.modules if m.startswith(('jinja2', 'markupsafe'))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
 
 def test_without_jinja2_the_command_says_which_extra(tmp_path: Path) -> None:
-    code = ("import sys; sys.modules['jinja2'] = None; from govrules._cli import main; "
-            f"sys.exit(main(['site', {str(tmp_path / 'out')!r}]))")
+    code = (
+        "import sys; sys.modules['jinja2'] = None; from govrules._cli import main; "
+        f"sys.exit(main(['site', {str(tmp_path / 'out')!r}]))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 2
     assert "pip install 'govrules[site]'" in done.stderr and "Traceback" not in done.stderr

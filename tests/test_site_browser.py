@@ -21,8 +21,16 @@ from govrules.site._build import SiteReport, build_site
 expect.set_options(timeout=30_000)
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ACCENT = "rgb(138, 28, 28)"  # the header's colour: the stylesheet was found
 
 
@@ -62,8 +70,13 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(site: SiteReport) -> Iterator[str]:
     """A real http.server on 127.0.0.1 serving the folder above the site: the site is at /rulebook/."""
-    proc = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1"],
-                            cwd=site.out.parent, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1"],
+        cwd=site.out.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
@@ -147,10 +160,10 @@ def test_served_under_rulebook(server: str, page: Page) -> None:
     expect(page.locator("#results li").first).to_contain_text("qinghemen.leave.leave_system")
 
 
-@pytest.mark.parametrize("path", ["qinghemen/index.html", "topics/consult.reply_deadline.html", "index.html",
-                                  "search.html"])
-def test_phone_viewport_has_no_horizontal_overflow(site: SiteReport, browser: Browser, shots: Path,
-                                                   path: str) -> None:
+@pytest.mark.parametrize(
+    "path", ["qinghemen/index.html", "topics/consult.reply_deadline.html", "index.html", "search.html"]
+)
+def test_phone_viewport_has_no_horizontal_overflow(site: SiteReport, browser: Browser, shots: Path, path: str) -> None:
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True)
     pg = ctx.new_page()
     pg.goto((site.out / path).as_uri())

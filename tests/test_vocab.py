@@ -33,8 +33,20 @@ def test_the_type_checker_sees_party_as_one_enumeration() -> None:
     assert not party.optional
 
 
-@pytest.mark.parametrize(("n", "zh"), [(1, "一"), (10, "十"), (11, "十一"), (23, "二十三"), (60, "六十"),
-                                        (100, "一百"), (105, "一百零五"), (110, "一百一十"), (262, "二百六十二")])
+@pytest.mark.parametrize(
+    ("n", "zh"),
+    [
+        (1, "一"),
+        (10, "十"),
+        (11, "十一"),
+        (23, "二十三"),
+        (60, "六十"),
+        (100, "一百"),
+        (105, "一百零五"),
+        (110, "一百一十"),
+        (262, "二百六十二"),
+    ],
+)
 def test_numerals(n: int, zh: str) -> None:
     assert numeral(n) == zh
     assert article_zh(n) == f"第{zh}条"

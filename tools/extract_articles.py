@@ -1,6 +1,6 @@
 """Split a source text into its articles: the skeleton a rulebook file is written on.
 
-    python tools/extract_articles.py JURISDICTION SOURCE.txt > skeleton.yaml
+python tools/extract_articles.py JURISDICTION SOURCE.txt > skeleton.yaml
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from govrules._sources import split
 
 def main() -> None:
     jurisdiction, path = sys.argv[1], sys.argv[2]
-    text = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
     out = sys.stdout
     out.write(f"jurisdiction: {jurisdiction}\narticles:\n")
     for art in split(text):

@@ -30,9 +30,22 @@ OFF = {D(2026, 1, 1), D(2026, 1, 2), D(2026, 1, 3), *(D(2026, 2, d) for d in ran
 WORKED_WEEKEND = {D(2026, 1, 4), D(2026, 2, 14), D(2026, 2, 28)}
 
 DEPARTMENTS = [
-    "区发展改革局", "区财政局", "区司法局", "区审计局", "区教育局", "区卫生健康局", "区自然资源局",
-    "区住房城乡建设局", "区农业农村局", "区应急管理局", "区民政局", "区人力资源社会保障局",
-    "区商务局", "区市场监管局", "区交通运输局", "区文化旅游和广播电视局",
+    "区发展改革局",
+    "区财政局",
+    "区司法局",
+    "区审计局",
+    "区教育局",
+    "区卫生健康局",
+    "区自然资源局",
+    "区住房城乡建设局",
+    "区农业农村局",
+    "区应急管理局",
+    "区民政局",
+    "区人力资源社会保障局",
+    "区商务局",
+    "区市场监管局",
+    "区交通运输局",
+    "区文化旅游和广播电视局",
 ]
 DEPUTIES = ["王副区长", "李副区长", "张副区长", "刘副区长"]
 
@@ -49,8 +62,9 @@ def add_working(day: dt.date, n: int) -> dt.date:
     return day
 
 
-WORKING_DAYS = [START + dt.timedelta(days=i) for i in range((END - START).days + 1)
-                if is_working(START + dt.timedelta(days=i))]
+WORKING_DAYS = [
+    START + dt.timedelta(days=i) for i in range((END - START).days + 1) if is_working(START + dt.timedelta(days=i))
+]
 
 
 class Log:
@@ -67,14 +81,18 @@ class Log:
         """Record an event; one dated after the quarter is not part of this log (dropped)."""
         id_ = self.new_id(prefix)
         if day <= END:
-            self.events.append({"type": type_, "id": id_, "jurisdiction": JUR, "date": day.isoformat(),
-                                "actor": actor, **facts})
+            self.events.append(
+                {"type": type_, "id": id_, "jurisdiction": JUR, "date": day.isoformat(), "actor": actor, **facts}
+            )
         return id_
 
     def answer_day(self, after: dt.date, latest: dt.date, earliest_offset: int = 1) -> dt.date:
         """A working day in (after, latest], or `after` itself when there is none."""
-        days = [d for d in (after + dt.timedelta(days=i) for i in range(earliest_offset, (latest - after).days + 1))
-                if is_working(d)]
+        days = [
+            d
+            for d in (after + dt.timedelta(days=i) for i in range(earliest_offset, (latest - after).days + 1))
+            if is_working(d)
+        ]
         return self.rng.choice(days) if days else after
 
 
@@ -107,9 +125,14 @@ def meetings(log: Log) -> None:
         if legal:  # art. 40: the legality opinion at the meeting or within 1 day after it
             log.add("legality_opinion_given", "HF", day + dt.timedelta(days=rng.randint(0, 1)), JUSTICE, ref=m)
     # 部门召开的全区性会议: the Qinghemen text caps none (art. 42 only plans and approves them).
-    for day, unit in [(D(2026, 1, 16), "区应急管理局"), (D(2026, 1, 22), "区教育局"), (D(2026, 2, 5), "区农业农村局"),
-                      (D(2026, 3, 5), "区市场监管局"), (D(2026, 3, 12), "区卫生健康局"),
-                      (D(2026, 3, 19), "区应急管理局")]:
+    for day, unit in [
+        (D(2026, 1, 16), "区应急管理局"),
+        (D(2026, 1, 22), "区教育局"),
+        (D(2026, 2, 5), "区农业农村局"),
+        (D(2026, 3, 5), "区市场监管局"),
+        (D(2026, 3, 12), "区卫生健康局"),
+        (D(2026, 3, 19), "区应急管理局"),
+    ]:
         log.add("meeting_held", "QQ", day, dept_head(unit), meeting="district_wide", organizer_unit=unit)
 
 
@@ -148,8 +171,15 @@ def leave(log: Log) -> None:
         trip(log, actor, depart - dt.timedelta(days=1), depart, add_working(depart, 2), "out_of_province")
 
 
-def trip(log: Log, actor: dict[str, Any], filed: dt.date, depart: dt.date, back: dt.date, where: str,
-         delegation: bool = False) -> str:
+def trip(
+    log: Log,
+    actor: dict[str, Any],
+    filed: dt.date,
+    depart: dt.date,
+    back: dt.date,
+    where: str,
+    delegation: bool = False,
+) -> str:
     req = log.add("leave_requested", "QJ", filed, actor, departure=depart.isoformat(), destination=where)
     log.add("departed", "CF", depart, actor, ref=req)
     ret = log.add("returned", "FH", back, actor, ref=req, delegation=delegation)
@@ -181,8 +211,14 @@ def outside_meetings(log: Log) -> None:
         who = {"role": "deputy", "name": rng.choice(DEPUTIES)} if rng.random() < 0.5 else dept_head(unit)
         m = log.add("outside_meeting_attended", "SW", day, who, level=level)
         # art. 45: 会后2个工作日内形成书面材料报告
-        log.add("outside_meeting_reported", "BG", log.answer_day(day, add_working(day, 2)), dept_head(unit),
-                ref=m, written=True)
+        log.add(
+            "outside_meeting_reported",
+            "BG",
+            log.answer_day(day, add_working(day, 2)),
+            dept_head(unit),
+            ref=m,
+            written=True,
+        )
     # A city meeting on the Friday before the Spring Festival: reported on the worked Saturday.
     m = log.add("outside_meeting_attended", "SW", D(2026, 2, 13), dept_head("区商务局"), level="city")
     log.add("outside_meeting_reported", "BG", D(2026, 2, 14), dept_head("区商务局"), ref=m, written=True)
@@ -219,16 +255,28 @@ def normative_documents(log: Log) -> None:
 def plant(log: Log) -> None:
     """The planted breaches: see EXPECTED.md."""
     # P1 topical meeting, minutes issued 5 days after it (due in 3): art. 39, late
-    m = log.add("meeting_held", "ZT", D(2026, 1, 20), {"role": "deputy", "name": "李副区长"}, meeting="topical",
-                legal_matters=False)
+    m = log.add(
+        "meeting_held",
+        "ZT",
+        D(2026, 1, 20),
+        {"role": "deputy", "name": "李副区长"},
+        meeting="topical",
+        legal_matters=False,
+    )
     log.add("minutes_issued", "JY", D(2026, 1, 25), OFFICE, ref=m)
     # P2 executive meeting on a Thursday, minutes the next Monday (due on the Sunday: 3日 are calendar
     # days): art. 38 (原则上), late, not a breach
     m = log.add("meeting_held", "CW", D(2026, 3, 19), HEAD, meeting="executive", members_present=5, members_total=6)
     log.add("minutes_issued", "JY", D(2026, 3, 23), OFFICE, ref=m)
     # P3 countersign request never answered: art. 49, consent by silence on the day the deadline falls
-    log.add("countersign_requested", "HQ", D(2026, 2, 12), dept_head("区自然资源局"),
-            category="land_planning", to_unit="区住房城乡建设局")
+    log.add(
+        "countersign_requested",
+        "HQ",
+        D(2026, 2, 12),
+        dept_head("区自然资源局"),
+        category="land_planning",
+        to_unit="区住房城乡建设局",
+    )
     # P4 countersign answered on the third working day: art. 49 (一般), late, not a breach
     c = log.add("countersign_requested", "HQ", D(2026, 3, 4), dept_head("区财政局"), to_unit="区审计局")
     log.add("countersign_replied", "HF", D(2026, 3, 9), dept_head("区审计局"), ref=c)
@@ -240,8 +288,9 @@ def plant(log: Log) -> None:
     # P7 a complex inspection item never completed: art. 57, missing
     log.add("inspection_assigned", "DB", D(2026, 1, 28), OFFICE, complexity="complex", note="督办区生态环境分局")
     # P8 a provincial meeting with no report: art. 45, missing
-    log.add("outside_meeting_attended", "SW", D(2026, 3, 11), {"role": "deputy", "name": "张副区长"},
-            level="provincial")
+    log.add(
+        "outside_meeting_attended", "SW", D(2026, 3, 11), {"role": "deputy", "name": "张副区长"}, level="provincial"
+    )
     # P9 an urgent upper-level document received on Thursday 03-05, forwarded on Monday 03-09
     # (立即转报, read as by the next working day, Friday 03-06): art. 69, late
     u = log.add("upper_document_received", "SJ", D(2026, 3, 5), dept_head("区商务局"), urgent=True)
@@ -249,8 +298,14 @@ def plant(log: Log) -> None:
     # P10 a routine upper-level document received 01-26 and never forwarded (每月定期…转报): missing
     log.add("upper_document_received", "SJ", D(2026, 1, 26), dept_head("区民政局"), urgent=False)
     # P11 a topical meeting on legal matters, the legality opinion two days after it: art. 40, late
-    m = log.add("meeting_held", "ZT", D(2026, 2, 3), {"role": "deputy", "name": "王副区长"}, meeting="topical",
-                legal_matters=True)
+    m = log.add(
+        "meeting_held",
+        "ZT",
+        D(2026, 2, 3),
+        {"role": "deputy", "name": "王副区长"},
+        meeting="topical",
+        legal_matters=True,
+    )
     log.add("minutes_issued", "JY", D(2026, 2, 5), OFFICE, ref=m)
     log.add("legality_opinion_given", "HF", D(2026, 2, 5), JUSTICE, ref=m)
     # P12 a deputy head leaving Fuxin reports to the head the day after departure (事先): art. 70, late
@@ -262,8 +317,9 @@ def plant(log: Log) -> None:
     log.add("normative_document_issued", "GF", D(2026, 3, 16), dept_head("区教育局"), issuer="department")
     # near misses: a delegation reported 24 days after its return (no deadline: nothing), and a
     # deputy reporting on the day of departure (事先 holds)
-    ret = trip(log, dept_head("区农业农村局"), D(2026, 1, 19), D(2026, 1, 23), D(2026, 1, 28), "abroad",
-               delegation=True)
+    ret = trip(
+        log, dept_head("区农业农村局"), D(2026, 1, 19), D(2026, 1, 23), D(2026, 1, 28), "abroad", delegation=True
+    )
     log.add("trip_reported", "BG", D(2026, 2, 21), dept_head("区农业农村局"), ref=ret)
     trip(log, {"role": "deputy", "name": "王副区长"}, D(2026, 2, 25), D(2026, 2, 25), D(2026, 2, 27), "in_province")
 

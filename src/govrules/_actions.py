@@ -22,17 +22,22 @@ from ._vocab import MeetingType, Party, Role, StepType
 # `require`), never as a yes/no field. These fields were removed from the models; an action or a
 # condition that still names one is told which step to give instead.
 STEP_FIELDS: dict[str, StepType] = {
-    "entrusted_by_head": "entrustment", "entrusted": "entrustment", "approved": "approval",
-    "government_approved": "approval", "level_skip_approved": "approval", "asked_government_first": "request",
-    "authorized_by_government": "approval", "legality_reviewed": "legality_review", "consulted": "consultation",
+    "entrusted_by_head": "entrustment",
+    "entrusted": "entrustment",
+    "approved": "approval",
+    "government_approved": "approval",
+    "level_skip_approved": "approval",
+    "asked_government_first": "request",
+    "authorized_by_government": "approval",
+    "legality_reviewed": "legality_review",
+    "consulted": "consultation",
     "reviewed_by_office": "review",
 }
 
 
 def step_field_message(name: str) -> str:
     """What to say to a caller (or a rule author) who gives a step as a yes/no field."""
-    return (f"`{name}` is a step: give it in `steps` as "
-            f"{{step: {STEP_FIELDS[name]}, party: …, date: …}}")
+    return f"`{name}` is a step: give it in `steps` as {{step: {STEP_FIELDS[name]}, party: …, date: …}}"
 
 
 class _Model(BaseModel):
@@ -135,8 +140,10 @@ class _Action(_Model):
     def _unknown_is_not_given(cls, data: Any) -> Any:
         if isinstance(data, dict) and UNKNOWN in data.values():
             fields = cls.model_fields
-            return {k: (None if v == UNKNOWN and k in fields and not fields[k].is_required() else v)
-                    for k, v in data.items()}
+            return {
+                k: (None if v == UNKNOWN and k in fields and not fields[k].is_required() else v)
+                for k, v in data.items()
+            }
         return data
 
 
@@ -362,7 +369,8 @@ class SignDocument(_Action):
         json_schema_extra={"zh": "文中注明“经区政府同意”等字样"},
     )
     conveys_government_decision: bool | None = Field(
-        None, description="The document conveys a matter the government has decided (传达政府决策事项).",
+        None,
+        description="The document conveys a matter the government has decided (传达政府决策事项).",
         json_schema_extra={"zh": "是否传达政府决策事项"},
     )
 
@@ -486,9 +494,7 @@ class ReplyToConsultation(_Action):
         description="The department replied (已回复); false asks whether silence counts as no objection by `as_of`.",
         json_schema_extra={"zh": "已回复（未回复时，按核查日期判断是否视为无不同意见）"},
     )
-    category: Literal[
-        "land_planning", "project", "normative", "executive_meeting", "other"
-    ] | None = Field(
+    category: Literal["land_planning", "project", "normative", "executive_meeting", "other"] | None = Field(
         None,
         description="The kind of document: land_planning 土地规划类, project 项目类, normative 规范性文件, "
         "executive_meeting 拟提交常务会议研究类, other 其他.",
@@ -654,7 +660,8 @@ class ConveneMeeting(_Action):
         json_schema_extra={"zh": "部门安排在本地召开全省、全市性会议"},
     )
     needs_minutes: bool | None = Field(
-        None, description="The meeting is to have minutes (需要形成会议纪要的).",
+        None,
+        description="The meeting is to have minutes (需要形成会议纪要的).",
         json_schema_extra={"zh": "是否需要形成会议纪要"},
     )
 
@@ -709,7 +716,8 @@ class RequestMeetingAbsence(_Action):
         json_schema_extra={"zh": "有特殊原因，由文本留待判断"},
     )
     sends_substitute: bool | None = Field(
-        None, description="Someone else attends in the absent member's place (由他人代替出席会议).",
+        None,
+        description="Someone else attends in the absent member's place (由他人代替出席会议).",
         json_schema_extra={"zh": "是否由他人代替出席会议"},
     )
 
@@ -779,9 +787,9 @@ class IssueNormativeDocument(_Action):
         "internal_unit 部门内设机构, joint 部门联合.",
         json_schema_extra={"zh": "制发机关：政府、政府办公室、部门、部门内设机构、部门联合"},
     )
-    contains: tuple[
-        Literal["licence", "penalty", "enforcement", "fee", "duty_increase", "right_reduction"], ...
-    ] | None = Field(
+    contains: (
+        tuple[Literal["licence", "penalty", "enforcement", "fee", "duty_increase", "right_reduction"], ...] | None
+    ) = Field(
         None,
         description="What it sets: licence 行政许可, penalty 行政处罚, enforcement 行政强制, fee 收费, "
         "duty_increase 增加义务, right_reduction 减损权益.",
@@ -998,7 +1006,8 @@ class ReportMatter(_Action):
         json_schema_extra={"zh": "重要事项、重大情况，由文本留待判断"},
     )
     on_behalf_of_government: bool | None = Field(
-        None, description="A department reports or briefs on the government's behalf (代表政府汇报或通报).",
+        None,
+        description="A department reports or briefs on the government's behalf (代表政府汇报或通报).",
         json_schema_extra={"zh": "是否代表政府汇报或通报"},
     )
 
@@ -1032,7 +1041,9 @@ class IssueBriefing(_Action):
         json_schema_extra={"zh": "直接报送领导同志本人"},
     )
     new_kind: bool | None = Field(
-        None, description="The briefing starts a further kind of briefing (新创办一种简报), not another issue of one the issuer has.",
+        None,
+        description="The briefing starts a further kind of briefing (新创办一种简报), not another issue of one the "
+        "issuer has.",
         json_schema_extra={"zh": "是否新创办一种简报（而非已有简报的又一期）"},
     )
 

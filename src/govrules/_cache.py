@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from ._calendar import WorkCalendar
+from ._files import read_bytes
 from ._lang.compiled import CompiledAudit, CompiledRule, Version, bundled_dir
 from ._lang.condition import Binary, Checked, Node, _Compiler, conjoin
-from ._files import read_bytes
 
 FORMAT = b"govrules-rulebook-cache-1"
 KEEP = 16  # entries kept; the oldest go first
@@ -119,8 +119,9 @@ def digest(files: Sequence[Path]) -> str:
     return h.hexdigest()
 
 
-def read(files: Sequence[Path], calendar: WorkCalendar,
-         name: str | None = None) -> tuple[dict[str, list[Version]], dict[str, Any]] | None:
+def read(
+    files: Sequence[Path], calendar: WorkCalendar, name: str | None = None
+) -> tuple[dict[str, list[Version]], dict[str, Any]] | None:
     """The cached build of these files (whose digest is `name`, if known), or None (no entry, or one
     that is not ours or not whole)."""
     d = folder()
@@ -146,8 +147,9 @@ def read(files: Sequence[Path], calendar: WorkCalendar,
         return None
 
 
-def write(files: Sequence[Path], built: tuple[dict[str, list[Version]], dict[str, Any]],
-          name: str | None = None) -> None:
+def write(
+    files: Sequence[Path], built: tuple[dict[str, list[Version]], dict[str, Any]], name: str | None = None
+) -> None:
     """Keep a build of these files (whose digest, taken before they were read, is `name`), quietly
     not if it cannot be."""
     d = folder()
@@ -184,13 +186,28 @@ class _Pickler(pickle.Pickler):
                 when_tree = when_tree.right
             if when_tree is None or (obj.scope is not None and scope_tree is None):
                 raise pickle.PicklingError("a condition without its tree")
-            return _rule, (obj.rule, obj.jurisdiction, obj.article, obj.citation_zh, when_tree, scope_tree,
-                           obj.exceptions, obj.provenance)
+            return _rule, (
+                obj.rule,
+                obj.jurisdiction,
+                obj.article,
+                obj.citation_zh,
+                when_tree,
+                scope_tree,
+                obj.exceptions,
+                obj.provenance,
+            )
         if type(obj) is CompiledAudit:
             if obj.trigger.tree is None or (obj.expect is not None and obj.expect.tree is None):
                 raise pickle.PicklingError("a condition without its tree")
-            return _audit, (obj.check, obj.jurisdiction, obj.article, obj.citation_zh, obj.trigger.tree,
-                            obj.expect.tree if obj.expect is not None else None, obj.provenance)
+            return _audit, (
+                obj.check,
+                obj.jurisdiction,
+                obj.article,
+                obj.citation_zh,
+                obj.trigger.tree,
+                obj.expect.tree if obj.expect is not None else None,
+                obj.provenance,
+            )
         if type(obj) is Checked:
             raise pickle.PicklingError("a condition outside a rule or a check")
         return NotImplemented
@@ -232,20 +249,30 @@ def _conjoined(scope: Checked, when: Checked) -> Checked:
     return lazy
 
 
-def _rule(rule: Any, jurisdiction: str, article: Any, citation_zh: str, when: Node, scope: Node | None,
-          exceptions: list[CompiledRule], provenance: str) -> CompiledRule:
+def _rule(
+    rule: Any,
+    jurisdiction: str,
+    article: Any,
+    citation_zh: str,
+    when: Node,
+    scope: Node | None,
+    exceptions: list[CompiledRule],
+    provenance: str,
+) -> CompiledRule:
     from ._actions import ACTION_MODELS
 
     model = ACTION_MODELS[rule.kind]
     checked = _checked(when, model)
     scope_checked = _checked(scope, model) if scope is not None else None
     condition = checked if scope_checked is None else _conjoined(scope_checked, checked)
-    return CompiledRule(rule, jurisdiction, article, citation_zh, condition, scope_checked, exceptions,
-                        provenance=provenance)
+    return CompiledRule(
+        rule, jurisdiction, article, citation_zh, condition, scope_checked, exceptions, provenance=provenance
+    )
 
 
-def _audit(check: Any, jurisdiction: str, article: Any, citation_zh: str, trigger: Node, expect: Node | None,
-           provenance: str) -> CompiledAudit:
+def _audit(
+    check: Any, jurisdiction: str, article: Any, citation_zh: str, trigger: Node, expect: Node | None, provenance: str
+) -> CompiledAudit:
     from ._audit.events import EVENT_MODELS
 
     trig = _checked(trigger, EVENT_MODELS[check.trigger.event])
@@ -253,9 +280,11 @@ def _audit(check: Any, jurisdiction: str, article: Any, citation_zh: str, trigge
     return CompiledAudit(check, jurisdiction, article, citation_zh, trig, exp, provenance=provenance)
 
 
-def cached_build(files: Sequence[Path], calendar: WorkCalendar,
-                 build: Callable[[Sequence[Path], WorkCalendar], tuple[dict[str, list[Version]], dict[str, Any]]],
-                 ) -> tuple[dict[str, list[Version]], dict[str, Any]]:
+def cached_build(
+    files: Sequence[Path],
+    calendar: WorkCalendar,
+    build: Callable[[Sequence[Path], WorkCalendar], tuple[dict[str, list[Version]], dict[str, Any]]],
+) -> tuple[dict[str, list[Version]], dict[str, Any]]:
     """`build(files, calendar)`, or its cached result for the same files."""
     name = None
     if folder() is not None:
@@ -269,4 +298,3 @@ def cached_build(files: Sequence[Path], calendar: WorkCalendar,
     built = build(files, calendar)  # the key was taken first: a file changed meanwhile is a miss later
     write(files, built, name)
     return built
-

@@ -120,9 +120,13 @@ def _deciding(decision: Decision) -> str:
         deciding = [f for f in decision.findings if f.outcome in ("permitted", "excepted")]
     if not deciding:
         return " (no rule applies)" if decision.silent else ""
-    shown = "; ".join(f"{f.rule} {f.outcome} (art. {f.article}"
-                      + (f", missing {', '.join(f.missing)}" if f.missing else "")
-                      + (f", from {f.provenance}" if f.provenance != "bundled" else "") + ")" for f in deciding)
+    shown = "; ".join(
+        f"{f.rule} {f.outcome} (art. {f.article}"
+        + (f", missing {', '.join(f.missing)}" if f.missing else "")
+        + (f", from {f.provenance}" if f.provenance != "bundled" else "")
+        + ")"
+        for f in deciding
+    )
     return f", decided by: {shown}"
 
 

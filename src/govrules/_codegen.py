@@ -233,8 +233,12 @@ class Generator:
             return t
         if node.name == "done":
             step, party = node.args
-            if not (isinstance(step, Lit) and isinstance(party, Lit) and type(step.value) is str
-                    and type(party.value) is str):
+            if not (
+                isinstance(step, Lit)
+                and isinstance(party, Lit)
+                and type(step.value) is str
+                and type(party.value) is str
+            ):
                 raise Unsupported("done() of non-literals")
             self.emit(f"{t} = _done({self.path(('steps',))}, {_literal(step.value)}, {_literal(party.value)})")
             return t
@@ -311,8 +315,11 @@ def check_source(src: str, model: type[BaseModel]) -> None:
     tree = ast.parse(src)
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
-            ok = (node.id in NAMESPACE_NAMES or node.id == "a" or (node.id[:2] in ("_v", "_p", "_k", "_f", "_r")
-                  and node.id[2:].isdigit()))
+            ok = (
+                node.id in NAMESPACE_NAMES
+                or node.id == "a"
+                or (node.id[:2] in ("_v", "_p", "_k", "_f", "_r") and node.id[2:].isdigit())
+            )
             if not ok:
                 raise Unsupported(f"name `{node.id}` in generated source")
         elif isinstance(node, ast.Attribute):
@@ -330,8 +337,17 @@ def check_source(src: str, model: type[BaseModel]) -> None:
             allowed |= isinstance(callee, ast.Attribute) and callee.attr in ("date", "append")
             if not allowed:
                 raise Unsupported("a call in generated source")
-        elif isinstance(node, ast.Import | ast.ImportFrom | ast.Lambda | ast.ClassDef | ast.Global
-                        | ast.Nonlocal | ast.Subscript | ast.Starred):
+        elif isinstance(
+            node,
+            ast.Import
+            | ast.ImportFrom
+            | ast.Lambda
+            | ast.ClassDef
+            | ast.Global
+            | ast.Nonlocal
+            | ast.Subscript
+            | ast.Starred,
+        ):
             raise Unsupported(f"{type(node).__name__} in generated source")
 
 
@@ -341,8 +357,15 @@ def _steps(steps: Any) -> tuple[tuple[Any, ...], ...]:
 
 
 def namespace(working_days: Callable[[datetime.date, datetime.date], int]) -> dict[str, Any]:
-    return {"__builtins__": {}, "datetime": datetime, "frozenset": frozenset, "len": len, "_done": _done,
-            "_wd": working_days, "_steps": _steps}
+    return {
+        "__builtins__": {},
+        "datetime": datetime,
+        "frozenset": frozenset,
+        "len": len,
+        "_done": _done,
+        "_wd": working_days,
+        "_steps": _steps,
+    }
 
 
 def load_function(src: str, name: str, model: type[BaseModel], ns: dict[str, Any]) -> Callable[[Any], Any]:
@@ -354,8 +377,9 @@ def load_function(src: str, name: str, model: type[BaseModel], ns: dict[str, Any
     return fn
 
 
-def condition_function(tree: Node, model: type[BaseModel],
-                       working_days: Callable[[datetime.date, datetime.date], int]) -> Callable[[Any], Any]:
+def condition_function(
+    tree: Node, model: type[BaseModel], working_days: Callable[[datetime.date, datetime.date], int]
+) -> Callable[[Any], Any]:
     """One condition as a generated function of the action, equal to its closure. Raises Unsupported."""
     gen = Generator(model)
     value = gen.add(tree)
@@ -382,8 +406,12 @@ def equality_key(tree: Node | None) -> tuple[tuple[str, ...], frozenset[Any]] | 
             right = node.right
             if node.op == "==" and isinstance(right, Lit) and type(right.value) in (str, int, bool):
                 return node.left.names, frozenset([right.value])
-            if (node.op == "in" and isinstance(right, ListLit) and right.items
-                    and all(isinstance(i, Lit) and type(i.value) in (str, int, bool) for i in right.items)):
+            if (
+                node.op == "in"
+                and isinstance(right, ListLit)
+                and right.items
+                and all(isinstance(i, Lit) and type(i.value) in (str, int, bool) for i in right.items)
+            ):
                 return node.left.names, frozenset(i.value for i in right.items)  # type: ignore[attr-defined]
         if _may_raise(node):
             return None

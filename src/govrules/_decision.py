@@ -145,8 +145,10 @@ def due_by(obligations: tuple[Obligation, ...], day: dt.date) -> tuple[Obligatio
     (the act's): a step before the act is done by then at the latest."""
     if not any(isinstance(o, Obligation) and o.due is None and not o.follow_up for o in obligations):
         return obligations
-    return tuple(o.model_copy(update={"due": day}) if isinstance(o, Obligation) and o.due is None
-                 and not o.follow_up else o for o in obligations)
+    return tuple(
+        o.model_copy(update={"due": day}) if isinstance(o, Obligation) and o.due is None and not o.follow_up else o
+        for o in obligations
+    )
 
 
 class FactUse(_Out):

@@ -32,8 +32,9 @@ _ACTION_SET = frozenset(_ACTION_TYPES)
 class Engine:
     """A loaded rulebook. Build it with `govrules.load()`; share it freely between threads."""
 
-    def __init__(self, versions: dict[str, list[Version]], topics: dict[str, Any], calendar: WorkCalendar,
-                 *, fast: bool = True):
+    def __init__(
+        self, versions: dict[str, list[Version]], topics: dict[str, Any], calendar: WorkCalendar, *, fast: bool = True
+    ):
         # INVARIANT: nothing here changes after construction; evaluate() only reads.
         # `fast=False` (for tests and the bench only) judges every action the reference way.
         self._versions = versions
@@ -122,8 +123,9 @@ class Engine:
         """What the rules of `kind` in force on `day` (default: today) read: each fact with its
         description and the rules reading it, then each step they require. Raises ActionError."""
         if kind not in ACTION_MODELS:
-            raise ActionError(f"unknown kind `{kind}`" + (f"; {h}" if (h := did_you_mean(kind, ACTION_MODELS)) else ""),
-                              path="kind")
+            raise ActionError(
+                f"unknown kind `{kind}`" + (f"; {h}" if (h := did_you_mean(kind, ACTION_MODELS)) else ""), path="kind"
+            )
         version = self._in_force(jurisdiction, day or dt.date.today())
         model = ACTION_MODELS[kind]
         readers: dict[str, list[str]] = {}
@@ -142,11 +144,26 @@ class Engine:
         out = []
         for name, rules in readers.items():
             info, typ = _field(model, name)
-            out.append(FactUse(name=name, type=str(typ), description_en=info.description or "",
-                               description_zh=_zh(info), rules=tuple(dict.fromkeys(rules)), presumed=name in presumed))
-        for (step, party), rules in steps.items():
-            out.append(FactUse(name=f"step: {step} ({party})", type="step", description_en=f"a `{step}` step "
-                               f"by or to `{party}`, dated", description_zh="", rules=tuple(dict.fromkeys(rules))))
+            out.append(
+                FactUse(
+                    name=name,
+                    type=str(typ),
+                    description_en=info.description or "",
+                    description_zh=_zh(info),
+                    rules=tuple(dict.fromkeys(rules)),
+                    presumed=name in presumed,
+                )
+            )
+        for (step_type, body), rules in steps.items():
+            out.append(
+                FactUse(
+                    name=f"step: {step_type} ({body})",
+                    type="step",
+                    description_en=f"a `{step_type}` step by or to `{body}`, dated",
+                    description_zh="",
+                    rules=tuple(dict.fromkeys(rules)),
+                )
+            )
         return tuple(out)
 
     # --- judging ------------------------------------------------------------------------------
@@ -159,8 +176,9 @@ class Engine:
             return self._fast.evaluate(act, trace, strict)
         return self._reference(act, self._in_force(act.jurisdiction, act.date), trace, strict)
 
-    def evaluate_many(self, actions: Iterable[Action | Mapping[str, Any]], *, trace: bool = False,
-                      strict: bool = False) -> list[Decision]:
+    def evaluate_many(
+        self, actions: Iterable[Action | Mapping[str, Any]], *, trace: bool = False, strict: bool = False
+    ) -> list[Decision]:
         """Judge each action in turn: `[evaluate(a) for a in actions]`, with less overhead per action.
         Raises ActionError for the first invalid one."""
         if self._fast is None:
@@ -212,8 +230,7 @@ _PERMITTED = _Result("permitted")
 class _Judgement:
     """The weighing of one action's rules, gathered into a decision."""
 
-    def __init__(self, act: Action, calendar: WorkCalendar, trace: bool, shared: dict[Any, Any],
-                 strict: bool) -> None:
+    def __init__(self, act: Action, calendar: WorkCalendar, trace: bool, shared: dict[Any, Any], strict: bool) -> None:
         self.act = act
         self.calendar = calendar
         self.shared = shared
@@ -231,7 +248,9 @@ class _Judgement:
         value = condition.fn(self.act)
         if value is not None or self.strict or not rule.rule.presume:
             return value, ()
-        used = tuple(p for p in rule.rule.presume if (p.fact,) in condition.getters and getattr(self.act, p.fact) is None)
+        used = tuple(
+            p for p in rule.rule.presume if (p.fact,) in condition.getters and getattr(self.act, p.fact) is None
+        )
         if not used:
             return None, ()
         presumed = self.act.model_copy(update={p.fact: p.value for p in used})
@@ -253,14 +272,21 @@ class _Judgement:
                 if value is True:
                     # An exception that carries a requirement defeats its rule only when the
                     # requirement is not broken (可…但须经批准: without the approval, the rule stands).
-                    result = self.effect(exc)
-                    if result.outcome != "violated" or not exc.rule.effect.require:
-                        defeating.append((exc, result, exc_used))
+                    exc_result = self.effect(exc)
+                    if exc_result.outcome != "violated" or not exc.rule.effect.require:
+                        defeating.append((exc, exc_result, exc_used))
                 elif value is None:
                     unknown_exceptions.append(exc)
                 if self.trace is not None and value is not True:
-                    self.trace.append(TraceEntry(rule=exc.rule.id, condition=exc.rule.when, value=_VALUE[value],
-                                                 exception_to=(rule.rule.id,), facts=_facts(exc, act)))
+                    self.trace.append(
+                        TraceEntry(
+                            rule=exc.rule.id,
+                            condition=exc.rule.when,
+                            value=_VALUE[value],
+                            exception_to=(rule.rule.id,),
+                            facts=_facts(exc, act),
+                        )
+                    )
         result: _Result | None = None
         if holds is False:
             if rule.scope is not None:  # a deny rule that applies and is not broken: cite it
@@ -273,9 +299,16 @@ class _Judgement:
                     self.applied_exceptions.add(exc.rule.id)
                     self.record(exc, exc_result, exc_used)
                     if self.trace is not None:
-                        self.trace.append(TraceEntry(rule=exc.rule.id, condition=exc.rule.when, value="true",
-                                                     outcome=exc_result.outcome, exception_to=(rule.rule.id,),
-                                                     facts=_facts(exc, act)))
+                        self.trace.append(
+                            TraceEntry(
+                                rule=exc.rule.id,
+                                condition=exc.rule.when,
+                                value="true",
+                                outcome=exc_result.outcome,
+                                exception_to=(rule.rule.id,),
+                                facts=_facts(exc, act),
+                            )
+                        )
         elif holds is None or unknown_exceptions:
             result = self.effect(rule) if rule.rule.effect.require else None
             if result is None or result.outcome != "satisfied":  # a step done settles it, whatever the unknowns
@@ -289,9 +322,14 @@ class _Judgement:
             self.record(rule, result, used)
         if self.trace is not None:
             self.trace.append(
-                TraceEntry(rule=rule.rule.id, condition=rule.rule.when, value=_VALUE[holds],
-                           defeated_by=tuple(exc.rule.id for exc, _, _ in defeating),
-                           outcome=result.outcome if result else None, facts=_facts(rule, act))
+                TraceEntry(
+                    rule=rule.rule.id,
+                    condition=rule.rule.when,
+                    value=_VALUE[holds],
+                    defeated_by=tuple(exc.rule.id for exc, _, _ in defeating),
+                    outcome=result.outcome if result else None,
+                    facts=_facts(rule, act),
+                )
             )
 
     def effect(self, rule: CompiledRule) -> _Result:
@@ -342,9 +380,16 @@ class _Judgement:
         obligation = self.shared.get(key) if key else None
         if obligation is None:
             obligation = Obligation(
-                rule=rule.rule.id, article=rule.article.number, step=req.step, party=req.parties, due=due,
-                written=req.written, system=req.system, follow_up=after,
-                provisional=bool(due and req.due and req.due.unit == "working" and self.calendar.is_provisional(due)))
+                rule=rule.rule.id,
+                article=rule.article.number,
+                step=req.step,
+                party=req.parties,
+                due=due,
+                written=req.written,
+                system=req.system,
+                follow_up=after,
+                provisional=bool(due and req.due and req.due.unit == "working" and self.calendar.is_provisional(due)),
+            )
             if key:
                 self.shared[key] = obligation
         return _Result("obligation" if after else "pending", due=due, obligation=obligation)
@@ -362,8 +407,10 @@ class _Judgement:
             try:
                 due = self.calendar.shift(anchor, sign * req.due.days, req.due.unit)
             except (OverflowError, ValueError):
-                raise ActionError(f"{req.due.anchor} {anchor}: a deadline counted from it falls outside "
-                                  "the calendar", path=req.due.anchor) from None
+                raise ActionError(
+                    f"{req.due.anchor} {anchor}: a deadline counted from it falls outside the calendar",
+                    path=req.due.anchor,
+                ) from None
             if req.due.unit == "working" and (
                 self.calendar.is_provisional(anchor) or self.calendar.is_provisional(due)
             ):
@@ -385,9 +432,17 @@ class _Judgement:
         if result.obligation is not None:
             self.obligations.append(result.obligation)
         for p in presumed:
-            self.assumptions.setdefault((rule.rule.id, p.fact), Assumption(
-                rule=rule.rule.id, article=rule.article.number, fact=p.fact, value=p.value,
-                reason_zh=p.reason.zh, reason_en=p.reason.en))
+            self.assumptions.setdefault(
+                (rule.rule.id, p.fact),
+                Assumption(
+                    rule=rule.rule.id,
+                    article=rule.article.number,
+                    fact=p.fact,
+                    value=p.value,
+                    reason_zh=p.reason.zh,
+                    reason_en=p.reason.en,
+                ),
+            )
         # A finding without dates is the same whichever action it is found for: it is made once
         # per engine and shared (findings are immutable). Dated ones are made each time.
         dated = result.due is not None or result.comply_by is not None
@@ -396,11 +451,24 @@ class _Judgement:
         if finding is None:
             r = rule.rule
             finding = Finding(
-                rule=r.id, jurisdiction=rule.jurisdiction, article=rule.article.number,
-                label=rule.article.label, topic=r.topic, modality=r.modality, outcome=result.outcome,  # type: ignore[arg-type]
-                message_zh=r.message.zh, message_en=r.message.en, citation_zh=rule.citation_zh,
-                quote=r.quote, exception_to=r.exception_to, missing=result.missing, due=result.due,
-                comply_by=result.comply_by, provenance=rule.provenance, follow_up=bool(r.effect.require and r.effect.require.timing == "after"))
+                rule=r.id,
+                jurisdiction=rule.jurisdiction,
+                article=rule.article.number,
+                label=rule.article.label,
+                topic=r.topic,
+                modality=r.modality,
+                outcome=result.outcome,
+                message_zh=r.message.zh,
+                message_en=r.message.en,
+                citation_zh=rule.citation_zh,
+                quote=r.quote,
+                exception_to=r.exception_to,
+                missing=result.missing,
+                due=result.due,
+                comply_by=result.comply_by,
+                provenance=rule.provenance,
+                follow_up=bool(r.effect.require and r.effect.require.timing == "after"),
+            )
             if key:
                 self.shared[key] = finding
         self.findings.append(finding)
@@ -423,12 +491,22 @@ class _Judgement:
             verdict = "conditional"
         act = self.act
         return Decision(
-            action_id=act.id, kind=act.kind, jurisdiction=act.jurisdiction, date=act.date,
-            rulebook=version.key, document=version.meta.title_zh, verdict=verdict, breach=breach,
-            conditional_on=tuple(needs) if verdict == "conditional" else (),  # type: ignore[arg-type]
-            missing_facts=tuple(missing), findings=tuple(self.findings), obligations=tuple(self.obligations),
-            assumptions=tuple(self.assumptions.values()), provisional=self.provisional,
-            silent=not self.findings, trace=tuple(self.trace) if self.trace is not None else None,
+            action_id=act.id,
+            kind=act.kind,
+            jurisdiction=act.jurisdiction,
+            date=act.date,
+            rulebook=version.key,
+            document=version.meta.title_zh,
+            verdict=verdict,
+            breach=breach,
+            conditional_on=tuple(needs) if verdict == "conditional" else (),
+            missing_facts=tuple(missing),
+            findings=tuple(self.findings),
+            obligations=tuple(self.obligations),
+            assumptions=tuple(self.assumptions.values()),
+            provisional=self.provisional,
+            silent=not self.findings,
+            trace=tuple(self.trace) if self.trace is not None else None,
         )
 
 

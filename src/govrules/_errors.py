@@ -18,7 +18,7 @@ CODES: dict[str, str] = {
     "E004": "nested deeper than 64 levels",
     "E005": "not exactly one YAML document (a second `---` is refused before it is read)",
     "E006": "aliases expand too far: more than 1,000,000 values in a document, or aliases adding more "
-            "than 100,000 values in a file or in one load",
+    "than 100,000 values in a file or in one load",
     "E007": "a key that is not plain text, or a merge key (`<<`)",
     "E008": "a duplicate key",
     # E1xx: the file's shape
@@ -31,7 +31,7 @@ CODES: dict[str, str] = {
     "E204": "a rule's `quote` is not found in its article",
     "E206": "a rule or check without a `quote` of its article, and no `quote_reason` saying why",
     "E205": "`source:` is not a UTF-8 text file under the rulebook's `sources/` folder (an absolute path, "
-            "`..`, a link out of it, a binary file)",
+    "`..`, a link out of it, a binary file)",
     # E3xx: names
     "E301": "a rule or check id used twice",
     "E302": "a rule or check id that does not start with its jurisdiction",
@@ -105,8 +105,10 @@ class Diagnostic:
         """The source line and a caret under the column; empty when the line is not known."""
         if self.source is None or not self.source.strip() or self.column > len(self.source) + 1:
             return ""
-        pad = "".join("\t" if c == "\t" else "  " if unicodedata.east_asian_width(c) in "WF" else " "
-                      for c in self.source[: self.column - 1])
+        pad = "".join(
+            "\t" if c == "\t" else "  " if unicodedata.east_asian_width(c) in "WF" else " "
+            for c in self.source[: self.column - 1]
+        )
         return f"\n    | {self.source}\n    | {pad}^"
 
 
@@ -139,8 +141,9 @@ class ActionError(GovrulesError):
     # INVARIANT: `errors` is never empty; str(exc) shows the first five, then how many more.
     SHOWN = 5
 
-    def __init__(self, message: str | None = None, *, path: str | None = None,
-                 errors: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self, message: str | None = None, *, path: str | None = None, errors: Sequence[tuple[str, str]] = ()
+    ) -> None:
         if not errors:
             errors = ((path or "", message or "invalid action"),)
         self.errors: tuple[tuple[str, str], ...] = tuple(errors)

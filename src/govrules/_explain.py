@@ -188,9 +188,7 @@ class _Explanation:
         if self.lang == "zh":
             self.out(depth, f"{f.citation_zh}，{f.message_zh}")
         else:
-            self.out(
-                depth, f"Under article {f.article} of 《{self.v.meta.short_zh}》: {f.message_en}"
-            )
+            self.out(depth, f"Under article {f.article} of 《{self.v.meta.short_zh}》: {f.message_en}")
         if f.quote:
             self.out(depth, f"{t['quote']}{c}「{f.quote}」")
         article = self.articles.get(f.article)
@@ -218,11 +216,7 @@ class _Explanation:
             parts.append(t["follow_up"])
         if o.provisional:
             parts.append(t["provisional"])
-        ref = (
-            f"〔{o.rule}，{self.cite(o.article)}〕"
-            if self.lang == "zh"
-            else f" [{o.rule}, {self.cite(o.article)}]"
-        )
+        ref = f"〔{o.rule}，{self.cite(o.article)}〕" if self.lang == "zh" else f" [{o.rule}, {self.cite(o.article)}]"
         self.out(1, f"- {self.sep.join(parts)}{ref}")
 
     # --- words -----------------------------------------------------------------------------------
@@ -246,9 +240,7 @@ class _Explanation:
     def party(self, party: str) -> str:
         title = self.v.meta.roles.get(party)  # type: ignore[call-overload]
         if title is None:
-            title = PARTY_ZH.get(party, party).replace(
-                "区（市）", LEVEL_ZH.get(self.v.meta.level, "区")
-            )
+            title = PARTY_ZH.get(party, party).replace("区（市）", LEVEL_ZH.get(self.v.meta.level, "区"))
         return str(title)
 
     def step(self, step: str, parties: tuple[str, ...]) -> str:

@@ -109,8 +109,14 @@ class _Rule:
         "when",
     )
 
-    def __init__(self, c: CompiledRule, fn: Callable[[Any], Any], scope_fn: Callable[[Any], Any] | None,
-                 exceptions: list[_Rule], memory: Memory) -> None:
+    def __init__(
+        self,
+        c: CompiledRule,
+        fn: Callable[[Any], Any],
+        scope_fn: Callable[[Any], Any] | None,
+        exceptions: list[_Rule],
+        memory: Memory,
+    ) -> None:
         r = c.rule
         self.compiled = c
         self.id = r.id
@@ -136,23 +142,42 @@ class _Rule:
         found = self.assumptions.get(p.fact)
         if found is None:
             found = self.assumptions[p.fact] = Assumption(
-                rule=self.id, article=self.article, fact=p.fact, value=p.value, reason_zh=p.reason.zh,
-                reason_en=p.reason.en)
+                rule=self.id,
+                article=self.article,
+                fact=p.fact,
+                value=p.value,
+                reason_zh=p.reason.zh,
+                reason_en=p.reason.en,
+            )
         return found
 
-    def finding(self, outcome: str, missing: tuple[str, ...] = (), due: dt.date | None = None,
-                comply_by: dt.date | None = None) -> tuple[Finding, bool, bool, str | None]:
+    def finding(
+        self, outcome: str, missing: tuple[str, ...] = (), due: dt.date | None = None, comply_by: dt.date | None = None
+    ) -> tuple[Finding, bool, bool, str | None]:
         """The finding (validated once, then shared), with what it does to the verdict."""
         key = (outcome, missing, due, comply_by)
         found = self.findings.get(key)
         if found is None:
             c, r = self.compiled, self.compiled.rule
             f = Finding(
-                rule=r.id, jurisdiction=c.jurisdiction, article=c.article.number,
-                label=c.article.label, topic=r.topic, modality=r.modality, outcome=outcome,
-                message_zh=r.message.zh, message_en=r.message.en, citation_zh=c.citation_zh,
-                quote=r.quote, exception_to=r.exception_to, missing=missing, due=due,
-                comply_by=comply_by, provenance=c.provenance, follow_up=self.after)
+                rule=r.id,
+                jurisdiction=c.jurisdiction,
+                article=c.article.number,
+                label=c.article.label,
+                topic=r.topic,
+                modality=r.modality,
+                outcome=outcome,
+                message_zh=r.message.zh,
+                message_en=r.message.en,
+                citation_zh=c.citation_zh,
+                quote=r.quote,
+                exception_to=r.exception_to,
+                missing=missing,
+                due=due,
+                comply_by=comply_by,
+                provenance=c.provenance,
+                follow_up=self.after,
+            )
             found = (f, f.breaches, f.denies, f.need)
             self.memory.room()
             self.findings[key] = found
@@ -228,8 +253,7 @@ class Plan:
         def rule_of(c: CompiledRule) -> _Rule:
             if id(c) not in rules:
                 scope_fn = fn_of(c.scope) if c.scope is not None else None
-                rules[id(c)] = _Rule(c, fn_of(c.condition), scope_fn, [rule_of(e) for e in c.exceptions],
-                                     judge.memory)
+                rules[id(c)] = _Rule(c, fn_of(c.condition), scope_fn, [rule_of(e) for e in c.exceptions], judge.memory)
             return rules[id(c)]
 
         self.rules = tuple(rule_of(c) for c in tops)
@@ -327,8 +351,13 @@ class Plan:
 
         return select
 
-    def body(self, found: tuple[tuple[Finding, bool, bool, str | None], ...], obligations: tuple[Obligation, ...],
-             provisional: bool, assumptions: tuple[Assumption, ...] = ()) -> dict[str, Any]:
+    def body(
+        self,
+        found: tuple[tuple[Finding, bool, bool, str | None], ...],
+        obligations: tuple[Obligation, ...],
+        provisional: bool,
+        assumptions: tuple[Assumption, ...] = (),
+    ) -> dict[str, Any]:
         """The fields of a decision after `date`, in their order: made once per set of findings."""
         key = (tuple(map(id, found)), tuple(map(id, obligations)), provisional, tuple(map(id, assumptions)))
         hit = self.bodies.get(key)
@@ -349,12 +378,24 @@ class Plan:
                     missing.update(dict.fromkeys(f.missing))
         if verdict != "denied" and needs:
             verdict = "conditional"
-        body = {"action_id": None, "kind": None, "jurisdiction": None, "date": None,  # the action's, on use
-                "rulebook": self.key, "document": self.document, "verdict": verdict, "breach": breach,
-                "conditional_on": tuple(needs) if verdict == "conditional" else (),
-                "missing_facts": tuple(missing), "findings": tuple(f for f, _, _, _ in found),
-                "obligations": obligations, "assumptions": assumptions, "provisional": provisional,
-                "silent": not found, "trace": None}
+        body = {
+            "action_id": None,
+            "kind": None,
+            "jurisdiction": None,
+            "date": None,  # the action's, on use
+            "rulebook": self.key,
+            "document": self.document,
+            "verdict": verdict,
+            "breach": breach,
+            "conditional_on": tuple(needs) if verdict == "conditional" else (),
+            "missing_facts": tuple(missing),
+            "findings": tuple(f for f, _, _, _ in found),
+            "obligations": obligations,
+            "assumptions": assumptions,
+            "provisional": provisional,
+            "silent": not found,
+            "trace": None,
+        }
         self.memory.room()
         self.bodies[key] = (body, (found, obligations, assumptions))
         return body
@@ -363,9 +404,13 @@ class Plan:
 class FastJudge:
     """Decisions for one engine, made the fast way. Shares nothing mutable with the reference."""
 
-    def __init__(self, versions: dict[str, list[Version]], calendar: WorkCalendar,
-                 in_force: Callable[[str, dt.date], Version],
-                 reference: Callable[[Action, Version, bool, bool], Decision]) -> None:
+    def __init__(
+        self,
+        versions: dict[str, list[Version]],
+        calendar: WorkCalendar,
+        in_force: Callable[[str, dt.date], Version],
+        reference: Callable[[Action, Version, bool, bool], Decision],
+    ) -> None:
         self.versions = versions
         self.calendar = calendar
         self.in_force = in_force
@@ -435,8 +480,9 @@ class FastJudge:
             memo[key] = body
         return decision
 
-    def evaluate_many(self, acts: Iterable[Any], parse: Callable[[Any], Action], trace: bool,
-                      strict: bool) -> list[Decision]:
+    def evaluate_many(
+        self, acts: Iterable[Any], parse: Callable[[Any], Action], trace: bool, strict: bool
+    ) -> list[Decision]:
         """`[evaluate(a) for a in acts]`, the common way inlined (a remembered decision)."""
         if trace:
             return [self.evaluate(a if type(a) in _ACTION_SET else parse(a), trace, strict) for a in acts]
@@ -604,9 +650,21 @@ class _Weighing:
                 elif value is None:
                     unknown.append(exc)
                 if trace is not None and value is not True:
-                    trace.append(_construct(TraceEntry, _TRACE_EXC, {
-                        "rule": exc.id, "condition": exc.when, "value": _VALUE[value], "defeated_by": (),
-                        "outcome": None, "exception_to": (r.id,), "facts": _facts(exc, act)}))
+                    trace.append(
+                        _construct(
+                            TraceEntry,
+                            _TRACE_EXC,
+                            {
+                                "rule": exc.id,
+                                "condition": exc.when,
+                                "value": _VALUE[value],
+                                "defeated_by": (),
+                                "outcome": None,
+                                "exception_to": (r.id,),
+                                "facts": _facts(exc, act),
+                            },
+                        )
+                    )
         result: _Res | None = None
         if holds is False:
             if r.scope_fn is not None:
@@ -622,9 +680,21 @@ class _Weighing:
                     self.applied.add(exc.id)
                     self.record(exc, exc_result, exc_used)
                     if trace is not None:
-                        trace.append(_construct(TraceEntry, _TRACE_APPLIED, {
-                            "rule": exc.id, "condition": exc.when, "value": "true", "defeated_by": (),
-                            "outcome": exc_result[0], "exception_to": (r.id,), "facts": _facts(exc, act)}))
+                        trace.append(
+                            _construct(
+                                TraceEntry,
+                                _TRACE_APPLIED,
+                                {
+                                    "rule": exc.id,
+                                    "condition": exc.when,
+                                    "value": "true",
+                                    "defeated_by": (),
+                                    "outcome": exc_result[0],
+                                    "exception_to": (r.id,),
+                                    "facts": _facts(exc, act),
+                                },
+                            )
+                        )
         elif holds is None or unknown:
             result = self.effect(r) if r.require is not None else None
             if result is None or result[0] != "satisfied":
@@ -637,10 +707,21 @@ class _Weighing:
         if result is not None:
             self.record(r, result, used)
         if trace is not None:
-            trace.append(_construct(TraceEntry, _TRACE_RULE, {
-                "rule": r.id, "condition": r.when, "value": _VALUE[holds],
-                "defeated_by": tuple(exc.id for exc, _, _ in defeating), "outcome": result[0] if result else None,
-                "exception_to": (), "facts": _facts(r, act)}))
+            trace.append(
+                _construct(
+                    TraceEntry,
+                    _TRACE_RULE,
+                    {
+                        "rule": r.id,
+                        "condition": r.when,
+                        "value": _VALUE[holds],
+                        "defeated_by": tuple(exc.id for exc, _, _ in defeating),
+                        "outcome": result[0] if result else None,
+                        "exception_to": (),
+                        "facts": _facts(r, act),
+                    },
+                )
+            )
 
     def record(self, r: _Rule, result: _Res, presumed: tuple[Presumption, ...] = ()) -> None:
         outcome, due, comply_by, missing, obligation, _ = result
@@ -706,8 +787,16 @@ def effect(judge: FastJudge, act: Action, r: _Rule) -> _Res:
     obligation = r.obligation.get(key)
     if obligation is None:
         obligation = Obligation(
-            rule=r.id, article=r.article, step=req.step, party=req.parties, due=due,
-            written=req.written, system=req.system, follow_up=after, provisional=pending)
+            rule=r.id,
+            article=r.article,
+            step=req.step,
+            party=req.parties,
+            due=due,
+            written=req.written,
+            system=req.system,
+            follow_up=after,
+            provisional=pending,
+        )
         r.memory.room()
         r.obligation[key] = obligation
     return ("obligation" if after else "pending", due, None, (), obligation, provisional)
@@ -727,8 +816,9 @@ def shift(judge: FastJudge, day: dt.date, amount: int, unit: str) -> dt.date:
     return found
 
 
-def violation(act: Action, r: _Rule, due: dt.date | None = None, comply_by: dt.date | None = None,
-              provisional: bool = False) -> _Res:
+def violation(
+    act: Action, r: _Rule, due: dt.date | None = None, comply_by: dt.date | None = None, provisional: bool = False
+) -> _Res:
     if r.in_principle:
         for step in act.steps:
             if step.step == "exception_grounds" and step.rule == r.id:

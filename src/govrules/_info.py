@@ -131,25 +131,65 @@ class RulebookVersion:
         for a in meta.articles:
             order = {r.id: i for i, r in enumerate(a.rules)}  # the text's order; overlays' after
             mine = sorted(by_article.get(a.number, ()), key=lambda r: order.get(r.id, len(order)))
-            articles.append(ArticleInfo(number=a.number, label=a.label, chapter=a.chapter, status=a.status,
-                                        text=a.text, note=a.note, rules=tuple(mine),
-                                        audits=tuple(checks.get(a.number, ()))))
-        return cls(jurisdiction=meta.jurisdiction, version=meta.version, title_zh=meta.title_zh,
-                   title_en=meta.title_en, short_zh=meta.short_zh, effective_from=meta.effective_from,
-                   effective_until=v.effective_until, file=v.file, articles=tuple(articles), rules=rules,
-                   level=meta.level, province=meta.province, document_number=meta.document_number,
-                   issuing_body=meta.issuing_body, issued=meta.issued, adopted=meta.adopted,
-                   adopted_by=meta.adopted_by, replaces=meta.replaces, source=meta.source,
-                   source_defects=meta.source_defects,
-                   roles=MappingProxyType({str(k): t for k, t in meta.roles.items()}), _compiled=v, audits=audits)
+            articles.append(
+                ArticleInfo(
+                    number=a.number,
+                    label=a.label,
+                    chapter=a.chapter,
+                    status=a.status,
+                    text=a.text,
+                    note=a.note,
+                    rules=tuple(mine),
+                    audits=tuple(checks.get(a.number, ())),
+                )
+            )
+        return cls(
+            jurisdiction=meta.jurisdiction,
+            version=meta.version,
+            title_zh=meta.title_zh,
+            title_en=meta.title_en,
+            short_zh=meta.short_zh,
+            effective_from=meta.effective_from,
+            effective_until=v.effective_until,
+            file=v.file,
+            articles=tuple(articles),
+            rules=rules,
+            level=meta.level,
+            province=meta.province,
+            document_number=meta.document_number,
+            issuing_body=meta.issuing_body,
+            issued=meta.issued,
+            adopted=meta.adopted,
+            adopted_by=meta.adopted_by,
+            replaces=meta.replaces,
+            source=meta.source,
+            source_defects=meta.source_defects,
+            roles=MappingProxyType({str(k): t for k, t in meta.roles.items()}),
+            _compiled=v,
+            audits=audits,
+        )
 
 
 def _rule_info(c: CompiledRule) -> RuleInfo:
     r = c.rule
-    return RuleInfo(id=r.id, jurisdiction=c.jurisdiction, kind=r.kind, topic=r.topic, modality=r.modality,
-                    article=c.article.number, label=c.article.label, citation_zh=c.citation_zh, when=r.when,
-                    effect=effect_summary(r), message_zh=r.message.zh, message_en=r.message.en, quote=r.quote,
-                    exception_to=r.exception_to, provenance=c.provenance, scope=r.scope)
+    return RuleInfo(
+        id=r.id,
+        jurisdiction=c.jurisdiction,
+        kind=r.kind,
+        topic=r.topic,
+        modality=r.modality,
+        article=c.article.number,
+        label=c.article.label,
+        citation_zh=c.citation_zh,
+        when=r.when,
+        effect=effect_summary(r),
+        message_zh=r.message.zh,
+        message_en=r.message.en,
+        quote=r.quote,
+        exception_to=r.exception_to,
+        provenance=c.provenance,
+        scope=r.scope,
+    )
 
 
 def check_form(c: AuditCheck) -> CheckForm:
@@ -166,12 +206,23 @@ def check_form(c: AuditCheck) -> CheckForm:
 
 def _audit_info(a: CompiledAudit) -> AuditCheckInfo:
     c = a.check
-    return AuditCheckInfo(id=c.id, jurisdiction=a.jurisdiction, topic=c.topic, modality=c.modality,
-                          article=a.article.number, label=a.article.label, citation_zh=a.citation_zh,
-                          form=check_form(c),
-                          trigger=c.trigger.event, when=c.trigger.when,
-                          expects=c.expect.event if c.expect is not None else None, message_zh=c.message.zh,
-                          message_en=c.message.en, quote=c.quote, provenance=a.provenance)
+    return AuditCheckInfo(
+        id=c.id,
+        jurisdiction=a.jurisdiction,
+        topic=c.topic,
+        modality=c.modality,
+        article=a.article.number,
+        label=a.article.label,
+        citation_zh=a.citation_zh,
+        form=check_form(c),
+        trigger=c.trigger.event,
+        when=c.trigger.when,
+        expects=c.expect.event if c.expect is not None else None,
+        message_zh=c.message.zh,
+        message_en=c.message.en,
+        quote=c.quote,
+        provenance=a.provenance,
+    )
 
 
 def effect_summary(rule: Rule) -> str:

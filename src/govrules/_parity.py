@@ -47,16 +47,23 @@ def parity(engine: Any, topics: Mapping[str, Any] | None = None) -> tuple[Parity
             found = encoded.get((topic, j))
             if found:
                 if j in absent or j in elsewhere:
-                    cells.append(ParityCell(topic, j, "conflict", f"declared {'absent' if j in absent else 'elsewhere'}"
-                                            f" but encoded by {', '.join(found)}"))
+                    cells.append(
+                        ParityCell(
+                            topic,
+                            j,
+                            "conflict",
+                            f"declared {'absent' if j in absent else 'elsewhere'} but encoded by {', '.join(found)}",
+                        )
+                    )
                 else:
                     cells.append(ParityCell(topic, j, "encoded", ", ".join(found)))
             elif j in elsewhere:
                 named = list(elsewhere[j]) if isinstance(elsewhere[j], list | tuple) else [elsewhere[j]]
                 unknown = [n for n in named if n not in ids.get(j, set())]
                 if unknown or not named:
-                    cells.append(ParityCell(topic, j, "conflict",
-                                            f"elsewhere names no rule of {j}: {', '.join(unknown)}"))
+                    cells.append(
+                        ParityCell(topic, j, "conflict", f"elsewhere names no rule of {j}: {', '.join(unknown)}")
+                    )
                 else:
                     cells.append(ParityCell(topic, j, "elsewhere", ", ".join(named)))
             elif j in absent and str(absent[j]).strip():

@@ -43,9 +43,9 @@ def expand(paths: Iterable[str]) -> Iterator[str]:
             yield path
             continue
         found = sorted(
-            f for f in p.rglob("*")
-            if f.suffix in SUFFIXES and f.is_file()
-            and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            f
+            for f in p.rglob("*")
+            if f.suffix in SUFFIXES and f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
         )
         yield from (str(f) for f in found) if found else [path]
 

@@ -41,11 +41,7 @@ def reference() -> str:
         "",
     ]
     models = list(ACTION_MODELS.values())
-    common = [
-        n
-        for n in models[0].model_fields
-        if n != "kind" and all(n in m.model_fields for m in models)
-    ]
+    common = [n for n in models[0].model_fields if n != "kind" and all(n in m.model_fields for m in models)]
     out += _table({n: models[0].model_fields[n] for n in common})
     for part in (Actor, Step):
         out += ["", f"### `{part.__name__}`", "", _doc(part), ""]
@@ -81,11 +77,7 @@ def _doc(model: Any) -> str:
 def _table(fields: dict[str, FieldInfo]) -> list[str]:
     rows = ["| fact | type | default | description |", "|---|---|---|---|"]
     for name, info in fields.items():
-        default = (
-            "required"
-            if info.is_required()
-            else _value(info.get_default(call_default_factory=True))
-        )
+        default = "required" if info.is_required() else _value(info.get_default(call_default_factory=True))
         desc = (info.description or "").replace("|", "\\|")
         rows.append(f"| `{name}` | {_type(info.annotation)} | {default} | {desc} |")
     return rows

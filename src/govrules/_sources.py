@@ -47,5 +47,3 @@ def split(text: str) -> list[dict[str, Any]]:
         elif articles:
             articles[-1]["lines"].append(line)
     return articles
-
-

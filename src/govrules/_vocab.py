@@ -259,8 +259,16 @@ NAMED: dict[str, tuple[object, dict[str, str]]] = {
     "step": (StepType, STEP_ZH),
     "meeting": (MeetingType, MEETING_ZH),
     "level": (Level, LEVEL_ZH),
-    **{k: (t, NAMES["zh"]) for k, t in (("modality", Modality), ("verdict", Verdict), ("outcome", Outcome),
-                                         ("need", Need), ("truth", Truth))},
+    **{
+        k: (t, NAMES["zh"])
+        for k, t in (
+            ("modality", Modality),
+            ("verdict", Verdict),
+            ("outcome", Outcome),
+            ("need", Need),
+            ("truth", Truth),
+        )
+    },
 }
 
 

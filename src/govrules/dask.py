@@ -94,6 +94,7 @@ class EngineRef:
     def load(cls, rulebook: str | None = None, rules: Iterable[str] = ()) -> EngineRef:
         """Load the rulebook here (a broken one raises RulebookError here, once) and refer to it.
         Local paths are made absolute, since workers need not share the client's directory."""
+
         def where(p: str) -> str:
             return p if "://" in p else os.path.abspath(p)
 
@@ -120,7 +121,8 @@ class EngineRef:
                     raise RulebookMismatch(
                         f"this worker (pid {os.getpid()}) loaded a rulebook with digest {found[:12]}, "
                         f"the client's has {self.digest[:12]}: every worker must read the same rulebook "
-                        f"and overlays ({self.rulebook or 'bundled'}; {', '.join(self.rules) or 'no overlays'})")
+                        f"and overlays ({self.rulebook or 'bundled'}; {', '.join(self.rules) or 'no overlays'})"
+                    )
                 _ENGINES[self.digest] = engine
         return engine
 
@@ -229,13 +231,16 @@ def _jsonl_parts(files: list[str], blocksize: int, events: bool) -> dict[str, li
     the one error of a file that holds nothing. The lines of every block are counted first, in one
     pass on the cluster, so that no partition waits on those before it."""
     starts = {path: list(range(0, max(_size(path), 1), blocksize)) for path in files}
-    counts = dask.compute(*[delayed(_count, pure=True)(path, s, blocksize)
-                            for path in files for s in starts[path]]) if files else ()
+    counts = (
+        dask.compute(*[delayed(_count, pure=True)(path, s, blocksize) for path in files for s in starts[path]])
+        if files
+        else ()
+    )
     out: dict[str, list[Delayed]] = {}
     k = 0
     for path in files:
         first, parts = 1, []
-        mine = counts[k:k + len(starts[path])]
+        mine = counts[k : k + len(starts[path])]
         k += len(mine)
         if not any(nonblank for _, nonblank in mine):
             out[path] = [delayed([(path, 0, None, f"empty file: no {'events' if events else 'actions'}")])]
@@ -307,8 +312,19 @@ def _sources(paths: Sequence[str], blocksize: int, events: bool) -> db.Bag:
         elif _is_local(path):  # YAML or JSON: read here, by the CLI's own reader, as one partition
             parts.append(delayed(_local_part(path.removeprefix("file://"), budget, events)))
         else:
-            parts.append(delayed([(path, 0, None, "YAML and JSON files are read from local paths only: "
-                                                   "give JSON Lines or Parquet on object storage")]))
+            parts.append(
+                delayed(
+                    [
+                        (
+                            path,
+                            0,
+                            None,
+                            "YAML and JSON files are read from local paths only: "
+                            "give JSON Lines or Parquet on object storage",
+                        )
+                    ]
+                )
+            )
     return db.from_delayed(parts)
 
 
@@ -330,9 +346,12 @@ def read_events(paths: Sequence[str], *, blocksize: int = BLOCKSIZE) -> db.Bag:
 def _from_dataframe(df: Any) -> db.Bag:
     """A dataframe of actions (one column per field, nested fields as structs) as sources; `line`
     is the row's position in the dataframe, from 1."""
+
     def rows(part: Any, offset: int) -> list[Source]:
-        return [("<dataframe>", offset + i + 1, _no_nulls(_plain(r)), None)
-                for i, r in enumerate(part.to_dict(orient="records"))]
+        return [
+            ("<dataframe>", offset + i + 1, _no_nulls(_plain(r)), None)
+            for i, r in enumerate(part.to_dict(orient="records"))
+        ]
 
     parts, offset = [], delayed(0)
     for part in df.to_delayed():
@@ -368,26 +387,61 @@ def _as_sources(actions: Any) -> db.Bag:
 
 # --- 2. judge: sources → records --------------------------------------------------------------
 RECORD_META: dict[str, Any] = {
-    "file": "object", "line": "int64", "id": "object", "kind": "object", "jurisdiction": "object",
-    "date": "object", "rulebook": "object", "verdict": "object", "breach": "bool", "articles": "object",
-    "citations": "object", "obligations": "object", "error": "object",
+    "file": "object",
+    "line": "int64",
+    "id": "object",
+    "kind": "object",
+    "jurisdiction": "object",
+    "date": "object",
+    "rulebook": "object",
+    "verdict": "object",
+    "breach": "bool",
+    "articles": "object",
+    "citations": "object",
+    "obligations": "object",
+    "error": "object",
 }
 
 
 def _record(file: str, line: int, decision: Decision | None, error: str | None) -> dict[str, Any]:
     """One flat decision record: scalars, lists of strings, and the obligations as a JSON text."""
     if decision is None:
-        return {"file": file, "line": line, "id": None, "kind": None, "jurisdiction": None, "date": None,
-                "rulebook": None, "verdict": "error", "breach": False, "articles": [], "citations": [],
-                "obligations": "[]", "error": error}
+        return {
+            "file": file,
+            "line": line,
+            "id": None,
+            "kind": None,
+            "jurisdiction": None,
+            "date": None,
+            "rulebook": None,
+            "verdict": "error",
+            "breach": False,
+            "articles": [],
+            "citations": [],
+            "obligations": "[]",
+            "error": error,
+        }
     d = decision
     articles = list(dict.fromkeys(f"{f.jurisdiction}:{f.article}" for f in d.findings))
     citations = list(dict.fromkeys(f.citation_zh for f in d.findings))
-    obligations = json.dumps([o.model_dump(mode="json", exclude_defaults=True) for o in d.obligations],
-                             ensure_ascii=False)
-    return {"file": file, "line": line, "id": d.action_id, "kind": d.kind, "jurisdiction": d.jurisdiction,
-            "date": d.date.isoformat(), "rulebook": d.rulebook, "verdict": d.verdict, "breach": d.breach,
-            "articles": articles, "citations": citations, "obligations": obligations, "error": None}
+    obligations = json.dumps(
+        [o.model_dump(mode="json", exclude_defaults=True) for o in d.obligations], ensure_ascii=False
+    )
+    return {
+        "file": file,
+        "line": line,
+        "id": d.action_id,
+        "kind": d.kind,
+        "jurisdiction": d.jurisdiction,
+        "date": d.date.isoformat(),
+        "rulebook": d.rulebook,
+        "verdict": d.verdict,
+        "breach": d.breach,
+        "articles": articles,
+        "citations": citations,
+        "obligations": obligations,
+        "error": None,
+    }
 
 
 def _judge_one(engine: Engine, src: Source, trace: bool, strict: bool) -> dict[str, Any]:
@@ -417,14 +471,22 @@ def evaluate_partitions(actions: Any, ref: EngineRef, *, trace: bool = False, st
     return _as_sources(actions).map_partitions(_judge_partition, ref, trace, strict)
 
 
-def _render_partition(sources: Iterable[Source], ref: EngineRef, trace: bool, render: str | None, lang: str,
-                      strict: bool) -> list[Any]:
+def _render_partition(
+    sources: Iterable[Source], ref: EngineRef, trace: bool, render: str | None, lang: str, strict: bool
+) -> list[Any]:
     items = [Item(f, n, data, error) for f, n, data, error in sources]
     return _process(ref.engine(), items, trace, render, lang, strict)
 
 
-def render_partitions(sources: db.Bag, ref: EngineRef, *, trace: bool = False, render: str | None = "json",
-                      lang: str = "en", strict: bool = False) -> db.Bag:
+def render_partitions(
+    sources: db.Bag,
+    ref: EngineRef,
+    *,
+    trace: bool = False,
+    render: str | None = "json",
+    lang: str = "en",
+    strict: bool = False,
+) -> db.Bag:
     """For the CLI: (verdict tag, text) per source, rendered on the worker exactly as `govrules
     check --format json|text` renders it; with render=None, (Item, None)."""
     return sources.map_partitions(_render_partition, ref, trace, render, lang, strict)
@@ -443,10 +505,23 @@ def write_parquet(records: db.Bag, path: str, **kwargs: Any) -> None:
     """Write the records as Parquet files under `path` (a folder, local or an fsspec URL)."""
     import pyarrow as pa
 
-    schema = pa.schema([("file", pa.string()), ("line", pa.int64()), ("id", pa.string()), ("kind", pa.string()),
-                        ("jurisdiction", pa.string()), ("date", pa.string()), ("rulebook", pa.string()),
-                        ("verdict", pa.string()), ("breach", pa.bool_()), ("articles", pa.list_(pa.string())),
-                        ("citations", pa.list_(pa.string())), ("obligations", pa.string()), ("error", pa.string())])
+    schema = pa.schema(
+        [
+            ("file", pa.string()),
+            ("line", pa.int64()),
+            ("id", pa.string()),
+            ("kind", pa.string()),
+            ("jurisdiction", pa.string()),
+            ("date", pa.string()),
+            ("rulebook", pa.string()),
+            ("verdict", pa.string()),
+            ("breach", pa.bool_()),
+            ("articles", pa.list_(pa.string())),
+            ("citations", pa.list_(pa.string())),
+            ("obligations", pa.string()),
+            ("error", pa.string()),
+        ]
+    )
     to_dataframe(records).to_parquet(path, schema=schema, write_index=False, **kwargs)
 
 
@@ -457,8 +532,9 @@ def write_jsonl(records: db.Bag, path: str) -> list[str]:
 
 
 # --- audits -----------------------------------------------------------------------------------
-def _scan(sources: Iterable[Source], ref: EngineRef) -> list[tuple[dict[int, tuple[int, Any]], list[tuple[str, str]],
-                                                                 set[str]]]:
+def _scan(
+    sources: Iterable[Source], ref: EngineRef
+) -> list[tuple[dict[int, tuple[int, Any]], list[tuple[str, str]], set[str]]]:
     """What the client needs of one partition of events, in one pass: the last two days of the
     events the audit keeps, each with its first event (line, data), to settle the audit date as the
     audit does; (id, jurisdiction) of each event kept and of each reference it makes, to join the
@@ -562,25 +638,35 @@ def merge_reports(reports: Sequence[AuditReport], engine: Engine, as_of: dt.date
     problems = sorted((p for r in reports for p in r.problems), key=lambda p: (p.line or 0, p.event or "", p.message))
     order = {j: i for i, j in enumerate(engine.jurisdictions)}
     periods = sorted((p for r in reports for p in r.periods), key=lambda p: order.get(p.jurisdiction, -1))
-    return AuditReport(as_of=as_of, events=sum(r.events for r in reports),
-                       backend=reports[0].backend if reports else backend,
-                       findings=tuple(findings), problems=tuple(problems), periods=tuple(periods))
+    return AuditReport(
+        as_of=as_of,
+        events=sum(r.events for r in reports),
+        backend=reports[0].backend if reports else backend,
+        findings=tuple(findings),
+        problems=tuple(problems),
+        periods=tuple(periods),
+    )
 
 
-def audit(events: db.Bag, ref: EngineRef, *, as_of: dt.date | None = None, backend: str = "auto",
-          client: Any = None) -> AuditReport:
+def audit(
+    events: db.Bag, ref: EngineRef, *, as_of: dt.date | None = None, backend: str = "auto", client: Any = None
+) -> AuditReport:
     """Audit a bag of event sources (`read_events`) on the cluster: the same report as
     `govrules.audit_file` on the same log. Three passes: the events' ids and days (to join
     jurisdictions that refer across, and settle the audit date); a shuffle that sends each
     partition's events to their components' tasks; the single-machine audit of each component, on
     a worker, merged."""
+
     def run(*graphs: Any) -> Any:
         return client.gather(client.compute(list(graphs))) if client is not None else dask.compute(*graphs)
 
     scan = events.map_partitions(_scan, ref)
-    joined = (scan.map(lambda x: x[1]).flatten()
-              .foldby(lambda kv: kv[0], lambda acc, kv: acc | {kv[1]}, frozenset(), lambda a, b: a | b, frozenset())
-              .filter(lambda kv: len(kv[1]) > 1))
+    joined = (
+        scan.map(lambda x: x[1])
+        .flatten()
+        .foldby(lambda kv: kv[0], lambda acc, kv: acc | {kv[1]}, frozenset(), lambda a, b: a | b, frozenset())
+        .filter(lambda kv: len(kv[1]) > 1)
+    )
     summaries_v, joined_v, keys_v = run(scan.map(lambda x: x[0]), joined, scan.map(lambda x: x[2]))
     if backend == "auto":
         from ._audit import durable
@@ -589,12 +675,13 @@ def audit(events: db.Bag, ref: EngineRef, *, as_of: dt.date | None = None, backe
     day = _as_of(ref, list(summaries_v), as_of)
     if day is None:  # no event the audit can keep: nothing to shard
         (items,) = run(events)
-        return audit_records(ref.engine(), ((line, data, error) for _f, line, data, error in items),
-                             backend=backend)  # type: ignore[arg-type]
+        return audit_records(ref.engine(), ((line, data, error) for _f, line, data, error in items), backend=backend)  # type: ignore[arg-type]
     roots = _roots(joined_v)
     components = sorted({roots.get(k, k) for keys in keys_v for k in keys})
     routed = [delayed(_route, pure=True)(part, roots) for part in events.to_delayed()]
-    reports = [delayed(_audit_component, pure=True)([delayed(_pick, pure=True)(r, key) for r in routed],
-                                                    ref, day, backend) for key in components]
+    reports = [
+        delayed(_audit_component, pure=True)([delayed(_pick, pure=True)(r, key) for r in routed], ref, day, backend)
+        for key in components
+    ]
     done = client.gather(client.compute(reports)) if client is not None else dask.compute(*reports)
     return merge_reports(list(done), ref.engine(), day, backend)

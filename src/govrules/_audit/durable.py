@@ -99,8 +99,9 @@ class _Worker:
         self.facts = 0
         # In a process group of its own, so that Ctrl-C at a terminal reaches only the parent,
         # which stops it (it ignores SIGINT besides).
-        self.proc = subprocess.Popen([sys.executable, __file__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     process_group=0)
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, process_group=0
+        )
 
     def run(self, definition: Definition, facts: list[dict[str, Any]]) -> list[Match]:
         assert self.proc.stdin is not None and self.proc.stdout is not None

@@ -174,8 +174,7 @@ class UpperDocumentReceived(_Event):
     type: Literal["upper_document_received"]
     urgent: bool | None = Field(
         None,
-        description="It concerns key work or matters to be carried out promptly "
-        "(重点工作或需要抓紧落实的重要事项).",
+        description="It concerns key work or matters to be carried out promptly (重点工作或需要抓紧落实的重要事项).",
     )
 
 

@@ -28,8 +28,8 @@ from .events import EVENT_ADAPTER, EVENT_MODELS
 from .report import LogProblem
 
 if TYPE_CHECKING:
-    from .._lang.compiled import CompiledAudit
     from .._info import RulebookVersion
+    from .._lang.compiled import CompiledAudit
 
 Item = tuple[int | None, Any, str | None]  # (line, data, error): one record as read
 

@@ -52,7 +52,9 @@ def print_audit(report: AuditReport, args: argparse.Namespace) -> int:
     """Print an audit report in the chosen format; the exit code it calls for."""
     out = sys.stdout
     if args.format == "json":
-        json.dump({"version": formats.JSON_SHAPE_VERSION, **report.model_dump(mode="json")}, out, ensure_ascii=False, indent=2)
+        json.dump(
+            {"version": formats.JSON_SHAPE_VERSION, **report.model_dump(mode="json")}, out, ensure_ascii=False, indent=2
+        )
         out.write("\n")
     elif args.format == "junit":
         formats.audit_junit(report, args.log, out)
@@ -67,13 +69,17 @@ def print_audit(report: AuditReport, args: argparse.Namespace) -> int:
             left = f" ({f.outstanding} outstanding)" if f.outstanding else ""
             tag = "BREACH" if f.breach else "note"
             mine = f" — from {f.provenance}" if f.provenance != "bundled" else ""  # a check of one's own
-            out.write(f"{f.on} {tag} {f.kind}{due}{since}{left} {', '.join(f.events)} — {f.citation_zh}（{f.label}）"
-                      f"{f.check}: {msg}{mine}\n")
+            out.write(
+                f"{f.on} {tag} {f.kind}{due}{since}{left} {', '.join(f.events)} — {f.citation_zh}（{f.label}）"
+                f"{f.check}: {msg}{mine}\n"
+            )
         judged = sum(p.judged for p in report.periods)
-        out.write(f"{report.events} events as of {report.as_of} ({report.backend} backend): "
-                  f"{len(report.breaches)} breaches, {len(report.findings) - len(report.breaches)} other findings, "
-                  f"{len(report.problems)} problems; {judged} periods judged, "
-                  f"{len(report.periods) - judged} partial\n")
+        out.write(
+            f"{report.events} events as of {report.as_of} ({report.backend} backend): "
+            f"{len(report.breaches)} breaches, {len(report.findings) - len(report.breaches)} other findings, "
+            f"{len(report.problems)} problems; {judged} periods judged, "
+            f"{len(report.periods) - judged} partial\n"
+        )
     if report.problems:
         return EXIT_INPUT
     return EXIT_DENIED if report.breaches else EXIT_OK

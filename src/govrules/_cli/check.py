@@ -172,8 +172,7 @@ def _workers(args: argparse.Namespace) -> Iterator[ProcessPoolExecutor]:
     from concurrent.futures import ProcessPoolExecutor
 
     before = set(multiprocessing.active_children())
-    pool = ProcessPoolExecutor(args.jobs, initializer=_start_worker,
-                               initargs=(args.rulebook, args.rules, os.getpid()))
+    pool = ProcessPoolExecutor(args.jobs, initializer=_start_worker, initargs=(args.rulebook, args.rules, os.getpid()))
     try:
         yield pool
     except BaseException:
@@ -209,8 +208,7 @@ def _chunks(items: Iterator[Item]) -> Iterator[list[Item]]:
     return iter(lambda: list(islice(items, CHUNK)), [])
 
 
-def _process(engine: Engine, chunk: list[Item], trace: bool, render: str | None, lang: str,
-             strict: bool) -> list[Any]:
+def _process(engine: Engine, chunk: list[Item], trace: bool, render: str | None, lang: str, strict: bool) -> list[Any]:
     out: list[Any] = []
     for it in chunk:
         _judge(engine, it, trace, strict)

@@ -67,7 +67,6 @@ def cmd_facts(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """A rulebook folder, or a folder of overlays: those are checked on top of the bundled rulebook
     they extend, as `--rules` would load them."""
-    from .._lang.compiled import bundled_dir
     from .._engine import load
     from .._lang.compiled import bundled_dir
 
@@ -118,8 +117,8 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 def only_overlays(path: str) -> bool:
     """Whether every rule file under `path` is an overlay (`extends:`), and there is at least one."""
-    from .._lang.compile import rulebook_files
     from .._files import InputError
+    from .._lang.compile import rulebook_files
     from .._lang.document import YamlError, load_document
 
     files = rulebook_files([path])
@@ -188,30 +187,29 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
     engine = load_engine(args)
     gaps = 0
-    print(f"{'rulebook':<20} {'articles':>8} {'encoded':>8} {'principle':>9} {'external':>8} "
-          f"{'rules':>6}")
+    print(f"{'rulebook':<20} {'articles':>8} {'encoded':>8} {'principle':>9} {'external':>8} {'rules':>6}")
     total = accounted = 0
     for jur in engine.jurisdictions:
         for v in engine._compiled_versions(jur):  # the source text is the compiler's business
             arts = v.meta.articles
-            count = {s: sum(1 for a in arts if a.status == s)
-                     for s in ("encoded", "principle", "external")}
+            count = {s: sum(1 for a in arts if a.status == s) for s in ("encoded", "principle", "external")}
             rules = sum(len(a.rules) for a in arts)
-            print(f"{v.key:<20} {len(arts):>8} {count['encoded']:>8} {count['principle']:>9} "
-                  f"{count['external']:>8} {rules:>6}")
+            print(
+                f"{v.key:<20} {len(arts):>8} {count['encoded']:>8} {count['principle']:>9} "
+                f"{count['external']:>8} {rules:>6}"
+            )
             source = source_text(v)
             expected = split(source) if source else []
             total += len(expected)
             accounted += min(len(arts), len(expected))
-            for lost in expected[len(arts):]:
+            for lost in expected[len(arts) :]:
                 gaps += 1
                 print(f"    missing: article {lost['number']} ({lost['label']})")
             for art, src in zip(arts, expected, strict=False):
                 if art.label != src["label"]:
                     gaps += 1
-                    print(f"    article {art.number}: label `{art.label}`, "
-                          f"the source has `{src['label']}`")
-            for art in arts[len(expected):]:
+                    print(f"    article {art.number}: label `{art.label}`, the source has `{src['label']}`")
+            for art in arts[len(expected) :]:
                 gaps += 1
                 print(f"    article {art.number} is not in the source")
     print(f"{accounted} of {total} articles accounted for, {gaps} gap(s)")
@@ -268,8 +266,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     for v in versions:
         arts = [a for a in v.articles if a.number == args.article]
         if not arts:
-            print(f"{v.key}: no article {args.article} (it has {len(v.articles)})",
-                  file=sys.stderr)
+            print(f"{v.key}: no article {args.article} (it has {len(v.articles)})", file=sys.stderr)
             return EXIT_INPUT
         a = arts[0]
         print(f"《{v.title_zh}》{article_zh(a.number)}（{a.label}）{a.chapter} — {a.status}")

@@ -20,16 +20,23 @@ from .._errors import GovrulesError
 
 Command = Callable[[argparse.Namespace], int]
 
-DASK_HELP = ("run on Dask: a scheduler's address (tcp://host:8786) or `local` (a LocalCluster of "
-             "--jobs worker processes, default: one per core); needs govrules[dask]")
+DASK_HELP = (
+    "run on Dask: a scheduler's address (tcp://host:8786) or `local` (a LocalCluster of "
+    "--jobs worker processes, default: one per core); needs govrules[dask]"
+)
 
 
 def add_dask_options(check: argparse.ArgumentParser, audit: argparse.ArgumentParser) -> None:
     """Add `--dask` to `check` and `audit`; with it, they run on a Dask cluster."""
     for parser, run in ((check, run_check), (audit, run_audit)):
         parser.add_argument("--dask", metavar="SCHEDULER", help=DASK_HELP)
-        parser.add_argument("--partition-mb", type=int, default=4, metavar="MB",
-                            help="with --dask: megabytes of JSON Lines per partition (default 4)")
+        parser.add_argument(
+            "--partition-mb",
+            type=int,
+            default=4,
+            metavar="MB",
+            help="with --dask: megabytes of JSON Lines per partition (default 4)",
+        )
         parser.set_defaults(func=functools.partial(_dispatch, parser.get_default("func"), run))
 
 
@@ -48,8 +55,13 @@ def _client(address: str, workers: int) -> Iterator[Any]:
 
     dashboard = "127.0.0.1:0" if importlib.util.find_spec("bokeh") is not None else None
     if address == "local":
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call,unused-ignore]
-                               dashboard_address=dashboard, silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,  # type: ignore[no-untyped-call,unused-ignore]
+            dashboard_address=dashboard,
+            silence_logs=logging.ERROR,
+        )
         with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call,unused-ignore]
             yield client
     else:
@@ -110,9 +122,8 @@ def run_check(args: argparse.Namespace) -> int:
         workers = gd.check_workers(client, ref)
         _announce(client, workers)
         sources = gd.read_actions(args.files, blocksize=args.partition_mb * 1024 * 1024)
-        bag = gd.render_partitions(sources, ref, trace=args.trace, render=render, lang=args.lang,
-                                   strict=args.strict)
-        judged = _in_order(client, bag.to_delayed(), 2 * workers + 2)
+        bag = gd.render_partitions(sources, ref, trace=args.trace, render=render, lang=args.lang, strict=args.strict)
+        judged = _in_order(client, bag.to_delayed(), 2 * workers + 2)  # type: ignore[no-untyped-call]
         tally = report(args, judged)
     if tally.errors:
         return exits.EXIT_INPUT

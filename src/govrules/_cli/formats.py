@@ -24,8 +24,11 @@ if TYPE_CHECKING:
 
 JSON_SHAPE_VERSION = 1
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-NEEDS = {"missing_facts": "facts to give", "pending_steps": "steps to get done",
-         "exception_grounds": "grounds to record for departing from an in-principle rule"}
+NEEDS = {
+    "missing_facts": "facts to give",
+    "pending_steps": "steps to get done",
+    "exception_grounds": "grounds to record for departing from an in-principle rule",
+}
 
 
 @dataclass
@@ -58,9 +61,15 @@ class Tally:
         """`3 actions: 1 allowed, …`, or its Chinese."""
         total = self.allowed + self.conditional + self.denied + self.errors
         overdue = self.breaches - self.denied
-        return (words.phrase("summary", lang, total=total, allowed=self.allowed, conditional=self.conditional,
-                             denied=self.denied, errors=self.errors)
-                + (words.phrase("overdue", lang, overdue) if overdue else ""))
+        return words.phrase(
+            "summary",
+            lang,
+            total=total,
+            allowed=self.allowed,
+            conditional=self.conditional,
+            denied=self.denied,
+            errors=self.errors,
+        ) + (words.phrase("overdue", lang, overdue) if overdue else "")
 
 
 def tag(it: Item) -> str:
@@ -78,12 +87,16 @@ def text(it: Item, lang: str) -> str:
     if it.decision is None:
         return f"{where}: {words.phrase('error', lang)}: {it.error}\n"
     d = it.decision
-    lines = [f"{where}: {words.verdict(d.verdict, lang)} {d.action_id or d.kind} ({d.jurisdiction}, {d.date}, {d.rulebook})"]
+    lines = [
+        f"{where}: {words.verdict(d.verdict, lang)} {d.action_id or d.kind} ({d.jurisdiction}, {d.date}, {d.rulebook})"
+    ]
     if d.silent:
         lines.append("    " + words.phrase("silent", lang, d.document, d.kind))
     if d.conditional_on:
         sep = "；" if lang == "zh" else "; "
-        lines.append("    " + words.phrase("conditional_on", lang, sep.join(words.need(n, lang) for n in d.conditional_on)))
+        lines.append(
+            "    " + words.phrase("conditional_on", lang, sep.join(words.need(n, lang) for n in d.conditional_on))
+        )
     if d.breach and d.verdict != "denied":
         lines.append("    " + words.phrase("breach", lang))
     if d.provisional:
@@ -101,13 +114,17 @@ def text(it: Item, lang: str) -> str:
             extra.append(words.phrase("follow_up", lang))
         if f.provenance != "bundled":  # a rule of one's own: say so, it may have changed the answer
             extra.append(words.phrase("from", lang, f.provenance))
-        lines.append(f"    [{words.outcome(f.outcome, lang)}] {f.citation_zh}（{f.label}） · "
-                     f"{words.phrase('rule', lang)} {f.rule}")
+        lines.append(
+            f"    [{words.outcome(f.outcome, lang)}] {f.citation_zh}（{f.label}） · "
+            f"{words.phrase('rule', lang)} {f.rule}"
+        )
         lines.append(f"        {msg}" + "".join(f" — {e}" for e in extra))
     for a in d.assumptions:
         reason = a.reason_zh if lang == "zh" else a.reason_en
-        lines.append(f"    {words.phrase('presumed', lang)}: {a.fact} = {json.dumps(a.value)} ({reason}) · "
-                     f"{words.phrase('rule', lang)} {a.rule}")
+        lines.append(
+            f"    {words.phrase('presumed', lang)}: {a.fact} = {json.dumps(a.value)} ({reason}) · "
+            f"{words.phrase('rule', lang)} {a.rule}"
+        )
     for o in d.obligations:
         parts = [words.step(o.step, lang)]
         if o.party:
@@ -118,7 +135,9 @@ def text(it: Item, lang: str) -> str:
             parts.append(words.phrase("by", lang, o.due))
         if o.provisional:
             parts.append(f"({words.phrase('provisional', lang)})")
-        lines.append(f"    {words.phrase('obligation', lang)}: {' '.join(parts)} · {words.phrase('rule', lang)} {o.rule}")
+        lines.append(
+            f"    {words.phrase('obligation', lang)}: {' '.join(parts)} · {words.phrase('rule', lang)} {o.rule}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -165,8 +184,9 @@ def junit(items: list[Item], out: TextIO, lang: str = "en") -> None:
     failures = sum(1 for i in items if i.decision and i.decision.verdict == "denied")
     errors = sum(1 for i in items if i.decision is None)
     root = ET.Element("testsuites")
-    suite = ET.SubElement(root, "testsuite", name="govrules check", tests=str(len(items)),
-                          failures=str(failures), errors=str(errors))
+    suite = ET.SubElement(
+        root, "testsuite", name="govrules check", tests=str(len(items)), failures=str(failures), errors=str(errors)
+    )
     for it in items:
         d = it.decision
         case = _case(suite, it.file, f"{it.file}:{it.line}" + (f" {d.action_id or d.kind}" if d else ""))
@@ -176,8 +196,11 @@ def junit(items: list[Item], out: TextIO, lang: str = "en") -> None:
         report = text(it, lang)
         if d.verdict == "denied":
             first = next((f for f in d.findings if f.denies), None)
-            message = (f"{first.citation_zh} · {first.rule}: {first.message_zh if lang == 'zh' else first.message_en}"
-                       if first else "denied")
+            message = (
+                f"{first.citation_zh} · {first.rule}: {first.message_zh if lang == 'zh' else first.message_en}"
+                if first
+                else "denied"
+            )
             _child(case, "failure", report, message=message, type="denied")
         elif d.verdict == "conditional" or d.obligations or d.breach:
             _child(case, "system-out", report)
@@ -191,12 +214,21 @@ def audit_junit(report: AuditReport, log: str, out: TextIO) -> None:
         by_check.setdefault(f.check, []).append(f)
     failures = sum(1 for fs in by_check.values() if any(f.breach for f in fs))
     root = ET.Element("testsuites")
-    suite = ET.SubElement(root, "testsuite", name="govrules audit", tests=str(len(by_check) + len(report.problems)),
-                          failures=str(failures), errors=str(len(report.problems)))
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        name="govrules audit",
+        tests=str(len(by_check) + len(report.problems)),
+        failures=str(failures),
+        errors=str(len(report.problems)),
+    )
     for check, fs in sorted(by_check.items()):
-        lines = [f"{f.on} {f.kind}{f' ({f.age_days} days)' if f.age_days is not None else ''} "
-                 f"{','.join(f.events)}: {f.citation_zh} {f.message_zh}"
-                 f"{f' (from {f.provenance})' if f.provenance != 'bundled' else ''}" for f in fs]
+        lines = [
+            f"{f.on} {f.kind}{f' ({f.age_days} days)' if f.age_days is not None else ''} "
+            f"{','.join(f.events)}: {f.citation_zh} {f.message_zh}"
+            f"{f' (from {f.provenance})' if f.provenance != 'bundled' else ''}"
+            for f in fs
+        ]
         case = _case(suite, log, check)
         if any(f.breach for f in fs):
             _child(case, "failure", "\n".join(lines), message=lines[0])
@@ -219,8 +251,7 @@ def sarif(items: list[Item], out: TextIO, lang: str) -> None:
     for it in items:
         where = location(it)
         if it.decision is None:
-            notes.append({"level": "error", "message": {"text": it.error or "unusable input"},
-                          "locations": [where]})
+            notes.append({"level": "error", "message": {"text": it.error or "unusable input"}, "locations": [where]})
             continue
         d = it.decision
         for f in d.findings:
@@ -228,13 +259,19 @@ def sarif(items: list[Item], out: TextIO, lang: str) -> None:
                 continue
             if f.rule not in rules:
                 rules[f.rule] = len(descriptors)
-                descriptors.append({
-                    "id": f.rule,
-                    "shortDescription": {"text": f.message_en},
-                    "fullDescription": {"text": f"{f.citation_zh}（{f.label}）：{f.message_zh}"},
-                    "properties": {"jurisdiction": f.jurisdiction, "article": f.article,
-                                   "topic": f.topic, "modality": f.modality},
-                })
+                descriptors.append(
+                    {
+                        "id": f.rule,
+                        "shortDescription": {"text": f.message_en},
+                        "fullDescription": {"text": f"{f.citation_zh}（{f.label}）：{f.message_zh}"},
+                        "properties": {
+                            "jurisdiction": f.jurisdiction,
+                            "article": f.article,
+                            "topic": f.topic,
+                            "modality": f.modality,
+                        },
+                    }
+                )
             detail: list[str] = [f.outcome]
             if f.missing:
                 detail.append(f"missing: {', '.join(f.missing)}")
@@ -243,15 +280,19 @@ def sarif(items: list[Item], out: TextIO, lang: str) -> None:
             if f.comply_by:
                 detail.append(f"would have complied by {f.comply_by}")
             message = f.message_zh if lang == "zh" else f.message_en
-            results.append({
-                "ruleId": f.rule,
-                "ruleIndex": rules[f.rule],
-                "level": "error" if f.breaches else "warning",
-                "message": {"text": f"{f.citation_zh}（{f.label}）：{message} "
-                                    f"[{d.action_id or d.kind}: {'; '.join(detail)}]"},
-                "locations": [where],
-                "properties": {"action": d.action_id, "verdict": d.verdict, "rulebook": d.rulebook},
-            })
+            results.append(
+                {
+                    "ruleId": f.rule,
+                    "ruleIndex": rules[f.rule],
+                    "level": "error" if f.breaches else "warning",
+                    "message": {
+                        "text": f"{f.citation_zh}（{f.label}）：{message} "
+                        f"[{d.action_id or d.kind}: {'; '.join(detail)}]"
+                    },
+                    "locations": [where],
+                    "properties": {"action": d.action_id, "verdict": d.verdict, "rulebook": d.rulebook},
+                }
+            )
     try:
         tool_version = version("govrules")
     except PackageNotFoundError:  # pragma: no cover - run from a source tree
@@ -259,12 +300,13 @@ def sarif(items: list[Item], out: TextIO, lang: str) -> None:
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "govrules", "version": tool_version, "rules": descriptors}},
-            "invocations": [{"executionSuccessful": not notes,
-                             "toolExecutionNotifications": notes}],
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "govrules", "version": tool_version, "rules": descriptors}},
+                "invocations": [{"executionSuccessful": not notes, "toolExecutionNotifications": notes}],
+                "results": results,
+            }
+        ],
     }
     json.dump(log, out, ensure_ascii=False, indent=2)
     out.write("\n")
@@ -320,7 +362,9 @@ def github(it: Item, lang: str) -> str:
 # --- iCalendar (RFC 5545) ------------------------------------------------------------------------
 def _ics_text(value: str) -> str:
     """A TEXT value, escaped (RFC 5545 §3.3.11)."""
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    return (
+        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
@@ -353,9 +397,14 @@ class Calendar:
         self.stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         self.undated = 0
         self.events = 0
-        for line in ("BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//govrules//govrules check//EN",
-                     "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-                     f"X-WR-CALNAME:{_ics_text('govrules obligations' if lang == 'en' else 'govrules 待办事项')}"):
+        for line in (
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//govrules//govrules check//EN",
+            "CALSCALE:GREGORIAN",
+            "METHOD:PUBLISH",
+            f"X-WR-CALNAME:{_ics_text('govrules obligations' if lang == 'en' else 'govrules 待办事项')}",
+        ):
             self.out.write(_fold(line))
 
     def add(self, it: Item) -> None:
@@ -384,11 +433,18 @@ class Calendar:
             body.append(f"{it.file}:{it.line}")
             key = f"{it.file}\0{it.line}\0{d.action_id}\0{n}\0{o.rule}\0{o.step}\0{','.join(o.party)}\0{o.due}"
             uid = hashlib.sha256(key.encode()).hexdigest()[:32] + "@govrules"
-            lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{self.stamp}",
-                     f"DTSTART;VALUE=DATE:{o.due:%Y%m%d}", f"DTEND;VALUE=DATE:{o.due + dt.timedelta(days=1):%Y%m%d}",
-                     f"SUMMARY:{_ics_text(summary)}", f"DESCRIPTION:{_ics_text(chr(10).join(body))}",
-                     "TRANSP:TRANSPARENT", f"STATUS:{'TENTATIVE' if o.provisional else 'CONFIRMED'}",
-                     f"CATEGORIES:{_ics_text(d.jurisdiction)},govrules"]
+            lines = [
+                "BEGIN:VEVENT",
+                f"UID:{uid}",
+                f"DTSTAMP:{self.stamp}",
+                f"DTSTART;VALUE=DATE:{o.due:%Y%m%d}",
+                f"DTEND;VALUE=DATE:{o.due + dt.timedelta(days=1):%Y%m%d}",
+                f"SUMMARY:{_ics_text(summary)}",
+                f"DESCRIPTION:{_ics_text(chr(10).join(body))}",
+                "TRANSP:TRANSPARENT",
+                f"STATUS:{'TENTATIVE' if o.provisional else 'CONFIRMED'}",
+                f"CATEGORIES:{_ics_text(d.jurisdiction)},govrules",
+            ]
             if o.provisional:
                 lines.append("X-GOVRULES-PROVISIONAL:TRUE")
             lines.append("END:VEVENT")

@@ -54,20 +54,24 @@ class _Version(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="govrules", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="govrules", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="judge actions from YAML, JSON or JSON Lines files")
-    check.add_argument("files", nargs="+",
-                       help="action files or folders of them (- for standard input, read as YAML)")
+    check.add_argument("files", nargs="+", help="action files or folders of them (- for standard input, read as YAML)")
     check.add_argument("--trace", action="store_true", help="include how each rule was weighed")
-    check.add_argument("--strict", action="store_true",
-                       help="set aside the rulebook's presumptions: every fact not given is missing")
+    check.add_argument(
+        "--strict", action="store_true", help="set aside the rulebook's presumptions: every fact not given is missing"
+    )
     check.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
-    check.add_argument("--exit-zero", action="store_true",
-                       help="exit 0 even when an action is denied or a duty overdue (bad input still exits 2)")
+    check.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when an action is denied or a duty overdue (bad input still exits 2)",
+    )
     add_rulebook(check)
     add_output(check, CHECK_FORMATS)
     check.set_defaults(func=cmd_check)
@@ -82,8 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 naming the files that would change")
     fmt.set_defaults(func=commands.cmd_fmt)
 
-    explain_ = sub.add_parser("explain", help="why each action got its verdict: rules weighed, "
-                              "facts read, articles quoted, dates computed")
+    explain_ = sub.add_parser(
+        "explain", help="why each action got its verdict: rules weighed, facts read, articles quoted, dates computed"
+    )
     explain_.add_argument("files", nargs="+", help="action files or folders of them (- for standard input)")
     add_rulebook(explain_)
     add_output(explain_)
@@ -109,9 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     aud = sub.add_parser("audit", help="check a log of events over time")
     aud.add_argument("log", help="events, JSON Lines or YAML")
     aud.add_argument("--as-of", type=day, help="the day the audit stands (default: the last event's date)")
-    aud.add_argument("--backend", choices=("auto", "rete", "python"), default="auto",
-                     help="durable-rules' Rete network, or plain Python (default: Rete where installed, for logs of "
-                          "up to 500,000 events; plain Python beyond)")
+    aud.add_argument(
+        "--backend",
+        choices=("auto", "rete", "python"),
+        default="auto",
+        help="durable-rules' Rete network, or plain Python (default: Rete where installed, for logs of "
+        "up to 500,000 events; plain Python beyond)",
+    )
     add_rulebook(aud)
     add_output(aud, AUDIT_FORMATS)
     aud.set_defaults(func=cmd_audit)
@@ -135,7 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_output(compare)
     compare.set_defaults(func=commands.cmd_compare)
 
-    parity = sub.add_parser("parity", help="every topic in every jurisdiction: encoded, or declared absent with a reason")
+    parity = sub.add_parser(
+        "parity", help="every topic in every jurisdiction: encoded, or declared absent with a reason"
+    )
     parity.add_argument("--all", action="store_true", help="every cell, not only the unexplained ones")
     add_rulebook(parity)
     parity.set_defaults(func=commands.cmd_parity)

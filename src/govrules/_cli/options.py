@@ -20,21 +20,29 @@ def add_rulebook(parser: argparse.ArgumentParser, *, rulebook: bool = True) -> N
     another way, as `validate` does with its argument)."""
     group = parser.add_argument_group("rulebook")
     if rulebook:
-        group.add_argument("--rulebook", metavar="FOLDER",
-                           help="a rulebook folder instead of the bundled one")
-    group.add_argument("--rules", action="append", metavar="PATH",
-                       help="overlay rule files or folders (with tests/ for `govrules test`); repeatable")
+        group.add_argument("--rulebook", metavar="FOLDER", help="a rulebook folder instead of the bundled one")
+    group.add_argument(
+        "--rules",
+        action="append",
+        metavar="PATH",
+        help="overlay rule files or folders (with tests/ for `govrules test`); repeatable",
+    )
 
 
 def add_output(parser: argparse.ArgumentParser, formats: Sequence[str] = (), *, lang: bool = True) -> None:
     """`--format` (the first of `formats` by default) and `--lang`."""
     group = parser.add_argument_group("output")
     if formats:
-        group.add_argument("--format", choices=formats, default=formats[0],
-                           help=f"how to print the answer (default {formats[0]})")
+        group.add_argument(
+            "--format", choices=formats, default=formats[0], help=f"how to print the answer (default {formats[0]})"
+        )
     if lang:
-        group.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
-                           help=f"the language of messages (default {DEFAULT_LANG}); citations are always Chinese")
+        group.add_argument(
+            "--lang",
+            choices=LANGS,
+            default=DEFAULT_LANG,
+            help=f"the language of messages (default {DEFAULT_LANG}); citations are always Chinese",
+        )
 
 
 def day(text: str) -> dt.date:

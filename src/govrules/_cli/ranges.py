@@ -87,8 +87,9 @@ def units(paths: list[str], items: Iterator[Item], chunk: int) -> Iterator[Unit]
         yield from chunks(Item(r.file, r.line, r.data, r.error) for r in read_records(path, "actions", budget))
 
 
-def judge_unit(engine: Engine, unit: Span | list[Item], trace: bool, render: str | None, lang: str,
-               strict: bool) -> tuple[list[Any], bool]:
+def judge_unit(
+    engine: Engine, unit: Span | list[Item], trace: bool, render: str | None, lang: str, strict: bool
+) -> tuple[list[Any], bool]:
     """A unit judged and rendered (here or in a worker): its results, and whether it held anything."""
     if isinstance(unit, Span):
         return judge_span(engine, unit, trace, render, lang, strict)
@@ -136,8 +137,9 @@ def spans(path: str) -> Iterator[Span | FileEnd]:
     yield FileEnd(path)
 
 
-def judge_span(engine: Engine, span: Span, trace: bool, render: str | None, lang: str,
-               strict: bool) -> tuple[list[Any], bool]:
+def judge_span(
+    engine: Engine, span: Span, trace: bool, render: str | None, lang: str, strict: bool
+) -> tuple[list[Any], bool]:
     """The span's lines judged and rendered as `check._process` does, and whether any line held
     something (an action, or a line too long)."""
     out: list[Any] = []
@@ -170,8 +172,7 @@ def judge_span(engine: Engine, span: Span, trace: bool, render: str | None, lang
     return out, seen
 
 
-def _judge_line(engine: Engine, path: str, n: int, line: bytes, trace: bool, strict: bool,
-                render: str | None) -> Item:
+def _judge_line(engine: Engine, path: str, n: int, line: bytes, trace: bool, strict: bool, render: str | None) -> Item:
     if render is not None and len(line) <= FAST_LINE:
         try:
             decision = engine.evaluate(ACTION_ADAPTER.validate_json(line), trace=trace, strict=strict)
@@ -230,7 +231,7 @@ class _JsonResults:
         self.files[it.file] = self.head(it)
         if len(self.rest) > 10_000:
             self.rest.clear()
-        self.rest[key] = (text[len(mine):], d)  # the decision kept: the ids of its parts stay theirs
+        self.rest[key] = (text[len(mine) :], d)  # the decision kept: the ids of its parts stay theirs
         return text
 
     @staticmethod

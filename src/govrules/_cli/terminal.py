@@ -21,9 +21,15 @@ if TYPE_CHECKING:
 
 RESET = "\x1b[0m"
 VERDICT_COLOUR = {"allowed": "\x1b[32m", "conditional": "\x1b[33m", "denied": "\x1b[1;31m"}
-OUTCOME_COLOUR = {"violated": "\x1b[31m", "pending": "\x1b[33m", "undetermined": "\x1b[33m",
-                  "satisfied": "\x1b[32m", "permitted": "\x1b[32m", "excepted": "\x1b[32m",
-                  "obligation": "\x1b[36m"}
+OUTCOME_COLOUR = {
+    "violated": "\x1b[31m",
+    "pending": "\x1b[33m",
+    "undetermined": "\x1b[33m",
+    "satisfied": "\x1b[32m",
+    "permitted": "\x1b[32m",
+    "excepted": "\x1b[32m",
+    "obligation": "\x1b[36m",
+}
 ERROR_COLOUR = "\x1b[1;31m"
 DIM = "\x1b[2m"
 
@@ -43,6 +49,7 @@ def wants_colour(stream: TextIO) -> bool:
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], dict[str, str]]:
     verdicts, outcomes = words.verdict_words(), words.outcome_words()
+
     def either(names: dict[str, str]) -> str:
         return "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
 

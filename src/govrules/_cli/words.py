@@ -47,7 +47,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "by": "by {}",
         "provisional": "provisional: the holiday schedule of that year is not published yet",
         "provisional_decision": "provisional: a working-day count reaches a year whose holiday schedule "
-                                "is not published yet",
+        "is not published yet",
         "under": "under {}",
         "error": "error",
         "summary": "{total} actions: {allowed} allowed, {conditional} conditional, {denied} denied, {errors} errors",

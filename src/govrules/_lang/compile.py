@@ -17,9 +17,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .._actions import ACTION_MODELS
+from .._audit.events import EVENT_MODELS
 from .._calendar import WorkCalendar
 from .._errors import Diagnostic, RulebookError, did_you_mean
-from .._audit.events import EVENT_MODELS
 from .._files import InputError, read_bytes
 from .._vocab import article_zh
 from .compiled import CompiledAudit, CompiledRule, Site, Version, bundled_dir
@@ -209,8 +209,9 @@ class _Build:
         for key in ("adopted", "issued", "effective_from", "effective_until"):
             day = getattr(book, key)
             if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-                self.errors.append(doc.diagnostic((key,), "E102", f"{key}: {day} is outside "
-                                                  f"{FIRST_DAY.year}–{LAST_DAY.year}"))
+                self.errors.append(
+                    doc.diagnostic((key,), "E102", f"{key}: {day} is outside {FIRST_DAY.year}–{LAST_DAY.year}")
+                )
 
     def book_source(self, doc: Document, book: RulebookFile) -> None:
         """The source a rulebook quotes: a UTF-8 text file under its folder's `sources/`."""
@@ -233,9 +234,14 @@ class _Build:
         for doc, book in books:
             jv = (book.jurisdiction, book.version)
             if jv in by_key:
-                self.errors.append(doc.diagnostic(("version",), "E402", f"`{jv[0]}@{jv[1]}` is defined twice: "
-                                                  f"here and in {by_key[jv][0].file}",
-                                                  hint="give a later version its own `version` and dates"))
+                self.errors.append(
+                    doc.diagnostic(
+                        ("version",),
+                        "E402",
+                        f"`{jv[0]}@{jv[1]}` is defined twice: here and in {by_key[jv][0].file}",
+                        hint="give a later version its own `version` and dates",
+                    )
+                )
                 continue
             by_key[jv] = (doc, book)
         # INVARIANT: a base rule's or check's id names one site here (ids are unique by `names`).
@@ -244,20 +250,34 @@ class _Build:
         for doc, ov in overlays:
             if (ov.extends, ov.version) not in by_key:
                 known = [f"{j}@{v}" for j, v in by_key]
-                self.errors.append(doc.diagnostic(("extends",), "E501", f"no rulebook `{ov.extends}@{ov.version}` "
-                                                  "to extend", hint=did_you_mean(f"{ov.extends}@{ov.version}", known)))
+                self.errors.append(
+                    doc.diagnostic(
+                        ("extends",),
+                        "E501",
+                        f"no rulebook `{ov.extends}@{ov.version}` to extend",
+                        hint=did_you_mean(f"{ov.extends}@{ov.version}", known),
+                    )
+                )
                 continue
             book = by_key[(ov.extends, ov.version)][1]
             articles = {a.number: a for a in book.articles}
             supplied: tuple[tuple[str, Sequence[OverlayRule | OverlayAudit]], ...] = (
-                ("rules", ov.rules), ("audits", ov.audits))
+                ("rules", ov.rules),
+                ("audits", ov.audits),
+            )
             for key, items in supplied:
                 for j, item in enumerate(items):
                     cited = articles.get(item.article)
                     if cited is None:
-                        self.errors.append(doc.diagnostic((key, j, "article"), "E502",
-                                           f"article {item.article} does not exist in {ov.extends}@{ov.version} "
-                                           f"(it has {len(book.articles)})", rule=item.id))
+                        self.errors.append(
+                            doc.diagnostic(
+                                (key, j, "article"),
+                                "E502",
+                                f"article {item.article} does not exist in {ov.extends}@{ov.version} "
+                                f"(it has {len(book.articles)})",
+                                rule=item.id,
+                            )
+                        )
                         continue
                     site = Site(doc, (key, j), book, cited, item)
                     old = base.get((ov.extends, ov.version, item.id))
@@ -269,32 +289,55 @@ class _Build:
         self.exceptions_to_exceptions(found)
         self.site_list = found
 
-    def overrides(self, site: Site, item: OverlayRule | OverlayAudit, old: Site | None,
-                  base: dict[tuple[str, str, str], Site]) -> bool:
+    def overrides(
+        self, site: Site, item: OverlayRule | OverlayAudit, old: Site | None, base: dict[tuple[str, str, str], Site]
+    ) -> bool:
         """Whether an overlay item may replace `old` (the base's item of the same id, if any) or
         defeat the base rules it is an exception to: only when it says `overrides: true`."""
         book = site.book
         where = f"{book.jurisdiction}@{book.version}"
-        targets = [t for t in getattr(item, "exception_to", ())
-                   if isinstance(getattr(base.get((book.jurisdiction, book.version, t)), "item", None), Rule)]
+        targets = [
+            t
+            for t in getattr(item, "exception_to", ())
+            if isinstance(getattr(base.get((book.jurisdiction, book.version, t)), "item", None), Rule)
+        ]
         hint = "say `overrides: true` in this rule if it is meant to change the answer of the rulebook it extends"
         if old is not None and isinstance(old.item, Rule) != isinstance(item, Rule):
             noun = "rule" if isinstance(old.item, Rule) else "check"
-            self.errors.append(site.error("id", "E503", f"`{item.id}` is a {noun} of {where}: "
-                                          f"only a {noun} can replace it"))
+            self.errors.append(
+                site.error("id", "E503", f"`{item.id}` is a {noun} of {where}: only a {noun} can replace it")
+            )
             return False
         if not item.overrides:
             if old is not None:
-                self.errors.append(site.error("id", "E503", f"`{item.id}` is already a rule of {where} "
-                                              f"({old.doc.file}): this would replace it", hint=hint))
+                self.errors.append(
+                    site.error(
+                        "id",
+                        "E503",
+                        f"`{item.id}` is already a rule of {where} ({old.doc.file}): this would replace it",
+                        hint=hint,
+                    )
+                )
             for t in targets:
-                self.errors.append(site.error("exception_to", "E504", f"an exception to `{t}`, a rule of "
-                                              f"{where}: this would defeat it", hint=hint))
+                self.errors.append(
+                    site.error(
+                        "exception_to",
+                        "E504",
+                        f"an exception to `{t}`, a rule of {where}: this would defeat it",
+                        hint=hint,
+                    )
+                )
             return old is None and not targets
         if old is None and not targets:
-            self.errors.append(site.error("overrides", "E505", f"`overrides: true`, but `{item.id}` replaces "
-                                          f"no rule of {where} and is an exception to none of them",
-                                          hint="remove `overrides`"))
+            self.errors.append(
+                site.error(
+                    "overrides",
+                    "E505",
+                    f"`overrides: true`, but `{item.id}` replaces "
+                    f"no rule of {where} and is an exception to none of them",
+                    hint="remove `overrides`",
+                )
+            )
             return False
         return True
 
@@ -308,10 +351,16 @@ class _Build:
             for t in site.item.exception_to:
                 target = rules.get((site.book.jurisdiction, site.book.version, t))
                 if target is not None and target.exception_to:
-                    self.errors.append(site.error("exception_to", "E310", f"an exception to `{t}`, itself an "
-                                                  f"exception (to `{'`, `'.join(target.exception_to)}`): an "
-                                                  "exception to an exception is not weighed",
-                                                  hint="make it an exception to the rule that exception defeats"))
+                    self.errors.append(
+                        site.error(
+                            "exception_to",
+                            "E310",
+                            f"an exception to `{t}`, itself an "
+                            f"exception (to `{'`, `'.join(target.exception_to)}`): an "
+                            "exception to an exception is not weighed",
+                            hint="make it an exception to the rule that exception defeats",
+                        )
+                    )
 
     # citations
     def citations(self) -> None:
@@ -324,12 +373,18 @@ class _Build:
             for i, art in enumerate(book.articles):
                 here = ("articles", i)
                 if art.number != i + 1:
-                    self.errors.append(doc.diagnostic((*here, "number"), "E202",
-                                       f"article {art.number} stands at position {i + 1}"))
+                    self.errors.append(
+                        doc.diagnostic((*here, "number"), "E202", f"article {art.number} stands at position {i + 1}")
+                    )
                 if _squash(art.text) not in squashed:
-                    self.errors.append(doc.diagnostic((*here, "text"), "E203",
-                                       f"the text of article {art.number} is not found in {book.source}",
-                                       hint="quote the source exactly; only whitespace may differ"))
+                    self.errors.append(
+                        doc.diagnostic(
+                            (*here, "text"),
+                            "E203",
+                            f"the text of article {art.number} is not found in {book.source}",
+                            hint="quote the source exactly; only whitespace may differ",
+                        )
+                    )
         for site in self.site_list:
             quote = site.item.quote
             if quote and _squash(quote) not in _squash(site.article.text):
@@ -342,10 +397,15 @@ class _Build:
         number cannot pass unseen."""
         for site in self.site_list:
             if not site.item.quote and not (site.item.quote_reason or "").strip():
-                self.errors.append(site.error("id", "E206", f"`{site.item.id}` quotes no words of article "
-                                              f"{site.article.number}",
-                                              hint="add `quote:` with the words of the article the rule rests "
-                                                   "on, or `quote_reason:` saying why none"))
+                self.errors.append(
+                    site.error(
+                        "id",
+                        "E206",
+                        f"`{site.item.id}` quotes no words of article {site.article.number}",
+                        hint="add `quote:` with the words of the article the rule rests "
+                        "on, or `quote_reason:` saying why none",
+                    )
+                )
 
     # names
     def names(self) -> None:
@@ -364,8 +424,9 @@ class _Build:
             if not item.id.startswith(jur + "."):
                 self.errors.append(site.error("id", "E302", f"id must start with `{jur}.`"))
             if item.topic not in topics:
-                self.errors.append(site.error("topic", "E304", f"unknown topic `{item.topic}`",
-                                              did_you_mean(item.topic, topics)))
+                self.errors.append(
+                    site.error("topic", "E304", f"unknown topic `{item.topic}`", did_you_mean(item.topic, topics))
+                )
             if isinstance(item, Rule):
                 self.rule_names(site, item, rules[(jur, site.book.version)])
             else:
@@ -373,32 +434,45 @@ class _Build:
 
     def rule_names(self, site: Site, rule: Rule, ids: dict[str, Rule]) -> None:
         if rule.kind not in ACTION_MODELS:
-            self.errors.append(site.error("kind", "E303", f"unknown kind `{rule.kind}`",
-                                          did_you_mean(rule.kind, ACTION_MODELS)))
+            self.errors.append(
+                site.error("kind", "E303", f"unknown kind `{rule.kind}`", did_you_mean(rule.kind, ACTION_MODELS))
+            )
             return
         for target in rule.exception_to:
             other = ids.get(target)
             if other is None:
-                self.errors.append(site.error("exception_to", "E305", f"exception to unknown rule `{target}`",
-                                              did_you_mean(target, ids)))
+                self.errors.append(
+                    site.error(
+                        "exception_to", "E305", f"exception to unknown rule `{target}`", did_you_mean(target, ids)
+                    )
+                )
             elif other.kind != rule.kind:
-                self.errors.append(site.error("exception_to", "E306",
-                                              f"exception to `{target}`, a rule of another kind"))
+                self.errors.append(
+                    site.error("exception_to", "E306", f"exception to `{target}`, a rule of another kind")
+                )
         req = rule.effect.require
         if req and req.due:
             fields = ACTION_MODELS[rule.kind].model_fields
             anchor = req.due.anchor
             if anchor not in fields or type_of(fields[anchor].annotation).base != DATE.base:
                 dates = [f for f in fields if type_of(fields[f].annotation).base == "date"]
-                self.errors.append(site.error("effect", "E307", f"due date anchor `{anchor}` is not a date "
-                                              f"field of `{rule.kind}`",
-                                              did_you_mean(anchor, dates) or f"one of {', '.join(dates)}"))
+                self.errors.append(
+                    site.error(
+                        "effect",
+                        "E307",
+                        f"due date anchor `{anchor}` is not a date field of `{rule.kind}`",
+                        did_you_mean(anchor, dates) or f"one of {', '.join(dates)}",
+                    )
+                )
 
     def check_names(self, site: Site, chk: AuditCheck) -> None:
         for key, pattern in (("trigger", chk.trigger), ("expect", chk.expect)):
             if pattern is not None and pattern.event not in EVENT_MODELS:
-                self.errors.append(site.error(key, "E308", f"unknown event type `{pattern.event}`",
-                                              did_you_mean(pattern.event, EVENT_MODELS)))
+                self.errors.append(
+                    site.error(
+                        key, "E308", f"unknown event type `{pattern.event}`", did_you_mean(pattern.event, EVENT_MODELS)
+                    )
+                )
         if chk.trigger.event not in EVENT_MODELS:
             return
         event = chk.trigger.event
@@ -406,15 +480,18 @@ class _Build:
         if chk.limit:
             for name in chk.limit.per:
                 if name not in fields:
-                    self.errors.append(site.error("limit", "E309", f"`{name}` is not a field of "
-                                                  f"`{event}`", did_you_mean(name, fields)))
+                    self.errors.append(
+                        site.error("limit", "E309", f"`{name}` is not a field of `{event}`", did_you_mean(name, fields))
+                    )
         # Fields of the trigger that a check reads by name: a deadline of its own, how many answers
         # are due, the year a plan serves. Each must exist and be of its type, or the check would
         # silently fall back to its default (the text's deadline, one answer, the year of the date).
         exp, freq = chk.expect, chk.frequency
-        named = [("expect", "due_field", exp.due_field if exp else None, "date", "E315"),
-                 ("expect", "count_field", exp.count_field if exp else None, "int", "E316"),
-                 ("frequency", "year_field", freq.year_field if freq else None, "int", "E317")]
+        named = [
+            ("expect", "due_field", exp.due_field if exp else None, "date", "E315"),
+            ("expect", "count_field", exp.count_field if exp else None, "int", "E316"),
+            ("frequency", "year_field", freq.year_field if freq else None, "int", "E317"),
+        ]
         for part, attr, given, base, code in named:
             if not given:
                 continue
@@ -422,10 +499,16 @@ class _Build:
                 continue
             fitting = [f for f in fields if f != "date" and type_of(fields[f].annotation).base == base]
             what = "a date" if base == "date" else "an integer"
-            self.errors.append(site.doc.diagnostic(
-                (*site.path, part, attr), code, f"`{attr}` `{given}` is not {what} field of `{event}`",
-                rule=chk.id, hint=did_you_mean(given, fitting) or (f"one of {', '.join(fitting)}" if fitting else
-                                                                  f"`{event}` has no {what.split()[-1]} field")))
+            self.errors.append(
+                site.doc.diagnostic(
+                    (*site.path, part, attr),
+                    code,
+                    f"`{attr}` `{given}` is not {what} field of `{event}`",
+                    rule=chk.id,
+                    hint=did_you_mean(given, fitting)
+                    or (f"one of {', '.join(fitting)}" if fitting else f"`{event}` has no {what.split()[-1]} field"),
+                )
+            )
 
     # conditions
     def conditions(self) -> None:
@@ -443,29 +526,59 @@ class _Build:
                 scope = None if item.scope is None else self.condition(site, ("scope",), item.scope, model, guard)
                 self.presumptions(site, item, model)
                 if item.effect.deny and not item.exception_to and item.scope is None:
-                    self.errors.append(site.error("effect", "E311", "a `deny` rule needs a `scope`: when the "
-                                                  "provision applies, so that a compliant act cites it"))
+                    self.errors.append(
+                        site.error(
+                            "effect",
+                            "E311",
+                            "a `deny` rule needs a `scope`: when the "
+                            "provision applies, so that a compliant act cites it",
+                        )
+                    )
                 if checked is not None and (item.scope is None or scope is not None):
                     condition = checked if scope is None else conjoin(scope, checked)
-                    rules[item.id] = CompiledRule(item, site.book.jurisdiction, site.article, citation, condition,
-                                                  scope, provenance=site.provenance)
+                    rules[item.id] = CompiledRule(
+                        item,
+                        site.book.jurisdiction,
+                        site.article,
+                        citation,
+                        condition,
+                        scope,
+                        provenance=site.provenance,
+                    )
                 continue
             trigger = self.condition(site, ("trigger", "when"), item.trigger.when, EVENT_MODELS[item.trigger.event])
             expect = None
             if item.expect is not None:
                 expect = self.condition(site, ("expect", "when"), item.expect.when, EVENT_MODELS[item.expect.event])
             if trigger is not None and (item.expect is None or expect is not None):
-                audits[item.id] = CompiledAudit(item, site.book.jurisdiction, site.article, citation, trigger, expect,
-                                               provenance=site.provenance)
+                audits[item.id] = CompiledAudit(
+                    item, site.book.jurisdiction, site.article, citation, trigger, expect, provenance=site.provenance
+                )
 
-    def condition(self, site: Site, key: tuple[str, ...], text: str, model: type[BaseModel],
-                  guard: Literal["rule", "exception"] | None = None) -> Checked | None:
+    def condition(
+        self,
+        site: Site,
+        key: tuple[str, ...],
+        text: str,
+        model: type[BaseModel],
+        guard: Literal["rule", "exception"] | None = None,
+    ) -> Checked | None:
         try:
             return compile_condition(text, model, self.calendar.working_days_between, guard=guard)
         except ConditionError as exc:
             line, col = site.doc.within((*site.path, *key), exc.offset)
-            self.errors.append(Diagnostic(site.doc.file, line, col, exc.code, f"in `{key[-1]}`: {exc.message}",
-                                          rule=site.item.id, hint=exc.hint, source=site.doc.line_text(line)))
+            self.errors.append(
+                Diagnostic(
+                    site.doc.file,
+                    line,
+                    col,
+                    exc.code,
+                    f"in `{key[-1]}`: {exc.message}",
+                    rule=site.item.id,
+                    hint=exc.hint,
+                    source=site.doc.line_text(line),
+                )
+            )
             return None
 
     def presumptions(self, site: Site, rule: Rule, model: type[BaseModel]) -> None:
@@ -473,8 +586,14 @@ class _Build:
             where = ("presume", i)
             fields = {k: f for k, f in model.model_fields.items() if k not in ("kind", "id", "jurisdiction", "date")}
             if p.fact not in fields:
-                self.errors.append(site.error(where[0], "E312", f"presumed fact `{p.fact}` is not a field of "
-                                              f"`{rule.kind}`", did_you_mean(p.fact, fields)))
+                self.errors.append(
+                    site.error(
+                        where[0],
+                        "E312",
+                        f"presumed fact `{p.fact}` is not a field of `{rule.kind}`",
+                        did_you_mean(p.fact, fields),
+                    )
+                )
                 continue
             # INVARIANT: every field of an action model is annotated (pydantic requires it).
             annotation: Any = fields[p.fact].annotation
@@ -498,8 +617,13 @@ class _Build:
                 end = book.effective_until
                 if nxt is not None:
                     if nxt.effective_from == book.effective_from or (end and end >= nxt.effective_from):
-                        self.errors.append(doc.diagnostic(("effective_from",), "E401",
-                            f"{book.jurisdiction}@{book.version} overlaps {nxt.jurisdiction}@{nxt.version}"))
+                        self.errors.append(
+                            doc.diagnostic(
+                                ("effective_from",),
+                                "E401",
+                                f"{book.jurisdiction}@{book.version} overlaps {nxt.jurisdiction}@{nxt.version}",
+                            )
+                        )
                     end = end or nxt.effective_from - dt.timedelta(days=1)
                 until[a] = end
 
@@ -541,33 +665,73 @@ class Stage:
 
 # The passes, in order: each relies on what the stages before it established.
 STAGES: tuple[Stage, ...] = (
-    Stage("topics", _Build.read_topics, True,
-          "the topics of the bundled rulebook and of each folder given (`topics.yaml`)"),
-    Stage("read", _Build.read, True,
-          "YAML → documents with positions (safe loader, duplicate keys, size and alias bounds)"),
-    Stage("model", _Build.model, True,
-          "documents → typed `RulebookFile`s and `OverlayFile`s (unknown fields, wrong types, mapped to "
-          "lines); a rulebook's dates within the calendar; its source a text under `sources/`"),
-    Stage("sites", _Build.sites, False,
-          "every rule and check with the article it cites and where it comes from; an overlay's items "
-          "attached to the articles of the rulebook it extends (which must exist). No two rulebooks share "
-          "a (jurisdiction, version); an overlay item that replaces or defeats one of its base says so "
-          "(`overrides: true`); no exception is to an exception"),
-    Stage("citations", _Build.citations, False,
-          "articles numbered 1…N in order; each text found in the shipped source; each quote found in "
-          "its article (needs `sites`: the article of each rule)"),
-    Stage("names", _Build.names, True,
-          "rule and check ids unique; kinds, event types, topics, exception targets and due anchors "
-          "known, so that `conditions` compiles against a known kind or event type"),
-    Stage("conditions", _Build.conditions, False,
-          "parse, type-check against the kind's action model (or the check's event model), compile"),
-    Stage("quotes", _Build.quotes, False,
-          "every rule and check quotes its article or gives a `quote_reason` (late, so that other faults "
-          "of a file come first)"),
-    Stage("versions", _Build.versions, True,
-          "one jurisdiction's versions do not overlap in time; each one's last day in force"),
-    Stage("index", _Build.index, True,
-          "(jurisdiction, version) → kind → rules; exceptions linked to the rules they defeat"),
+    Stage(
+        "topics",
+        _Build.read_topics,
+        True,
+        "the topics of the bundled rulebook and of each folder given (`topics.yaml`)",
+    ),
+    Stage(
+        "read",
+        _Build.read,
+        True,
+        "YAML → documents with positions (safe loader, duplicate keys, size and alias bounds)",
+    ),
+    Stage(
+        "model",
+        _Build.model,
+        True,
+        "documents → typed `RulebookFile`s and `OverlayFile`s (unknown fields, wrong types, mapped to "
+        "lines); a rulebook's dates within the calendar; its source a text under `sources/`",
+    ),
+    Stage(
+        "sites",
+        _Build.sites,
+        False,
+        "every rule and check with the article it cites and where it comes from; an overlay's items "
+        "attached to the articles of the rulebook it extends (which must exist). No two rulebooks share "
+        "a (jurisdiction, version); an overlay item that replaces or defeats one of its base says so "
+        "(`overrides: true`); no exception is to an exception",
+    ),
+    Stage(
+        "citations",
+        _Build.citations,
+        False,
+        "articles numbered 1…N in order; each text found in the shipped source; each quote found in "
+        "its article (needs `sites`: the article of each rule)",
+    ),
+    Stage(
+        "names",
+        _Build.names,
+        True,
+        "rule and check ids unique; kinds, event types, topics, exception targets and due anchors "
+        "known, so that `conditions` compiles against a known kind or event type",
+    ),
+    Stage(
+        "conditions",
+        _Build.conditions,
+        False,
+        "parse, type-check against the kind's action model (or the check's event model), compile",
+    ),
+    Stage(
+        "quotes",
+        _Build.quotes,
+        False,
+        "every rule and check quotes its article or gives a `quote_reason` (late, so that other faults "
+        "of a file come first)",
+    ),
+    Stage(
+        "versions",
+        _Build.versions,
+        True,
+        "one jurisdiction's versions do not overlap in time; each one's last day in force",
+    ),
+    Stage(
+        "index",
+        _Build.index,
+        True,
+        "(jurisdiction, version) → kind → rules; exceptions linked to the rules they defeat",
+    ),
 )
 
 

@@ -68,11 +68,7 @@ class Version:
         return f"{self.meta.jurisdiction}@{self.meta.version}"
 
     def in_force(self, day: dt.date) -> bool:
-        return self.meta.effective_from <= day and (
-            self.effective_until is None or day <= self.effective_until
-        )
-
-
+        return self.meta.effective_from <= day and (self.effective_until is None or day <= self.effective_until)
 
 
 @dataclass(frozen=True, eq=False)

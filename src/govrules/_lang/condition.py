@@ -397,16 +397,18 @@ class _Compiler:
             if name not in fields or name in ("kind",):
                 hint = did_you_mean(name, [f for f in fields if f != "kind"])
                 if i == 0 and name in STEP_FIELDS and "steps" in fields:
-                    hint = (f"`{name}` is a step, not a fact: require a `{STEP_FIELDS[name]}` step in the effect, "
-                            f'or read it with `done("{STEP_FIELDS[name]}", PARTY)`')
-                raise ConditionError(
-                    "C011", f"unknown field `{'.'.join(node.names[: i + 1])}`", node.offset, hint)
+                    hint = (
+                        f"`{name}` is a step, not a fact: require a `{STEP_FIELDS[name]}` step in the effect, "
+                        f'or read it with `done("{STEP_FIELDS[name]}", PARTY)`'
+                    )
+                raise ConditionError("C011", f"unknown field `{'.'.join(node.names[: i + 1])}`", node.offset, hint)
             typ = type_of(fields[name].annotation)
             current = typ.model
         if typ.base == "object":
             known = ", ".join(typ.model.model_fields) if typ.model else ""
             raise ConditionError(
-                "C012", f"`{'.'.join(node.names)}` is an object: name one of its fields ({known})",
+                "C012",
+                f"`{'.'.join(node.names)}` is an object: name one of its fields ({known})",
                 node.offset,
             )
         names = node.names
@@ -430,8 +432,12 @@ class _Compiler:
     def compile(self, node: Node) -> tuple[Type, Compiled]:
         if isinstance(node, Lit):
             v = node.value
-            typ = BOOL if isinstance(v, bool) else INT if isinstance(v, int) else (
-                DATE if isinstance(v, dt.date) else Type("str", frozenset([v]))
+            typ = (
+                BOOL
+                if isinstance(v, bool)
+                else INT
+                if isinstance(v, int)
+                else (DATE if isinstance(v, dt.date) else Type("str", frozenset([v])))
             )
             return typ, lambda a: v
         if isinstance(node, ListLit):
@@ -501,8 +507,9 @@ class _Compiler:
             if not isinstance(arg, Lit) or not isinstance(arg.value, str) or isinstance(arg.value, bool):
                 raise ConditionError("C031", f"`done` takes a {what} name in quotes", arg.offset)
             if arg.value not in known:
-                raise ConditionError("C023", f"`{arg.value}` is not a {what}", arg.offset,
-                                     did_you_mean(arg.value, known))
+                raise ConditionError(
+                    "C023", f"`{arg.value}` is not a {what}", arg.offset, did_you_mean(arg.value, known)
+                )
             names.append(arg.value)
         step, party = names
         self.done.append((step, party))
@@ -553,8 +560,12 @@ class _Compiler:
         _compatible(lt, rt, node.right)
         _compatible(rt, lt, node.left)
         cmp: Callable[[Any, Any], Any] = {
-            "==": operator.eq, "!=": operator.ne, "<": operator.lt,
-            "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+            "==": operator.eq,
+            "!=": operator.ne,
+            "<": operator.lt,
+            "<=": operator.le,
+            ">": operator.gt,
+            ">=": operator.ge,
         }[op]
         return BOOL, lambda a: None if (x := lf(a)) is None or (y := rf(a)) is None else cmp(x, y)
 
@@ -619,8 +630,7 @@ def conjoin(first: Checked, second: Checked) -> Checked:
         fa, fb = a_, b_
         getters[("steps",)] = lambda a: None if fa(a) is None or fb(a) is None else a.steps
     tree = Binary(0, "and", first.tree, second.tree) if first.tree and second.tree else None
-    return Checked(_and(first.fn, second.fn), (*first.paths, *second.paths), getters, (*first.done, *second.done),
-                   tree)
+    return Checked(_and(first.fn, second.fn), (*first.paths, *second.paths), getters, (*first.done, *second.done), tree)
 
 
 def fail_open_guards(tree: Node, *, exception: bool) -> list[Call]:
@@ -708,7 +718,7 @@ def done_guards(tree: Node, *, exception: bool) -> list[tuple[Call, str]]:
                 walk(node.left, None)
                 walk(node.right, None)
         elif isinstance(node, Call | ListLit):
-            for sub in (node.args if isinstance(node, Call) else node.items):
+            for sub in node.args if isinstance(node, Call) else node.items:
                 walk(sub, None)
 
     walk(tree, True)
@@ -716,8 +726,11 @@ def done_guards(tree: Node, *, exception: bool) -> list[tuple[Call, str]]:
 
 
 def compile_condition(
-    text: str, model: type[BaseModel], working_days: Callable[[dt.date, dt.date], int],
-    *, guard: Literal["rule", "exception"] | None = None,
+    text: str,
+    model: type[BaseModel],
+    working_days: Callable[[dt.date, dt.date], int],
+    *,
+    guard: Literal["rule", "exception"] | None = None,
 ) -> Checked:
     """Parse, type-check against `model` and compile `text`. Raises ConditionError.
 

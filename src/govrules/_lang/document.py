@@ -205,8 +205,9 @@ def _has_content(text: str) -> bool:
     return any(s and not s.startswith(("#", "%")) for s in (ln.strip() for ln in _BREAK.split(text)))
 
 
-def iter_documents(file: str, text: str | bytes | None = None,
-                   budget: Budget | None = None) -> Iterator[Document | Diagnostic]:
+def iter_documents(
+    file: str, text: str | bytes | None = None, budget: Budget | None = None
+) -> Iterator[Document | Diagnostic]:
     """Each YAML document of a file (or of `text`), with positions, or a Diagnostic for each one
     that cannot be loaded; the documents after a broken one are still read. A problem with the
     file as a whole (unreadable, too large, not UTF-8) is one Diagnostic, and the end."""
@@ -220,8 +221,7 @@ def iter_documents(file: str, text: str | bytes | None = None,
         yield from _parse(file, chunk, offset, spend)
 
 
-def load_documents(file: str, text: str | bytes | None = None,
-                   budget: Budget | None = None) -> Iterator[Document]:
+def load_documents(file: str, text: str | bytes | None = None, budget: Budget | None = None) -> Iterator[Document]:
     """Each YAML document of a file (or of `text`), with positions. Raises YamlError at the first
     document that cannot be loaded."""
     for item in iter_documents(file, text, budget):
@@ -236,8 +236,15 @@ def load_document(file: str, text: str | bytes | None = None, budget: Budget | N
     source = _read(file, text)
     chunks = _split(source)
     if len(chunks) > 1:
-        raise YamlError(Diagnostic(file, chunks[1][0] + 1, 1, "E005",
-                                   "expected one YAML document, found more (a `---` line starts another)"))
+        raise YamlError(
+            Diagnostic(
+                file,
+                chunks[1][0] + 1,
+                1,
+                "E005",
+                "expected one YAML document, found more (a `---` line starts another)",
+            )
+        )
     found: list[Document] = []
     for item in _parse(file, source, 0, _FileBudget(budget or Budget())):
         if isinstance(item, Diagnostic):
@@ -297,8 +304,15 @@ def _spend(file: str, root: yaml.Node, offset: int, spend: _FileBudget) -> None:
     if spend.alias_nodes < 0 or spend.run.alias_nodes < 0:
         where = "file" if spend.alias_nodes < 0 else "run"
         mark = root.start_mark
-        raise YamlError(Diagnostic(file, mark.line + 1, mark.column + 1, "E006",
-                                   f"aliases add more than {MAX_ALIAS_NODES} values in this {where} (alias bomb?)"))
+        raise YamlError(
+            Diagnostic(
+                file,
+                mark.line + 1,
+                mark.column + 1,
+                "E006",
+                f"aliases add more than {MAX_ALIAS_NODES} values in this {where} (alias bomb?)",
+            )
+        )
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -328,8 +342,15 @@ def _check_size(file: str, root: yaml.Node) -> tuple[int, int]:
             total += sum(size(v, depth + 1) for v in node.value)
         open_.discard(key)
         if total > MAX_NODES:
-            raise YamlError(Diagnostic(file, mark.line + 1, mark.column + 1, "E006",
-                                       f"more than {MAX_NODES} values once aliases are expanded (alias bomb?)"))
+            raise YamlError(
+                Diagnostic(
+                    file,
+                    mark.line + 1,
+                    mark.column + 1,
+                    "E006",
+                    f"more than {MAX_NODES} values once aliases are expanded (alias bomb?)",
+                )
+            )
         sizes[key] = total
         return total
 
@@ -358,9 +379,7 @@ def _convert(
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 kmark = key_node.start_mark
-                raise YamlError(
-                    Diagnostic(file, kmark.line + 1, kmark.column + 1, "E007", "keys must be plain text")
-                )
+                raise YamlError(Diagnostic(file, kmark.line + 1, kmark.column + 1, "E007", "keys must be plain text"))
             key = key_node.value
             if key == "<<":
                 kmark = key_node.start_mark
@@ -369,9 +388,7 @@ def _convert(
                 )
             if key in out:
                 kmark = key_node.start_mark
-                raise YamlError(
-                    Diagnostic(file, kmark.line + 1, kmark.column + 1, "E008", f"duplicate key `{key}`")
-                )
+                raise YamlError(Diagnostic(file, kmark.line + 1, kmark.column + 1, "E008", f"duplicate key `{key}`"))
             out[key] = _convert(file, value_node, (*path, key), positions, depth + 1, budget, scalars, spans)
             # A key's own line points better at an unknown or mistyped field than its value's.
             kmark = key_node.start_mark
@@ -397,4 +414,3 @@ def _convert(
     if isinstance(constructed, dt.datetime):
         return constructed.isoformat()
     return constructed
-

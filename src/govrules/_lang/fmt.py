@@ -56,10 +56,23 @@ WIDTH = 120
 INDENT = 2
 
 # Records: always in block style. Prose: never in flow style.
-_RECORDS: frozenset[type[BaseModel]] = frozenset({
-    rb.RulebookFile, rb.Article, rb.Rule, rb.AuditCheck, rb.OverlayFile, rb.OverlayRule, rb.OverlayAudit,
-    rb.Effect, rb.Message, rb.Presumption, rb.CaseFile, rb.Case, rb.CaseExpect,
-})
+_RECORDS: frozenset[type[BaseModel]] = frozenset(
+    {
+        rb.RulebookFile,
+        rb.Article,
+        rb.Rule,
+        rb.AuditCheck,
+        rb.OverlayFile,
+        rb.OverlayRule,
+        rb.OverlayAudit,
+        rb.Effect,
+        rb.Message,
+        rb.Presumption,
+        rb.CaseFile,
+        rb.Case,
+        rb.CaseExpect,
+    }
+)
 _CONDITIONS = {(rb.Rule, "when"), (rb.Rule, "scope"), (rb.EventPattern, "when")}
 _LITERAL = {(rb.Article, "text")}
 _COMPLETE = {rb.RulebookFile}  # every field written, defaults too
@@ -387,8 +400,13 @@ class _Writer:
         out = []
         for key in known + rest:
             k, v = given[key]
-            if model is not None and model not in _COMPLETE and key in model.model_fields and self._is_default(
-                    model, key, v) and not (self.notes.get(id(k)) or self.notes.get(id(v))):
+            if (
+                model is not None
+                and model not in _COMPLETE
+                and key in model.model_fields
+                and self._is_default(model, key, v)
+                and not (self.notes.get(id(k)) or self.notes.get(id(v)))
+            ):
                 continue
             out.append((key, k, v))
         if model in _COMPLETE:  # the fields not given, at their defaults, in the model's order
@@ -413,9 +431,14 @@ class _Writer:
     def _canonical(self, model: type[BaseModel] | None, key: str, node: yaml.Node) -> yaml.Node:
         """`effect: {deny: true}` as `effect: deny`; a single `party: [x]` as `party: x`."""
         if model is not None and key == "effect" and isinstance(node, yaml.MappingNode) and len(node.value) == 1:
-            (k, v), = node.value
-            if (isinstance(k, yaml.ScalarNode) and k.value in ("deny", "permit") and isinstance(v, yaml.ScalarNode)
-                    and _value(v) is True and id(k) not in self.notes):
+            ((k, v),) = node.value
+            if (
+                isinstance(k, yaml.ScalarNode)
+                and k.value in ("deny", "permit")
+                and isinstance(v, yaml.ScalarNode)
+                and _value(v) is True
+                and id(k) not in self.notes
+            ):
                 return yaml.ScalarNode("tag:yaml.org,2002:str", k.value, node.start_mark, node.end_mark)
         if model is rb.Require and key == "party" and isinstance(node, yaml.SequenceNode) and len(node.value) == 1:
             item = node.value[0]
@@ -497,8 +520,9 @@ class _Writer:
             out += body
         return out
 
-    def _scalar_lines(self, v: yaml.ScalarNode, model: type[BaseModel] | None, key: str, head: str,
-                      indent: int) -> list[str]:
+    def _scalar_lines(
+        self, v: yaml.ScalarNode, model: type[BaseModel] | None, key: str, head: str, indent: int
+    ) -> list[str]:
         value = _value(v)
         literal = model is not None and any(issubclass(model, m) and key == f for m, f in _LITERAL)
         text = _block_scalar(value, literal and isinstance(value, str))
@@ -609,8 +633,7 @@ def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found += sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file()
-                            and formattable(f))
+            found += sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file() and formattable(f))
         elif formattable(p):
             found.append(p)
     return found

@@ -168,8 +168,10 @@ class Expect(EventPattern):
     @model_validator(mode="after")
     def _one_span(self) -> Expect:
         if sum((self.within is not None, self.ahead is not None, self.open)) != 1:
-            raise ValueError("give exactly one of `within` (a follow-up), `open: true` (a follow-up with no "
-                             "deadline) or `ahead` (a lead time)")
+            raise ValueError(
+                "give exactly one of `within` (a follow-up), `open: true` (a follow-up with no "
+                "deadline) or `ahead` (a lead time)"
+            )
         if self.ahead is not None and (self.due_field or self.count_field):
             raise ValueError("`due_field` and `count_field` go with a follow-up, not with `ahead`")
         if self.open and self.due_field:
@@ -195,8 +197,10 @@ class Frequency(_Model):
     period: Literal["week", "month", "two_months", "quarter", "half", "year"] | None = None
     every_days: int | None = Field(None, ge=1, le=366)
     year_field: str | None = Field(
-        None, description="An integer field of the trigger naming the year it serves (a yearly plan made "
-        "ahead): the trigger counts in that year instead of the year of its date (`period: year` only).")
+        None,
+        description="An integer field of the trigger naming the year it serves (a yearly plan made "
+        "ahead): the trigger counts in that year instead of the year of its date (`period: year` only).",
+    )
 
     @model_validator(mode="after")
     def _one_period(self) -> Frequency:

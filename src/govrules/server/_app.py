@@ -123,18 +123,37 @@ class _Holder:
                 fresh = await anyio.to_thread.run_sync(self.loader)
             except govrules.RulebookError as exc:
                 metrics.reloaded(False)
-                self.last_error = [{"file": d.file, "line": d.line, "column": d.column, "code": d.code,
-                                    "message": d.message, "rule": d.rule} for d in exc.diagnostics]
+                self.last_error = [
+                    {
+                        "file": d.file,
+                        "line": d.line,
+                        "column": d.column,
+                        "code": d.code,
+                        "message": d.message,
+                        "rule": d.rule,
+                    }
+                    for d in exc.diagnostics
+                ]
                 log.error("reload (%s) failed, still serving %s:\n%s", why, self.current.digest, exc)
-                raise Problem(422, "rulebook-invalid", "The new rulebook does not validate; the old one still answers",
-                              f"{len(exc.diagnostics)} error(s); still serving {self.current.digest}",
-                              errors=self.last_error, rulebook_digest=self.current.digest) from None
+                raise Problem(
+                    422,
+                    "rulebook-invalid",
+                    "The new rulebook does not validate; the old one still answers",
+                    f"{len(exc.diagnostics)} error(s); still serving {self.current.digest}",
+                    errors=self.last_error,
+                    rulebook_digest=self.current.digest,
+                ) from None
             except (govrules.GovrulesError, OSError) as exc:
                 metrics.reloaded(False)
                 self.last_error = [{"message": str(exc)}]
                 log.error("reload (%s) failed, still serving %s: %s", why, self.current.digest, exc)
-                raise Problem(422, "rulebook-invalid", "The rulebook could not be loaded; the old one still answers",
-                              str(exc), rulebook_digest=self.current.digest) from None
+                raise Problem(
+                    422,
+                    "rulebook-invalid",
+                    "The rulebook could not be loaded; the old one still answers",
+                    str(exc),
+                    rulebook_digest=self.current.digest,
+                ) from None
             metrics.reloaded(True)
             self.last_error = None
             self.current = fresh
@@ -153,11 +172,18 @@ class DecisionLog:
 
     @staticmethod
     def line(request_id: str, action: Any, d: govrules.Decision, digest: str, index: int | None = None) -> bytes:
-        record = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"), "request_id": request_id,
-                  "index": index, "action": action, "verdict": d.verdict, "breach": d.breach, "rulebook": d.rulebook,
-                  "articles": sorted({f.article for f in d.findings}),
-                  "rules": [f.rule for f in d.findings if f.outcome not in ("satisfied",)],
-                  "rulebook_digest": digest}
+        record = {
+            "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+            "request_id": request_id,
+            "index": index,
+            "action": action,
+            "verdict": d.verdict,
+            "breach": d.breach,
+            "rulebook": d.rulebook,
+            "articles": sorted({f.article for f in d.findings}),
+            "rules": [f.rule for f in d.findings if f.outcome not in ("satisfied",)],
+            "rulebook_digest": digest,
+        }
         if index is None:
             del record["index"]
         return (json.dumps(record, ensure_ascii=False, default=str) + "\n").encode()
@@ -209,12 +235,23 @@ class _Envelope:
         except Exception:
             log.exception("request %s %s (id %s) failed", scope.get("method"), scope.get("path"), rid)
             if not started:
-                body = Problem(500, "internal-error", "Internal error",
-                               f"govrules failed on this request (id {rid}); the server's log has the details",
-                               request_id=rid).render()
-                await send_wrapped({"type": "http.response.start", "status": 500,
-                                    "headers": [(b"content-type", MEDIA_TYPE.encode()),
-                                                (b"content-length", str(len(body)).encode())]})
+                body = Problem(
+                    500,
+                    "internal-error",
+                    "Internal error",
+                    f"govrules failed on this request (id {rid}); the server's log has the details",
+                    request_id=rid,
+                ).render()
+                await send_wrapped(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [
+                            (b"content-type", MEDIA_TYPE.encode()),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
                 await send_wrapped({"type": "http.response.body", "body": body})
         finally:
             route = scope.get("route")
@@ -240,8 +277,13 @@ def _model(model: BaseModel, status: int = 200) -> Response:
 async def _body(request: Request, limit: int) -> bytes:
     """The request body, refused (413) past `limit` bytes, whether or not it says its length."""
     declared = request.headers.get("content-length")
-    too_big = Problem(413, "body-too-large", "The request body is too large",
-                      f"the body is limited to {limit} bytes (--max-body)", limit=limit)
+    too_big = Problem(
+        413,
+        "body-too-large",
+        "The request body is too large",
+        f"the body is limited to {limit} bytes (--max-body)",
+        limit=limit,
+    )
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise too_big
     chunks, size = [], 0
@@ -259,8 +301,13 @@ async def _in_thread(fn: Callable[[], T], timeout: float) -> T:
         with anyio.fail_after(timeout):
             return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True)
     except TimeoutError:
-        raise Problem(503, "timeout", "The request took too long",
-                      f"not answered within {timeout:g} s (--timeout)", headers={"Retry-After": "1"}) from None
+        raise Problem(
+            503,
+            "timeout",
+            "The request took too long",
+            f"not answered within {timeout:g} s (--timeout)",
+            headers={"Retry-After": "1"},
+        ) from None
 
 
 def _items(raw: bytes, content_type: str, what: str) -> list[tuple[int | None, Any, Problem | None]]:
@@ -356,9 +403,13 @@ def create_app(
         given = request.headers.get("authorization", "")
         scheme, _, value = given.partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
-            raise Problem(401, "unauthorized", "A bearer token is required",
-                          "send `Authorization: Bearer <token>` (the server's --token-file)",
-                          headers={"WWW-Authenticate": 'Bearer realm="govrules"'})
+            raise Problem(
+                401,
+                "unauthorized",
+                "A bearer token is required",
+                "send `Authorization: Bearer <token>` (the server's --token-file)",
+                headers={"WWW-Authenticate": 'Bearer realm="govrules"'},
+            )
 
     guarded = [Depends(authorized)]
 
@@ -378,33 +429,51 @@ def create_app(
     async def on_invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = [field_error(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()]
         detail = "; ".join(f"{e['path']}: {e['detail']}" for e in errors)
-        return problem_response(request, Problem(422, "invalid-parameter", "A parameter is invalid", detail,
-                                                 errors=errors))
+        return problem_response(
+            request, Problem(422, "invalid-parameter", "A parameter is invalid", detail, errors=errors)
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
         titles = {404: "Not found", 405: "Method not allowed"}
-        p = Problem(exc.status_code, {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http"),
-                    titles.get(exc.status_code, str(exc.detail)),
-                    f"no route {request.method} {request.url.path}" if exc.status_code in (404, 405) else None,
-                    headers=dict(exc.headers or {}))
+        p = Problem(
+            exc.status_code,
+            {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http"),
+            titles.get(exc.status_code, str(exc.detail)),
+            f"no route {request.method} {request.url.path}" if exc.status_code in (404, 405) else None,
+            headers=dict(exc.headers or {}),
+        )
         return problem_response(request, p)
 
     # -- judging
-    @app.post("/v1/decisions", tags=["decisions"], dependencies=guarded,
-              responses={200: {"model": DecisionResponse}, 422: {"description": "the action cannot be judged"}},
-              openapi_extra={"requestBody": {"required": True, "content": {
-                  "application/json": {"schema": {"$ref": "#/components/schemas/Action"}}}}})
-    async def decide(request: Request, trace: bool = False, strict: bool = False,
-                     explain: Literal["zh", "en"] | None = None) -> Response:
+    @app.post(
+        "/v1/decisions",
+        tags=["decisions"],
+        dependencies=guarded,
+        responses={200: {"model": DecisionResponse}, 422: {"description": "the action cannot be judged"}},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Action"}}},
+            }
+        },
+    )
+    async def decide(
+        request: Request, trace: bool = False, strict: bool = False, explain: Literal["zh", "en"] | None = None
+    ) -> Response:
         """Judge one action: allowed, conditional (with the steps owed and their due dates) or denied,
         each finding citing its article. `trace` adds how every rule was weighed; `explain` adds the
         explanation a reviewer reads; `strict` sets aside the rulebook's presumptions."""
         rb = _rulebook(request)
         data = loads(await _body(request, limits.max_body))
         if not isinstance(data, dict):
-            raise Problem(422, "invalid-action", "The action cannot be judged", NOT_AN_ACTION,
-                          errors=[field_error("", NOT_AN_ACTION)])
+            raise Problem(
+                422,
+                "invalid-action",
+                "The action cannot be judged",
+                NOT_AN_ACTION,
+                errors=[field_error("", NOT_AN_ACTION)],
+            )
 
         def work() -> tuple[govrules.Decision, str | None]:
             d = rb.engine.evaluate(data, trace=trace, strict=strict)
@@ -414,19 +483,37 @@ def create_app(
         metrics.decided({d.verdict: 1})
         if dlog is not None:
             dlog.write([dlog.line(request.state.request_id, data, d, rb.digest)])
-        body = b'{"rulebook_digest":' + json.dumps(rb.digest).encode() + b',"decision":' + \
-            _DECISION.dump_json(d, exclude_none=True)
+        body = (
+            b'{"rulebook_digest":'
+            + json.dumps(rb.digest).encode()
+            + b',"decision":'
+            + _DECISION.dump_json(d, exclude_none=True)
+        )
         if text is not None:
             body += b',"explanation":' + json.dumps(text, ensure_ascii=False).encode()
         return Response(body + b"}", media_type="application/json")
 
-    @app.post("/v1/decisions:batch", tags=["decisions"], dependencies=guarded,
-              responses={200: {"description": "one JSON line per action, in input order (BatchLine)",
-                               "content": {"application/x-ndjson": {"schema": BatchLine.model_json_schema()}}},
-                         413: {"description": "the body or the batch is too large"}},
-              openapi_extra={"requestBody": {"required": True, "content": {
-                  "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Action"}}},
-                  "application/x-ndjson": {"schema": {"$ref": "#/components/schemas/Action"}}}}})
+    @app.post(
+        "/v1/decisions:batch",
+        tags=["decisions"],
+        dependencies=guarded,
+        responses={
+            200: {
+                "description": "one JSON line per action, in input order (BatchLine)",
+                "content": {"application/x-ndjson": {"schema": BatchLine.model_json_schema()}},
+            },
+            413: {"description": "the body or the batch is too large"},
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Action"}}},
+                    "application/x-ndjson": {"schema": {"$ref": "#/components/schemas/Action"}},
+                },
+            }
+        },
+    )
     async def decide_batch(request: Request, trace: bool = False, strict: bool = False) -> Response:
         """Judge many actions, sent as a JSON array or as JSON Lines: the answer is JSON Lines, one line per
         action in input order, streamed as they are judged. An action that cannot be judged is an `error`
@@ -435,9 +522,13 @@ def create_app(
         rid = request.state.request_id
         items = _items(await _body(request, limits.max_body), request.headers.get("content-type", ""), "the batch")
         if len(items) > limits.max_batch:
-            raise Problem(413, "batch-too-large", "The batch is too large",
-                          f"{len(items)} actions; a batch holds at most {limits.max_batch} (--max-batch)",
-                          limit=limits.max_batch)
+            raise Problem(
+                413,
+                "batch-too-large",
+                "The batch is too large",
+                f"{len(items)} actions; a batch holds at most {limits.max_batch} (--max-batch)",
+                limit=limits.max_batch,
+            )
         if not items:
             raise Problem(400, "empty-batch", "The batch is empty", "no actions: send a JSON array or JSON Lines")
         deadline = time.monotonic() + limits.timeout
@@ -447,8 +538,13 @@ def create_app(
             for i, (line, data, problem) in enumerate(chunk, start):
                 head = b'{"index":%d' % i + (b',"line":%d' % line if line is not None else b"")
                 if problem is None and not isinstance(data, dict):
-                    problem = Problem(422, "invalid-action", "The action cannot be judged", NOT_AN_ACTION,
-                                      errors=[field_error("", NOT_AN_ACTION)])
+                    problem = Problem(
+                        422,
+                        "invalid-action",
+                        "The action cannot be judged",
+                        NOT_AN_ACTION,
+                        errors=[field_error("", NOT_AN_ACTION)],
+                    )
                 if problem is None:
                     try:
                         d = rb.engine.evaluate(data, trace=trace, strict=strict)
@@ -473,27 +569,44 @@ def create_app(
                 try:
                     if left <= 0:
                         raise Problem(503, "timeout", "The request took too long")
-                    lines = await _in_thread(functools.partial(judge, start, items[start:start + CHUNK]), left)
+                    lines = await _in_thread(functools.partial(judge, start, items[start : start + CHUNK]), left)
                 except Problem as late:
-                    late.detail = (f"stopped after {start} of {len(items)} actions: not answered within "
-                                   f"{limits.timeout:g} s (--timeout)")
+                    late.detail = (
+                        f"stopped after {start} of {len(items)} actions: not answered within "
+                        f"{limits.timeout:g} s (--timeout)"
+                    )
                     yield b'{"index":%d,"error":' % start + late.render() + b"}\n"
                     return
                 except Exception:  # after the first line the status is sent: the error goes in the stream
                     log.exception("batch %s failed at action %d", rid, start)
-                    crash = Problem(500, "internal-error", "Internal error",
-                                    f"govrules failed on this batch at action {start} (id {rid}); the server's log "
-                                    "has the details", request_id=rid)
+                    crash = Problem(
+                        500,
+                        "internal-error",
+                        "Internal error",
+                        f"govrules failed on this batch at action {start} (id {rid}); the server's log has the details",
+                        request_id=rid,
+                    )
                     yield b'{"index":%d,"error":' % start + crash.render() + b"}\n"
                     return
                 yield b"".join(lines)
 
         return StreamingResponse(stream(), media_type="application/x-ndjson")
 
-    @app.post("/v1/audits", tags=["audits"], dependencies=guarded, responses={200: {"model": AuditResponse}},
-              openapi_extra={"requestBody": {"required": True, "content": {
-                  "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-                  "application/x-ndjson": {"schema": {"type": "object"}}}}})
+    @app.post(
+        "/v1/audits",
+        tags=["audits"],
+        dependencies=guarded,
+        responses={200: {"model": AuditResponse}},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                    "application/x-ndjson": {"schema": {"type": "object"}},
+                },
+            }
+        },
+    )
     async def audit(request: Request, as_of: dt.date | None = None) -> Response:
         """Audit a log of events (a JSON array or JSON Lines) as it stands on `as_of` (default: the day of
         its last event): late or missing replies, minutes never issued, meetings not held…"""
@@ -501,17 +614,26 @@ def create_app(
         items = _items(await _body(request, limits.max_body), request.headers.get("content-type", ""), "the log")
         bad = [(n, p) for n, _, p in items if p is not None]
         if bad:
-            raise Problem(400, "invalid-json", "The log is not valid JSON Lines",
-                          "; ".join(str(p.detail) for _, p in bad[:5]),
-                          errors=[{"line": n, "detail": p.detail} for n, p in bad[:100]])
+            raise Problem(
+                400,
+                "invalid-json",
+                "The log is not valid JSON Lines",
+                "; ".join(str(p.detail) for _, p in bad[:5]),
+                errors=[{"line": n, "detail": p.detail} for n, p in bad[:100]],
+            )
         if len(items) > limits.max_batch * 10:
-            raise Problem(413, "log-too-large", "The log is too large",
-                          f"{len(items)} events; a log holds at most {limits.max_batch * 10}")
+            raise Problem(
+                413,
+                "log-too-large",
+                "The log is too large",
+                f"{len(items)} events; a log holds at most {limits.max_batch * 10}",
+            )
         events = [d for _, d, _ in items]
         # The plain-Python backend: the same report as durable-rules' Rete network (tests/test_audit.py), without
         # its worker processes and the memory it keeps, in a process that runs for months.
-        report = await _in_thread(lambda: govrules.audit(rb.engine, events, as_of=as_of, backend="python"),
-                                  limits.timeout)
+        report = await _in_thread(
+            lambda: govrules.audit(rb.engine, events, as_of=as_of, backend="python"), limits.timeout
+        )
         return _model(AuditResponse(rulebook_digest=rb.digest, report=report))
 
     # -- what is loaded
@@ -521,30 +643,49 @@ def create_app(
         rb = _rulebook(request)
         return _model(JurisdictionsResponse(rulebook_digest=rb.digest, jurisdictions=rb.jurisdictions))
 
-    @app.get("/v1/jurisdictions/{jurisdiction}/articles/{number}", tags=["rulebook"], dependencies=guarded,
-             response_model=ArticleView)
-    async def article(request: Request, jurisdiction: str, number: int,
-                      date: Annotated[dt.date | None, Query(description="the version in force on this day "
-                                                            "(default: today)")] = None) -> Response:
+    @app.get(
+        "/v1/jurisdictions/{jurisdiction}/articles/{number}",
+        tags=["rulebook"],
+        dependencies=guarded,
+        response_model=ArticleView,
+    )
+    async def article(
+        request: Request,
+        jurisdiction: str,
+        number: int,
+        date: Annotated[dt.date | None, Query(description="the version in force on this day (default: today)")] = None,
+    ) -> Response:
         """An article: its text in the original, its status (encoded, principle, external) and its rules."""
         rb = _rulebook(request)
         if not any(j.id == jurisdiction for j in rb.jurisdictions):
             from govrules._errors import did_you_mean
 
             hint = did_you_mean(jurisdiction, [j.id for j in rb.jurisdictions])
-            raise Problem(404, "unknown-jurisdiction", "No such jurisdiction",
-                          f"unknown jurisdiction `{jurisdiction}`" + (f"; {hint}" if hint else ""),
-                          errors=[field_error("jurisdiction", "unknown")])
+            raise Problem(
+                404,
+                "unknown-jurisdiction",
+                "No such jurisdiction",
+                f"unknown jurisdiction `{jurisdiction}`" + (f"; {hint}" if hint else ""),
+                errors=[field_error("jurisdiction", "unknown")],
+            )
         a = rb.article(jurisdiction, number, date)
         if a is None:
-            raise Problem(404, "unknown-article", "No such article",
-                          f"`{jurisdiction}` has no article {number}", errors=[field_error("number", "unknown")])
+            raise Problem(
+                404,
+                "unknown-article",
+                "No such article",
+                f"`{jurisdiction}` has no article {number}",
+                errors=[field_error("number", "unknown")],
+            )
         return _model(a)
 
     @app.get("/v1/facts/{kind}", tags=["rulebook"], dependencies=guarded, response_model=FactsResponse)
-    async def facts(request: Request, kind: str, jurisdiction: str,
-                    date: Annotated[dt.date | None, Query(description="the rules in force on this day "
-                                                          "(default: today)")] = None) -> Response:
+    async def facts(
+        request: Request,
+        kind: str,
+        jurisdiction: str,
+        date: Annotated[dt.date | None, Query(description="the rules in force on this day (default: today)")] = None,
+    ) -> Response:
         """The checklist of one kind of action in one jurisdiction: the facts the rules in force read (with
         zh/en descriptions) and the steps they require. A form is built from it."""
         rb = _rulebook(request)
@@ -552,29 +693,46 @@ def create_app(
         found = rb.engine.facts(kind, jurisdiction, day)
         return _model(FactsResponse(kind=kind, jurisdiction=jurisdiction, date=day, facts=found))
 
-    @app.get("/v1/schema/actions", tags=["rulebook"], dependencies=guarded,
-             responses={200: {"content": {"application/schema+json": {}}}})
+    @app.get(
+        "/v1/schema/actions",
+        tags=["rulebook"],
+        dependencies=guarded,
+        responses={200: {"content": {"application/schema+json": {}}}},
+    )
     async def actions_schema() -> Response:
         """The JSON Schema of an action file (one action, a list, or `actions:` and a list)."""
         return Response(_actions_schema(), media_type="application/schema+json")
 
-    @app.post("/v1/admin/reload", tags=["admin"], response_model=ReloadResponse,
-              responses={422: {"description": "the new rulebook does not validate: the old one still answers"}})
+    @app.post(
+        "/v1/admin/reload",
+        tags=["admin"],
+        response_model=ReloadResponse,
+        responses={422: {"description": "the new rulebook does not validate: the old one still answers"}},
+    )
     async def reload(request: Request) -> Response:
         """Load the rulebook files anew. If they do not validate, the old rulebook keeps answering and the
         errors are returned. Requests already running finish on the rulebook they started with. Needs
         the server's bearer token (--token-file); without one the endpoint is off."""
         if token is None:
-            raise Problem(403, "admin-off", "Admin endpoints are off",
-                          "start the server with --token-file to reload over HTTP, or send it SIGHUP")
+            raise Problem(
+                403,
+                "admin-off",
+                "Admin endpoints are off",
+                "start the server with --token-file to reload over HTTP, or send it SIGHUP",
+            )
         authorized(request)
         previous = holder.current.digest
         fresh = await holder.reload(metrics, "admin")
         request.state.rulebook = fresh
         if on_reloaded is not None:
             on_reloaded()
-        return _model(ReloadResponse(status="reloaded" if fresh.digest != previous else "unchanged",
-                                     rulebook_digest=fresh.digest, previous_digest=previous))
+        return _model(
+            ReloadResponse(
+                status="reloaded" if fresh.digest != previous else "unchanged",
+                rulebook_digest=fresh.digest,
+                previous_digest=previous,
+            )
+        )
 
     # -- operations
     @app.get("/healthz", tags=["operations"])
@@ -586,9 +744,12 @@ def create_app(
     async def readyz(request: Request) -> Response:
         """A rulebook is loaded and answers; the last reload's errors, if it failed."""
         rb = _rulebook(request)
-        body: dict[str, Any] = {"status": "ready", "rulebook_digest": rb.digest,
-                                "loaded_at": rb.loaded_at.isoformat(timespec="seconds"),
-                                "jurisdictions": [j.id for j in rb.jurisdictions]}
+        body: dict[str, Any] = {
+            "status": "ready",
+            "rulebook_digest": rb.digest,
+            "loaded_at": rb.loaded_at.isoformat(timespec="seconds"),
+            "jurisdictions": [j.id for j in rb.jurisdictions],
+        }
         if holder.last_error is not None:
             body["last_reload_errors"] = holder.last_error
         return _json(body)
@@ -597,16 +758,19 @@ def create_app(
     async def prometheus(request: Request) -> Response:
         """Prometheus text: requests, decisions by verdict, latency histogram, reloads, rulebook digest."""
         rb = _rulebook(request)
-        return Response(metrics.render(rb.digest, rb.loaded_at.timestamp()),
-                        media_type="text/plain; version=0.0.4; charset=utf-8")
+        return Response(
+            metrics.render(rb.digest, rb.loaded_at.timestamp()), media_type="text/plain; version=0.0.4; charset=utf-8"
+        )
 
     # -- the playground: static files of the package, no CDN
     static = _static_dir()
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def playground() -> Response:
-        return FileResponse(static / "index.html", headers={
-            "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"})
+        return FileResponse(
+            static / "index.html",
+            headers={"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"},
+        )
 
     app.mount("/static", StaticFiles(directory=static), name="static")
 
@@ -614,8 +778,9 @@ def create_app(
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        doc = get_openapi(title=app.title, version=app.version, summary=app.summary, description=app.description,
-                          routes=app.routes)
+        doc = get_openapi(
+            title=app.title, version=app.version, summary=app.summary, description=app.description, routes=app.routes
+        )
         union = TypeAdapter(govrules.Action).json_schema(ref_template="#/components/schemas/{model}")
         schemas = doc.setdefault("components", {}).setdefault("schemas", {})
         schemas.update(union.pop("$defs", {}))
@@ -628,9 +793,13 @@ def create_app(
     if cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
-        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],
-                           allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
-                           expose_headers=[DIGEST_HEADER, "X-Request-Id"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
+            expose_headers=[DIGEST_HEADER, "X-Request-Id"],
+        )
     app.add_middleware(_Envelope, holder=holder, metrics=metrics)
     app.state.holder = holder
     app.state.metrics = metrics
@@ -642,4 +811,3 @@ def _explanation(engine: govrules.Engine, action: dict[str, Any], lang: str) -> 
     from govrules._explain import explain
 
     return explain(engine, action, lang)
-

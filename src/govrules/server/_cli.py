@@ -21,24 +21,34 @@ ENV = "GOVRULES_SERVE"  # the settings handed to worker processes (they start af
 
 def add_parser(sub: Any) -> None:
     """Add `serve` to govrules' subcommands."""
-    p = sub.add_parser("serve", help="the HTTP decision service and its playground (needs govrules[server])",
-                       description="Serve decisions over HTTP: /v1/decisions, /v1/decisions:batch, /v1/audits, "
-                       "the rulebook's jurisdictions, articles and checklists, /healthz, /readyz, /metrics, "
-                       "/docs, and the playground at /. SIGHUP reloads the rulebook.")
+    p = sub.add_parser(
+        "serve",
+        help="the HTTP decision service and its playground (needs govrules[server])",
+        description="Serve decisions over HTTP: /v1/decisions, /v1/decisions:batch, /v1/audits, "
+        "the rulebook's jurisdictions, articles and checklists, /healthz, /readyz, /metrics, "
+        "/docs, and the playground at /. SIGHUP reloads the rulebook.",
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--rules", action="append", help="overlay rule files or folders")
     p.add_argument("--rulebook", help="a rulebook folder instead of the bundled one")
-    p.add_argument("--token-file", help="a file holding the bearer token every /v1 request must send; "
-                   "also turns on POST /v1/admin/reload")
+    p.add_argument(
+        "--token-file",
+        help="a file holding the bearer token every /v1 request must send; also turns on POST /v1/admin/reload",
+    )
     p.add_argument("--decision-log", help="append every decision to this JSON Lines file")
-    p.add_argument("--max-body", type=int, default=16 * 1024 * 1024, help="largest request body, bytes "
-                   "(default 16 MiB)")
+    p.add_argument(
+        "--max-body", type=int, default=16 * 1024 * 1024, help="largest request body, bytes (default 16 MiB)"
+    )
     p.add_argument("--max-batch", type=int, default=10_000, help="most actions in one batch (default 10000)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds a request may take (default 30)")
-    p.add_argument("--cors-origin", action="append", default=[], help="an origin browsers may call from "
-                   "(repeat; default none: CORS off)")
+    p.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        help="an origin browsers may call from (repeat; default none: CORS off)",
+    )
     p.add_argument("--access-log", action="store_true", help="log every request (default: off)")
     p.set_defaults(func=run)
 
@@ -57,10 +67,16 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
             raise SystemExit(f"govrules serve: --{name.replace('_', '-')} must be at least 1")
     if not args.timeout > 0:
         raise SystemExit("govrules serve: --timeout must be more than 0")
-    return {"rulebook": args.rulebook, "rules": args.rules or [], "token": token,
-            "decision_log": str(Path(args.decision_log).resolve()) if args.decision_log else None,
-            "max_body": args.max_body, "max_batch": args.max_batch, "timeout": args.timeout,
-            "cors_origins": args.cors_origin}
+    return {
+        "rulebook": args.rulebook,
+        "rules": args.rules or [],
+        "token": token,
+        "decision_log": str(Path(args.decision_log).resolve()) if args.decision_log else None,
+        "max_body": args.max_body,
+        "max_batch": args.max_batch,
+        "timeout": args.timeout,
+        "cors_origins": args.cors_origin,
+    }
 
 
 def _app(settings: dict[str, Any], initial: Any = None, supervisor: int | None = None) -> Any:
@@ -71,11 +87,16 @@ def _app(settings: dict[str, Any], initial: Any = None, supervisor: int | None =
         if supervisor is not None:
             os.kill(supervisor, signal.SIGHUP)
 
-    return create_app(rulebook_loader(settings["rulebook"], settings["rules"]), initial=initial,
-                      limits=Limits(settings["max_body"], settings["max_batch"], settings["timeout"]),
-                      token=settings["token"], decision_log=settings["decision_log"],
-                      cors_origins=settings["cors_origins"], sighup=True,
-                      on_reloaded=tell_siblings if supervisor is not None else None)
+    return create_app(
+        rulebook_loader(settings["rulebook"], settings["rules"]),
+        initial=initial,
+        limits=Limits(settings["max_body"], settings["max_batch"], settings["timeout"]),
+        token=settings["token"],
+        decision_log=settings["decision_log"],
+        cors_origins=settings["cors_origins"],
+        sighup=True,
+        on_reloaded=tell_siblings if supervisor is not None else None,
+    )
 
 
 def app_from_env() -> Any:
@@ -92,8 +113,10 @@ def run(args: argparse.Namespace) -> int:
 
         from ._rulebook import rulebook_loader
     except ImportError as exc:
-        print(f"govrules serve needs the server extra: pip install 'govrules[server]' ({exc.name} is missing)",
-              file=sys.stderr)
+        print(
+            f"govrules serve needs the server extra: pip install 'govrules[server]' ({exc.name} is missing)",
+            file=sys.stderr,
+        )
         return 2
     settings = _settings(args)
     initial = rulebook_loader(settings["rulebook"], settings["rules"])()  # RulebookError: govrules prints it
@@ -103,9 +126,15 @@ def run(args: argparse.Namespace) -> int:
 
     log_config = copy.deepcopy(LOGGING_CONFIG)  # the service's own lines (reloads, failures) beside uvicorn's
     log_config["loggers"]["govrules.server"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    common: dict[str, Any] = {"host": args.host, "port": args.port, "access_log": args.access_log,
-                              "log_config": log_config,
-                              "server_header": False, "timeout_graceful_shutdown": 30, "log_level": "info"}
+    common: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "access_log": args.access_log,
+        "log_config": log_config,
+        "server_header": False,
+        "timeout_graceful_shutdown": 30,
+        "log_level": "info",
+    }
     if args.workers == 1:
         uvicorn.run(_app(settings, initial), **common)
         return 0

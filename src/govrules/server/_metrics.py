@@ -60,30 +60,39 @@ class Metrics:
             for (method, route, status), n in sorted(self.requests.items()):
                 labels = _labels(method=method, route=route, status=status, worker=w)
                 out.append(f"govrules_http_requests_total{labels} {n}")
-            out += ["# HELP govrules_decisions_total Actions judged, by verdict.",
-                    "# TYPE govrules_decisions_total counter"]
+            out += [
+                "# HELP govrules_decisions_total Actions judged, by verdict.",
+                "# TYPE govrules_decisions_total counter",
+            ]
             for verdict in ("allowed", "conditional", "denied", "error"):
                 out.append(f"govrules_decisions_total{_labels(verdict=verdict, worker=w)} {self.decisions[verdict]}")
-            out += ["# HELP govrules_request_duration_seconds Time to answer a request, by route.",
-                    "# TYPE govrules_request_duration_seconds histogram"]
+            out += [
+                "# HELP govrules_request_duration_seconds Time to answer a request, by route.",
+                "# TYPE govrules_request_duration_seconds histogram",
+            ]
             for route, counts in sorted(self.latency.items()):
                 running = 0
                 for b, n in zip((*BUCKETS, float("inf")), counts, strict=True):
                     running += n
                     le = "+Inf" if b == float("inf") else repr(b)
-                    out.append(f"govrules_request_duration_seconds_bucket{_labels(route=route, le=le, worker=w)} "
-                               f"{running}")
+                    out.append(
+                        f"govrules_request_duration_seconds_bucket{_labels(route=route, le=le, worker=w)} {running}"
+                    )
                 total = self.latency_sum[route]
                 out.append(f"govrules_request_duration_seconds_sum{_labels(route=route, worker=w)} {total:.6f}")
                 out.append(f"govrules_request_duration_seconds_count{_labels(route=route, worker=w)} {running}")
-            out += ["# HELP govrules_rulebook_reloads_total Reloads of the rulebook, by result.",
-                    "# TYPE govrules_rulebook_reloads_total counter"]
+            out += [
+                "# HELP govrules_rulebook_reloads_total Reloads of the rulebook, by result.",
+                "# TYPE govrules_rulebook_reloads_total counter",
+            ]
             for result in ("ok", "failed"):
                 out.append(f"govrules_rulebook_reloads_total{_labels(result=result, worker=w)} {self.reloads[result]}")
-        out += ["# HELP govrules_rulebook_info The rulebook answering: its digest (sha256 of the loaded files).",
-                "# TYPE govrules_rulebook_info gauge",
-                f"govrules_rulebook_info{_labels(digest=digest, worker=w)} 1",
-                "# HELP govrules_rulebook_loaded_timestamp_seconds When the rulebook answering was loaded.",
-                "# TYPE govrules_rulebook_loaded_timestamp_seconds gauge",
-                f"govrules_rulebook_loaded_timestamp_seconds{_labels(worker=w)} {loaded_at:.3f}"]
+        out += [
+            "# HELP govrules_rulebook_info The rulebook answering: its digest (sha256 of the loaded files).",
+            "# TYPE govrules_rulebook_info gauge",
+            f"govrules_rulebook_info{_labels(digest=digest, worker=w)} 1",
+            "# HELP govrules_rulebook_loaded_timestamp_seconds When the rulebook answering was loaded.",
+            "# TYPE govrules_rulebook_loaded_timestamp_seconds gauge",
+            f"govrules_rulebook_loaded_timestamp_seconds{_labels(worker=w)} {loaded_at:.3f}",
+        ]
         return "\n".join(out) + "\n"

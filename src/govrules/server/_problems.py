@@ -15,16 +15,23 @@ MEDIA_TYPE = "application/problem+json"
 class Problem(Exception):
     """An answer that is not a result: raised anywhere in a request, rendered by the app."""
 
-    def __init__(self, status: int, slug: str, title: str, detail: str | None = None, *,
-                 errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None,
-                 **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        title: str,
+        detail: str | None = None,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail or title)
         self.status, self.slug, self.title, self.detail = status, slug, title, detail
         self.errors, self.headers, self.extra = errors, headers or {}, extra
 
     def body(self, instance: str | None = None) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": f"urn:govrules:problem:{self.slug}", "title": self.title,
-                               "status": self.status}
+        out: dict[str, Any] = {"type": f"urn:govrules:problem:{self.slug}", "title": self.title, "status": self.status}
         if self.detail:
             out["detail"] = self.detail
         if instance:
@@ -55,8 +62,14 @@ def action_problem(exc: govrules.ActionError, prefix: str = "") -> Problem:
 def json_problem(exc: Exception, what: str = "the request body") -> Problem:
     """A body that is not JSON (400), saying where it breaks."""
     if isinstance(exc, json.JSONDecodeError):
-        return Problem(400, "invalid-json", "The body is not valid JSON",
-                       f"{what}: {exc.msg} at line {exc.lineno} column {exc.colno}", line=exc.lineno, column=exc.colno)
+        return Problem(
+            400,
+            "invalid-json",
+            "The body is not valid JSON",
+            f"{what}: {exc.msg} at line {exc.lineno} column {exc.colno}",
+            line=exc.lineno,
+            column=exc.colno,
+        )
     if isinstance(exc, UnicodeDecodeError):
         return Problem(400, "invalid-json", "The body is not valid JSON", f"{what}: not UTF-8 text")
     if isinstance(exc, RecursionError):

@@ -86,8 +86,14 @@ class LoadedRulebook:
         if not views:
             return None
         day = day or dt.date.today()
-        chosen = next((v for v in reversed(views) if v.effective_from <= day
-                       and (v.effective_until is None or day <= v.effective_until)), views[-1])
+        chosen = next(
+            (
+                v
+                for v in reversed(views)
+                if v.effective_from <= day and (v.effective_until is None or day <= v.effective_until)
+            ),
+            views[-1],
+        )
         return self.articles.get((jurisdiction, chosen.rulebook, number))
 
 
@@ -136,15 +142,42 @@ def _catalogue(engine: govrules.Engine) -> tuple[tuple[JurisdictionView, ...], d
         versions = []
         for v in engine._compiled_versions(j):  # private: the full rulebook file models
             m = v.meta
-            versions.append(VersionView(rulebook=v.key, title_zh=m.title_zh, title_en=m.title_en,
-                                        effective_from=m.effective_from, effective_until=m.effective_until,
-                                        articles=len(m.articles)))
+            versions.append(
+                VersionView(
+                    rulebook=v.key,
+                    title_zh=m.title_zh,
+                    title_en=m.title_en,
+                    effective_from=m.effective_from,
+                    effective_until=m.effective_until,
+                    articles=len(m.articles),
+                )
+            )
             for a in m.articles:
-                rules = tuple(RuleView(id=r.id, kind=r.kind, topic=r.topic, modality=r.modality, quote=r.quote,
-                                       when=r.when, exception_to=r.exception_to, message_zh=r.message.zh,
-                                       message_en=r.message.en) for r in a.rules)
+                rules = tuple(
+                    RuleView(
+                        id=r.id,
+                        kind=r.kind,
+                        topic=r.topic,
+                        modality=r.modality,
+                        quote=r.quote,
+                        when=r.when,
+                        exception_to=r.exception_to,
+                        message_zh=r.message.zh,
+                        message_en=r.message.en,
+                    )
+                    for r in a.rules
+                )
                 articles[(j, v.key, a.number)] = ArticleView(
-                    jurisdiction=j, rulebook=v.key, document=m.title_zh, number=a.number, label=a.label,
-                    chapter=a.chapter, status=a.status, note=a.note, text=a.text.strip(), rules=rules)
+                    jurisdiction=j,
+                    rulebook=v.key,
+                    document=m.title_zh,
+                    number=a.number,
+                    label=a.label,
+                    chapter=a.chapter,
+                    status=a.status,
+                    note=a.note,
+                    text=a.text.strip(),
+                    rules=rules,
+                )
         jurisdictions.append(JurisdictionView(id=j, versions=tuple(versions)))
     return tuple(jurisdictions), articles

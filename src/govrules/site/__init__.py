@@ -23,8 +23,13 @@ if TYPE_CHECKING:
 __all__ = ["article_url", "build_site", "rule_url", "topic_url"]
 
 
-def build_site(out: str | Path, *, rulebook: str | Path | None = None, rules: Sequence[str | Path] = (),
-               base_url: str | None = None) -> SiteReport:
+def build_site(
+    out: str | Path,
+    *,
+    rulebook: str | Path | None = None,
+    rules: Sequence[str | Path] = (),
+    base_url: str | None = None,
+) -> SiteReport:
     """Generate the website of a rulebook into `out`: one page per jurisdiction and per topic, an overview,
     the source texts and an offline search. `rules`: overlays shown in place with their provenance;
     `base_url`: where it will be published (each article shows its permanent address). Raises

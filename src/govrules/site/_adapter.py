@@ -235,20 +235,51 @@ def _book(version: Any, cases: dict[str, list[Case]], cases_total: int, review: 
                 overlay_files.add(provenance)
             rules.append(_rule(cr.rule, provenance, tuple(cases.get(rid, ())), tuple(defeated.get(rid, ()))))
         own = {id(c) for c in art.audits}
-        checks = [_audit(ca.check, "bundled" if id(ca.check) in own else "overlay")
-                  for ca in audits.get(art.number, ())]
+        checks = [
+            _audit(ca.check, "bundled" if id(ca.check) in own else "overlay") for ca in audits.get(art.number, ())
+        ]
         row = review.rows.get(art.number) if review else None
-        articles.append(SiteArticle(
-            art.number, art.label, art.chapter, art.status, art.note, art.text, tuple(rules), tuple(checks),
-            verdict=row[1] if row else None, changed=row[2] if row else None,
-            unsure=tuple(review.unsure.get(art.number, ())) if review else ()))
+        articles.append(
+            SiteArticle(
+                art.number,
+                art.label,
+                art.chapter,
+                art.status,
+                art.note,
+                art.text,
+                tuple(rules),
+                tuple(checks),
+                verdict=row[1] if row else None,
+                changed=row[2] if row else None,
+                unsure=tuple(review.unsure.get(art.number, ())) if review else (),
+            )
+        )
     src = Path(version.file).parent / "sources" / meta.source
     return SiteBook(
-        meta.jurisdiction, meta.version, meta.title_zh, meta.title_en, meta.short_zh, meta.level, meta.province,
-        meta.document_number, meta.issuing_body, meta.adopted, meta.adopted_by, meta.issued, meta.effective_from,
-        version.effective_until, meta.replaces, meta.source, src if src.is_file() else None,
-        tuple(meta.source_defects), tuple((str(k), str(v)) for k, v in meta.roles.items()), tuple(articles),
-        review_meta=review.meta if review else (), tests=cases_total, overlays=tuple(sorted(overlay_files)))
+        meta.jurisdiction,
+        meta.version,
+        meta.title_zh,
+        meta.title_en,
+        meta.short_zh,
+        meta.level,
+        meta.province,
+        meta.document_number,
+        meta.issuing_body,
+        meta.adopted,
+        meta.adopted_by,
+        meta.issued,
+        meta.effective_from,
+        version.effective_until,
+        meta.replaces,
+        meta.source,
+        src if src.is_file() else None,
+        tuple(meta.source_defects),
+        tuple((str(k), str(v)) for k, v in meta.roles.items()),
+        tuple(articles),
+        review_meta=review.meta if review else (),
+        tests=cases_total,
+        overlays=tuple(sorted(overlay_files)),
+    )
 
 
 def _rule(r: Any, provenance: str, cases: tuple[Case, ...], defeated_by: tuple[str, ...]) -> SiteRule:
@@ -264,14 +295,30 @@ def _rule(r: Any, provenance: str, cases: tuple[Case, ...], defeated_by: tuple[s
         for m in _DAYS.finditer(text):
             deadlines.append(f"{m.group(4)} {_UNIT[m.group(1)]}")
     return SiteRule(
-        id=r.id, kind=r.kind, topic=r.topic, modality=r.modality, quote=r.quote, scope=r.scope, when=r.when,
-        effect=e.name, step=req.step if req else None, parties=tuple(req.parties) if req else (),
-        written=req.written if req else None, system=req.system if req else None,
-        timing=req.timing if req else None, due=due, deadlines=tuple(dict.fromkeys(deadlines)),
+        id=r.id,
+        kind=r.kind,
+        topic=r.topic,
+        modality=r.modality,
+        quote=r.quote,
+        scope=r.scope,
+        when=r.when,
+        effect=e.name,
+        step=req.step if req else None,
+        parties=tuple(req.parties) if req else (),
+        written=req.written if req else None,
+        system=req.system if req else None,
+        timing=req.timing if req else None,
+        due=due,
+        deadlines=tuple(dict.fromkeys(deadlines)),
         exception_to=tuple(r.exception_to),
         presume=tuple((p.fact, _value(p.value), p.reason.zh, p.reason.en) for p in r.presume),
-        judgement=r.judgement, message_zh=r.message.zh, message_en=r.message.en, provenance=provenance,
-        cases=cases, defeated_by=defeated_by)
+        judgement=r.judgement,
+        message_zh=r.message.zh,
+        message_en=r.message.en,
+        provenance=provenance,
+        cases=cases,
+        defeated_by=defeated_by,
+    )
 
 
 def _shown(provenance: str) -> str:
@@ -311,5 +358,4 @@ def _audit(c: Any, provenance: str) -> SiteAudit:
         f = c.frequency
         what = f"at least {f.at_least} a {f.period}" if f.period else f"one every {f.every_days} days"
     summary = f"`{c.trigger.event}`" + (f" where {c.trigger.when}" if c.trigger.when != "true" else "") + f": {what}"
-    return SiteAudit(c.id, c.topic, c.modality, c.quote, summary, tuple(spans), c.message.zh, c.message.en,
-                     provenance)
+    return SiteAudit(c.id, c.topic, c.modality, c.quote, summary, tuple(spans), c.message.zh, c.message.en, provenance)

@@ -26,11 +26,20 @@ from ._urls import article_url
 
 STATIC = Path(__file__).resolve().parent / "static"
 
-JURISDICTION_ZH = {"qianjin": "前进区", "zhanqian": "站前区", "qinghemen": "清河门区", "hegang": "鹤岗市",
-                   "xiangshan": "象山区"}
+JURISDICTION_ZH = {
+    "qianjin": "前进区",
+    "zhanqian": "站前区",
+    "qinghemen": "清河门区",
+    "hegang": "鹤岗市",
+    "xiangshan": "象山区",
+}
 STATUS = {"encoded": ("已编码", "encoded"), "principle": ("原则性", "principle"), "external": ("外部制度", "external")}
-MODALITY = {"must": ("必须", "must"), "shall": ("应当", "shall"), "in_principle": ("原则上", "in principle"),
-            "may": ("可以", "may")}
+MODALITY = {
+    "must": ("必须", "must"),
+    "shall": ("应当", "shall"),
+    "in_principle": ("原则上", "in principle"),
+    "may": ("可以", "may"),
+}
 EFFECT = {"deny": ("禁止", "deny"), "permit": ("允许", "permit"), "require": ("须履行", "require")}
 
 
@@ -46,8 +55,13 @@ class SiteReport:
     topics: int = 0
 
 
-def build_site(out: str | Path, *, rulebook: str | Path | None = None, rules: Sequence[str | Path] = (),
-               base_url: str | None = None) -> SiteReport:
+def build_site(
+    out: str | Path,
+    *,
+    rulebook: str | Path | None = None,
+    rules: Sequence[str | Path] = (),
+    base_url: str | None = None,
+) -> SiteReport:
     """Generate the website of a rulebook into `out` (created; files of an earlier run are overwritten).
 
     `rulebook`: a rulebook folder instead of the bundled one; `rules`: overlay files or folders shown in
@@ -70,10 +84,15 @@ def inline_md(text: str | None) -> Markup:
         return Markup("")
     out, last = [], 0
     for m in _INLINE.finditer(text):
-        out.append(str(escape(text[last:m.start()])))
+        out.append(str(escape(text[last : m.start()])))
         code, bold, em = m.groups()
-        out.append(f"<code>{escape(code)}</code>" if code else f"<strong>{escape(bold)}</strong>" if bold
-                   else f"<em>{escape(em)}</em>")
+        out.append(
+            f"<code>{escape(code)}</code>"
+            if code
+            else f"<strong>{escape(bold)}</strong>"
+            if bold
+            else f"<em>{escape(em)}</em>"
+        )
         last = m.end()
     out.append(str(escape(text[last:])))
     return Markup("".join(out))
@@ -161,16 +180,28 @@ def compare(book: Rulebook, topic: str) -> tuple[list[Row], dict[str, list[Entry
         out: list[str] = []
         for _, r, c in found[jur]:
             if r is not None:
-                out += {"modality": [r.modality], "effect": [effect_text(r)], "deadline": list(r.deadlines),
-                        "timing": [r.timing] if r.timing else []}[pick]
+                out += {
+                    "modality": [r.modality],
+                    "effect": [effect_text(r)],
+                    "deadline": list(r.deadlines),
+                    "timing": [r.timing] if r.timing else [],
+                }[pick]
             elif c is not None:
-                out += {"modality": [c.modality], "effect": ["audit over time"], "deadline": list(c.spans),
-                        "timing": []}[pick]
+                out += {
+                    "modality": [c.modality],
+                    "effect": ["audit over time"],
+                    "deadline": list(c.spans),
+                    "timing": [],
+                }[pick]
         return tuple(sorted(set(out)))
 
     rows: list[Row] = []
-    for pick, zh, en in (("modality", "效力", "Modality"), ("effect", "效果", "Effect"),
-                         ("deadline", "时限", "Deadline"), ("timing", "时序", "Timing")):
+    for pick, zh, en in (
+        ("modality", "效力", "Modality"),
+        ("effect", "效果", "Effect"),
+        ("deadline", "时限", "Deadline"),
+        ("timing", "时序", "Timing"),
+    ):
         cells = [Cell(j, values(j, pick), not found[j]) for j in book.jurisdictions]
         spoken = [c.values for c in cells if not c.silent]
         common = Counter(spoken).most_common()
@@ -185,18 +216,30 @@ def compare(book: Rulebook, topic: str) -> tuple[list[Row], dict[str, list[Entry
 
 # --- the renderer ----------------------------------------------------------------------------------
 
+
 class Renderer:
     def __init__(self, book: Rulebook, out: Path, base_url: str | None):
         self.book = book
         self.out = out
         self.base_url = base_url
-        self.env = Environment(loader=PackageLoader("govrules.site", "templates"),
-                               autoescape=select_autoescape(default=True), undefined=StrictUndefined,
-                               trim_blocks=True, lstrip_blocks=True)
+        self.env = Environment(
+            loader=PackageLoader("govrules.site", "templates"),
+            autoescape=select_autoescape(default=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
         self.env.filters["md"] = inline_md
-        self.env.globals.update(STATUS=STATUS, MODALITY=MODALITY, EFFECT=EFFECT, JZH=JURISDICTION_ZH,
-                                effect_text=effect_text, highlight=highlight, book=book,
-                                numbered_quotes=numbered_quotes)
+        self.env.globals.update(
+            STATUS=STATUS,
+            MODALITY=MODALITY,
+            EFFECT=EFFECT,
+            JZH=JURISDICTION_ZH,
+            effect_text=effect_text,
+            highlight=highlight,
+            book=book,
+            numbered_quotes=numbered_quotes,
+        )
         # where each rule id stands (current versions), for links from exceptions and topic pages
         self.rule_page: dict[str, str] = {}
         for jur in book.jurisdictions:
@@ -212,8 +255,7 @@ class Renderer:
 
     def page(self, template: str, rel: str, **ctx: object) -> None:
         root = "../" * rel.count("/")
-        self.write(rel, self.env.get_template(template).render(root=root, here=rel, rule_page=self.rule_page,
-                                                               **ctx))
+        self.write(rel, self.env.get_template(template).render(root=root, here=rel, rule_page=self.rule_page, **ctx))
 
     def render(self) -> SiteReport:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -227,14 +269,22 @@ class Renderer:
                     sources[v.key] = self.source(v)
             for n, v in enumerate(versions):
                 rel = f"{jur}/index.html" if n == len(versions) - 1 else f"{jur}/{v.version}.html"
-                self.page("jurisdiction.html", rel, b=v, versions=versions, source=sources.get(v.key),
-                          permalink=self.permalink)
+                self.page(
+                    "jurisdiction.html",
+                    rel,
+                    b=v,
+                    versions=versions,
+                    source=sources.get(v.key),
+                    permalink=self.permalink,
+                )
             cur = book.current(jur)
             self.report.articles += len(cur.articles)
             self.report.rules += len(cur.rules)
             self.report.audits += len(cur.audits)
-        used = sorted({r.topic for j in book.jurisdictions for r in book.current(j).rules}
-                      | {c.topic for j in book.jurisdictions for c in book.current(j).audits})
+        used = sorted(
+            {r.topic for j in book.jurisdictions for r in book.current(j).rules}
+            | {c.topic for j in book.jurisdictions for c in book.current(j).audits}
+        )
         matrix = {t: {j: compare_count(book.current(j), t) for j in book.jurisdictions} for t in book.topics}
         for t in book.topics:
             rows, found = compare(book, t)
@@ -245,8 +295,12 @@ class Renderer:
         totals["tests"] = sum(book.current(j).tests for j in book.jurisdictions)
         self.page("index.html", "index.html", matrix=matrix, sources=sources, report=self.report, totals=totals)
         self.page("search.html", "search.html")
-        self.write("static/search-index.js", "window.GOVRULES_INDEX = " + json.dumps(
-            self.search_index(), ensure_ascii=False, separators=(",", ":")) + ";\n")
+        self.write(
+            "static/search-index.js",
+            "window.GOVRULES_INDEX = "
+            + json.dumps(self.search_index(), ensure_ascii=False, separators=(",", ":"))
+            + ";\n",
+        )
         return self.report
 
     def permalink(self, jurisdiction: str, number: int) -> str | None:
@@ -268,14 +322,35 @@ class Renderer:
         for jur in self.book.jurisdictions:
             cur = self.book.current(jur)
             for a in cur.articles:
-                out.append(["article", jur, f"{cur.short_zh} {a.zh}（{a.label}） · {a.chapter}",
-                            " ".join(a.text.split()), f"{jur}/index.html#art-{a.number}"])
+                out.append(
+                    [
+                        "article",
+                        jur,
+                        f"{cur.short_zh} {a.zh}（{a.label}） · {a.chapter}",
+                        " ".join(a.text.split()),
+                        f"{jur}/index.html#art-{a.number}",
+                    ]
+                )
                 for r in a.rules:
-                    out.append(["rule", jur, r.id, f"{r.message_zh} {r.message_en} {r.topic} {r.kind}",
-                                f"{jur}/index.html#rule-{r.id}"])
+                    out.append(
+                        [
+                            "rule",
+                            jur,
+                            r.id,
+                            f"{r.message_zh} {r.message_en} {r.topic} {r.kind}",
+                            f"{jur}/index.html#rule-{r.id}",
+                        ]
+                    )
                 for c in a.audits:
-                    out.append(["audit", jur, c.id, f"{c.message_zh} {c.message_en} {c.topic}",
-                                f"{jur}/index.html#audit-{c.id}"])
+                    out.append(
+                        [
+                            "audit",
+                            jur,
+                            c.id,
+                            f"{c.message_zh} {c.message_en} {c.topic}",
+                            f"{jur}/index.html#audit-{c.id}",
+                        ]
+                    )
         for t, (zh, en) in self.book.topics.items():
             out.append(["topic", "", t, f"{zh} {en}", f"topics/{t}.html"])
         return out

@@ -22,14 +22,18 @@ def run(args: argparse.Namespace) -> int:
     try:
         from ._build import build_site
     except ImportError as exc:
-        print(f"govrules site: {exc.name or 'jinja2'} is not installed; install the extra: "
-              "pip install 'govrules[site]'", file=sys.stderr)
+        print(
+            f"govrules site: {exc.name or 'jinja2'} is not installed; install the extra: pip install 'govrules[site]'",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     try:
         report = build_site(args.out, rulebook=args.rulebook, rules=args.rules or (), base_url=args.base_url)
     except OSError as exc:
         print(f"govrules site: cannot write `{args.out}`: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_INPUT
-    print(f"{report.out}: {len(report.pages)} pages; {report.articles} articles, {report.rules} rules, "
-          f"{report.audits} checks, {report.topics} topics; open {report.out / 'index.html'}")
+    print(
+        f"{report.out}: {len(report.pages)} pages; {report.articles} articles, {report.rules} rules, "
+        f"{report.audits} checks, {report.topics} topics; open {report.out / 'index.html'}"
+    )
     return EXIT_OK
