@@ -566,10 +566,6 @@ DISAGREE = {
         "清河门 第五十七条 从部署当日算起 counts the deployment day for the one-month deadline too: the audit ends it "
         "on 04-01 for 03-02, qinghemen.inspection.complex_within_1_month (due 1 month after `date`) on 04-02"
     ),
-    "qinghemen.audit.urgent_upper_documents_forwarded_at_once": (
-        "清河门 第六十七条 立即转报 sets no number of days: the audit allows 1 working day, "
-        "qinghemen.report.important_upper_documents_at_once has a day-0 deadline (`due: {days: 0, after: date}`)"
-    ),
 }
 
 
