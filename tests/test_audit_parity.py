@@ -561,12 +561,7 @@ def _next(day: str) -> str:
 
 # evaluate rules that disagree with the audit (their `rules:` are another engineer's to fix): strict,
 # so that the test says so once they agree
-DISAGREE = {
-    "qinghemen.audit.inspection_complex_1_month": (
-        "清河门 第五十七条 从部署当日算起 counts the deployment day for the one-month deadline too: the audit ends it "
-        "on 04-01 for 03-02, qinghemen.inspection.complex_within_1_month (due 1 month after `date`) on 04-02"
-    ),
-}
+DISAGREE = {}
 
 
 def _marked(pair: Pair) -> Any:

@@ -144,6 +144,17 @@ class WorkCalendar:
             total += self._year(year)[-1]
         return total
 
+    def span_end(self, day: dt.date, days: int, unit: str, counts_start: bool, sign: int = 1) -> dt.date:
+        """The last day of a span of `days` (calendar, working or months) from `day`, forwards
+        (sign 1) or backwards (-1); with `counts_start`, `day` itself is the span's first day."""
+        if counts_start and days > 0:
+            if unit == "working" and not self.is_working_day(day):
+                return self.shift(day, sign * days, unit)
+            if unit == "months":
+                return self.shift(day, sign * days, unit) - dt.timedelta(days=sign)
+            return self.shift(day, sign * (days - 1), unit)
+        return self.shift(day, sign * days, unit)
+
     def shift(self, day: dt.date, amount: int, unit: str) -> dt.date:
         """`day` moved by `amount` calendar days, working days or months."""
         if unit == "working":

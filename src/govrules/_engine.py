@@ -405,7 +405,7 @@ class _Judgement:
                 return None
             sign = -1 if req.due.before else 1
             try:
-                due = self.calendar.shift(anchor, sign * req.due.days, req.due.unit)
+                due = self.calendar.span_end(anchor, req.due.days, req.due.unit, req.due.counts_start, sign)
             except (OverflowError, ValueError):
                 raise ActionError(
                     f"{req.due.anchor} {anchor}: a deadline counted from it falls outside the calendar",

@@ -748,7 +748,13 @@ def effect(judge: FastJudge, act: Action, r: _Rule) -> _Res:
         anchor: dt.date | None = getattr(act, req.due.anchor)
         if anchor is None:
             return ("undetermined", None, None, (req.due.anchor,), None, False)
-        due = shift(judge, anchor, -req.due.days if req.due.before else req.due.days, req.due.unit)
+        if req.due.counts_start:  # rare: not remembered
+            try:
+                due = judge.calendar.span_end(anchor, req.due.days, req.due.unit, True, -1 if req.due.before else 1)
+            except (OverflowError, ValueError):
+                raise Fallback from None
+        else:
+            due = shift(judge, anchor, -req.due.days if req.due.before else req.due.days, req.due.unit)
         if req.due.unit == "working":
             cal = judge.calendar
             provisional = cal.is_provisional(anchor) or cal.is_provisional(due)

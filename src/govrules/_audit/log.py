@@ -99,13 +99,7 @@ class Entry:
 
 
 def due_day(calendar: WorkCalendar, day: dt.date, days: int, unit: str, counts_start: bool, sign: int) -> dt.date:
-    if counts_start and days > 0:  # the start day is the first day of the span
-        if unit == "working" and not calendar.is_working_day(day):
-            return calendar.shift(day, sign * days, unit)
-        if unit == "months":
-            return calendar.shift(day, sign * days, unit) - dt.timedelta(days=sign)
-        return calendar.shift(day, sign * (days - 1), unit)
-    return calendar.shift(day, sign * days, unit)
+    return calendar.span_end(day, days, unit, counts_start, sign)
 
 
 def period_of(day: dt.date, period: str) -> tuple[dt.date, dt.date]:

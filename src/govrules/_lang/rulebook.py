@@ -28,6 +28,10 @@ class Due(_Model):
     unit: Literal["calendar", "working", "months"] = "calendar"
     before: str | None = None
     after: str | None = None
+    counts_start: bool = Field(
+        False,
+        description="The day it runs from is its first day (从部署当日算起: 7 days from a Monday end on the Sunday).",
+    )
 
     @model_validator(mode="after")
     def _one_anchor(self) -> Due:
