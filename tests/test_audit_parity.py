@@ -537,6 +537,43 @@ PAIRS = [
         None,
         "清河门 出访报告",
     ),
+    Pair(
+        "qianjin.audit.visit_report",
+        "qianjin.report.visit_report_after_trip",
+        lambda day: [
+            ev("qianjin", "leave_requested", "q", "2026-03-01", DEPUTY, departure=DAY, destination="abroad"),
+            ev("qianjin", "departed", "d", DAY, DEPUTY, ref="q"),
+            ev("qianjin", "returned", "b", "2026-03-10", DEPUTY, ref="q", upper_meeting=False, delegation=True),
+            *([] if day is None else [ev("qianjin", "trip_reported", "t", day, DEPUTY, ref="b")]),
+        ],
+        act("qianjin", "report_matter", "report", "government", DEPUTY, day="2026-03-10", matter="return_from_trip"),
+        None,
+        "前进 第七十八条 出访报告",
+    ),
+    Pair(
+        "hegang.audit.report_after_upper_meeting",
+        "hegang.leave.written_report_to_mayor_after_upper_meeting",
+        lambda day: [
+            ev("hegang", "leave_requested", "q", "2026-02-27", DEPT, departure=DAY, destination="out_of_province"),
+            ev("hegang", "departed", "d", DAY, DEPT, ref="q"),
+            ev("hegang", "returned", "b", "2026-03-04", DEPT, ref="q", upper_meeting=True, delegation=False),
+            ev("hegang", "leave_closed", "x", "2026-03-04", DEPT, ref="b", written=False),
+            *([] if day is None else [ev("hegang", "leave_closed", "w", day, DEPT, ref="b", written=True)]),
+        ],
+        act(
+            "hegang",
+            "leave_jurisdiction",
+            "report",
+            "head",
+            DEPT,
+            written=True,
+            destination="out_of_province",
+            return_date="2026-03-04",
+            attends_upper_meeting=True,
+        ),
+        None,
+        "鹤岗 第五十二条 参加上级会议返回后书面报告",
+    ),
 ]
 
 
