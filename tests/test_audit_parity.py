@@ -626,3 +626,50 @@ def test_audit_and_evaluate_agree(engine: govrules.Engine, pair: Pair) -> None:
     assert on_time == ([], (False, False)), f"{pair.article}: done on {pair.due} → {on_time}"
     late = _audit_answer(engine, pair, _next(pair.due)), _evaluate_answer(engine, pair, _next(pair.due))
     assert [k for k, _ in late[0]] == ["late"] and late[1][0], f"{pair.article}: done a day late → {late}"
+
+
+@pytest.mark.parametrize(
+    ("j", "check", "due"),
+    [  # 2026-03-02 is a Monday: 2, 3 and 7 working days later
+        ("qinghemen", "qinghemen.audit.countersign_2_working_days", "2026-03-04"),
+        ("xiangshan", "xiangshan.audit.countersign_3_working_days", "2026-03-05"),
+        ("zhanqian", "zhanqian.audit.countersign_7_working_days", "2026-03-11"),
+    ],
+    ids=["清河门 第四十九条", "象山 第四十七条", "站前 第二十九条"],
+)
+def test_countersign_replies_agree(engine: govrules.Engine, j: str, check: str, due: str) -> None:
+    """A countersign request of 03-02 (no deadline of the requester's own): a reply on the last day
+    is on time in both; a reply the working day after is late in both (a breach in both, or in
+    neither, as the rule's modality says); no reply by the audit date is consent by silence in the
+    audit, and never a denial by evaluate."""
+    request = ev(j, "countersign_requested", "r", DAY, DEPT, category="other")
+
+    def audited(reply: str | None) -> list[tuple[str, bool]]:
+        log = [request, *([] if reply is None else [ev(j, "countersign_replied", "a", reply, DEPT, ref="r")])]
+        report = audit(engine, log, as_of=AS_OF2)
+        assert report.problems == (), report.problems
+        return [(str(f.kind), f.breach) for f in report.findings if f.check == check]
+
+    def evaluated(reply: str | None) -> govrules.Decision:
+        return engine.evaluate(
+            {
+                "kind": "reply_to_consultation",
+                "jurisdiction": j,
+                "actor": DEPT,
+                "requested_on": DAY,
+                "category": "other",
+                "own_deadline_set": False,
+                "replied": reply is not None,
+                "date": reply or str(AS_OF2),
+                "as_of": str(AS_OF2),
+            }
+        )
+
+    next_day = str(engine.calendar.add_working_days(dt.date.fromisoformat(due), 1))
+    assert audited(due) == []
+    assert evaluated(due).verdict == "allowed"
+    late = audited(next_day)
+    assert [k for k, _ in late] == ["late"]
+    assert late[0][1] == (evaluated(next_day).verdict == "denied")
+    assert [k for k, _ in audited(None)] == ["consent"]
+    assert evaluated(None).verdict != "denied"
