@@ -538,6 +538,16 @@ PAIRS = [
         "清河门 出访报告",
     ),
     Pair(
+        "qianjin.audit.upper_documents_reported",
+        "qianjin.report.major_matters_to_government",
+        after(
+            "qianjin", ev("qianjin", "upper_document_received", "u", DAY, DEPT, urgent=True), "upper_document_forwarded"
+        ),
+        act("qianjin", "report_matter", "report", "government", DEPT, matter="upper_documents"),
+        None,
+        "前进 第七十条 上级重要文件",
+    ),
+    Pair(
         "qianjin.audit.visit_report",
         "qianjin.report.visit_report_after_trip",
         lambda day: [
