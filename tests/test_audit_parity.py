@@ -683,3 +683,28 @@ def test_countersign_replies_agree(engine: govrules.Engine, j: str, check: str, 
     assert late[0][1] == (evaluated(next_day).verdict == "denied")
     assert [k for k, _ in audited(None)] == ["consent"]
     assert evaluated(None).verdict != "denied"
+
+
+@pytest.mark.parametrize("j", ["qianjin", "xiangshan"], ids=["前进 第五十六条", "象山 第四十五条"])
+def test_one_district_wide_meeting_a_year_agrees(engine: govrules.Engine, j: str) -> None:
+    """部门召开的全区性会议，原则上每年不超过1次: a second one by the same unit in a year is, in both,
+    a departure from an in-principle norm (a finding, not a breach); the first is not."""
+    check, rule = f"{j}.audit.one_district_wide_meeting_a_year", f"{j}.meeting.district_wide_once_a_year"
+    unit = {"role": "department_head", "unit": "区教育局"}
+    first = meeting(j, "district_wide", organizer_unit="区教育局")
+    second = {**meeting(j, "district_wide", organizer_unit="区教育局"), "id": "m2", "date": "2026-05-04"}
+    for log, held_before in (([first], 0), ([first, second], 1)):
+        found = [(str(f.kind), f.breach) for f in audit(engine, log, as_of=AS_OF2).findings if f.check == check]
+        decision = engine.evaluate(
+            {
+                "kind": "convene_meeting",
+                "jurisdiction": j,
+                "date": log[-1]["date"],
+                "actor": unit,
+                "meeting": "district_wide",
+                "same_unit_meetings_this_year": held_before,
+            }
+        )
+        assert found == ([("excess", False)] if held_before else [])
+        assert outcomes(decision, rule) == ({"violated"} if held_before else {"satisfied"})
+        assert not decision.breach
