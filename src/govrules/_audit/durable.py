@@ -25,6 +25,7 @@ happens when the parent exits for any reason; `stop()` kills them at once (Ctrl-
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib.util
 import itertools
@@ -243,6 +244,9 @@ def shutdown() -> None:
             _LIVE.discard(worker)
     for worker in idle:
         worker.close()
+
+
+atexit.register(shutdown)  # idle workers end, their pipes closed, before the interpreter goes
 
 
 if __name__ == "__main__":
