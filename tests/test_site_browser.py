@@ -12,25 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from govrules.site import article_url, rule_url, topic_url
 from govrules.site._build import SiteReport, build_site
 
-# A bound on how long the page may take to get there (the machine may be loaded), not a timed assertion.
-expect.set_options(timeout=30_000)
+from ._browser import chromium
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ACCENT = "rgb(138, 28, 28)"  # the header's colour: the stylesheet was found
 
 
@@ -42,11 +30,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> SiteReport:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"the browser tests need Debian's chromium at {CHROMIUM} (apt install chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    yield from chromium()
 
 
 @pytest.fixture
