@@ -14,6 +14,18 @@ from dataclasses import dataclass, field
 
 import httpx
 
+# An office director leaving Fuxin: the example overlay (qinghemen-local) adds a rule for exactly this.
+DIRECTOR = {
+    "kind": "leave_jurisdiction",
+    "jurisdiction": "qinghemen",
+    "date": "2026-03-09",
+    "as_of": "2026-03-10",
+    "actor": {"role": "office_director"},
+    "destination": "out_of_province",
+    "leaves_city": True,
+    "purpose": "official",
+}
+
 RUNNING = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+)")
 
 

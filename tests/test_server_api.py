@@ -17,6 +17,8 @@ import govrules
 from govrules.server import Limits, create_app, rulebook_loader
 from govrules.server._rulebook import LoadedRulebook
 
+from ._serve import DIRECTOR
+
 ROOT = Path(__file__).resolve().parent.parent
 OVERLAY = ROOT / "examples" / "overlay" / "rules" / "qinghemen-local.yaml"
 LEAVE = {
@@ -28,16 +30,6 @@ LEAVE = {
     "destination": "out_of_province",
     "leaves_city": True,
     "leads_delegation": False,
-}
-DIRECTOR = {
-    "kind": "leave_jurisdiction",
-    "jurisdiction": "qinghemen",
-    "date": "2026-03-09",
-    "as_of": "2026-03-10",
-    "actor": {"role": "office_director"},
-    "destination": "out_of_province",
-    "leaves_city": True,
-    "purpose": "official",
 }
 PROBLEM = "application/problem+json"
 

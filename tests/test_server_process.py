@@ -14,20 +14,10 @@ from typing import Any
 
 import pytest
 
-from ._serve import Server, serve
+from ._serve import DIRECTOR, Server, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERLAY = ROOT / "examples" / "overlay" / "rules" / "qinghemen-local.yaml"
-DIRECTOR = {
-    "kind": "leave_jurisdiction",
-    "jurisdiction": "qinghemen",
-    "date": "2026-03-09",
-    "as_of": "2026-03-10",
-    "actor": {"role": "office_director"},
-    "destination": "out_of_province",
-    "leaves_city": True,
-    "purpose": "official",
-}
 LOCAL_RULE = "qinghemen.local.office_directors_file_in_writing"
 BROKEN = "extends: qinghemen\nversion: '2022'\nrules:\n  - article: 9999\n"
 TOKEN = "e2e-token"
