@@ -106,9 +106,7 @@ def forget(engine: Any) -> None:
     shared findings: its plans, and the findings and obligations it has built."""
     fast = getattr(engine, "_fast", None)
     if fast is not None:
-        for plan in fast.plans.values():
-            plan.memo.clear()
-            plan.memo_strict.clear()
+        fast.forget()
 
 
 def reference(engine: Any) -> Any:

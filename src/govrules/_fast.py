@@ -17,16 +17,17 @@ INVARIANT: for every action, `FastJudge.evaluate` equals the reference's decisio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from ._actions import ACTION_MODELS, Action
+from ._calendar import _WATCH, Touched
 from ._codegen import Module, Unsupported, equality_key, namespace
-from ._decision import Assumption, Decision, Finding, Obligation, TraceEntry, due_by
+from ._decision import Assumption, Decision, Finding, Obligation, TraceEntry
 from ._errors import ActionError
-from ._lang.condition import Binary
+from ._lang.condition import Binary, Call, nodes
 
 if TYPE_CHECKING:
     from ._calendar import WorkCalendar
@@ -89,6 +90,7 @@ class _Rule:
 
     __slots__ = (
         "after",
+        "anchor",
         "article",
         "assumptions",
         "compiled",
@@ -101,12 +103,20 @@ class _Rule:
         "in_principle",
         "memory",
         "obligation",
+        "parties",
         "permit",
+        "plain_deny",
         "presume",
         "presumptions",
         "require",
+        "satisfied",
         "scope_fn",
+        "shift",
+        "step",
+        "violated",
         "when",
+        "working",
+        "written",
     )
 
     def __init__(
@@ -132,6 +142,19 @@ class _Rule:
         self.require = r.effect.require
         self.in_principle = r.modality == "in_principle"
         self.after = bool(self.require and self.require.timing == "after")
+        self.plain_deny = self.deny and not self.in_principle
+        # The findings without dates, once made (`finding`): the common ways, without a look-up.
+        self.satisfied: tuple[Finding, bool, bool, str | None] | None = None
+        self.violated: tuple[Finding, bool, bool, str | None] | None = None
+        # A deadline in calendar days, not counting its first: the anchor moved by this much.
+        due = self.require.due if self.require else None
+        plain = due is not None and due.unit == "calendar" and not due.counts_start
+        self.shift = dt.timedelta(days=-due.days if due.before else due.days) if plain and due else None
+        self.anchor = due.anchor if due is not None else None
+        self.working = due is not None and due.unit == "working"
+        self.step = self.require.step if self.require else None
+        self.parties = self.require.parties if self.require else ()
+        self.written = self.require.written if self.require else None
         self.getters = tuple((".".join(p), g) for p, g in c.condition.getters.items())
         self.article = c.article.number
         self.memory = memory
@@ -181,6 +204,10 @@ class _Rule:
             found = (f, f.breaches, f.denies, f.need)
             self.memory.room()
             self.findings[key] = found
+            if key == ("satisfied", (), None, None):
+                self.satisfied = found
+            elif key == ("violated", (), None, None):
+                self.violated = found
         return found
 
 
@@ -199,14 +226,18 @@ class Plan:
         "bodies",
         "document",
         "facts",
+        "hits",
         "key",
+        "keying",
         "memo",
         "memo_strict",
         "memory",
+        "misses",
         "rules",
         "select",
         "silent",
         "version",
+        "watch",
     )
 
     def __init__(self, version: Version, kind: str, judge: FastJudge) -> None:
@@ -267,6 +298,35 @@ class Plan:
         self.silent = self.body((), (), False)
         self.memo: dict[Any, dict[str, Any]] = judge.memory.new()
         self.memo_strict: dict[Any, dict[str, Any]] = judge.memory.new()
+        # Looks in the memo that found a decision, and that did not (approximate under threads:
+        # they only steer `keying`).
+        self.hits = self.misses = 0
+        self.keying = self.facts is not None
+        # A condition counting working days may touch a year with no published holidays, which makes
+        # the decision provisional: such a plan is weighed under the calendar's watch. (A deadline's
+        # count is judged provisional by `effect` itself.)
+        self.watch = any(_counts_working_days(c.condition) for c in every)
+
+    def missed(self) -> None:
+        """A look for a decision by its facts found none: stop looking (keying) when fewer than one
+        look in nine finds one — a stream whose actions each have their own dates and steps pays
+        for a key it never finds."""
+        self.misses += 1
+        if not self.misses & 255 and self.hits * 8 < self.misses:
+            self.keying = False
+
+    def skipped(self) -> None:
+        """A decision weighed without looking: look again, afresh, every 50,000."""
+        self.misses += 1
+        if self.misses > 50_000:
+            self.forget()
+
+    def forget(self) -> None:
+        """Forget the decisions remembered by their facts."""
+        self.memo.clear()
+        self.memo_strict.clear()
+        self.hits = self.misses = 0
+        self.keying = self.facts is not None
 
     @staticmethod
     def _facts(module: Module, tops: list[CompiledRule]) -> str | None:
@@ -353,16 +413,18 @@ class Plan:
 
     def body(
         self,
-        found: tuple[tuple[Finding, bool, bool, str | None], ...],
-        obligations: tuple[Obligation, ...],
+        found: Sequence[tuple[Finding, bool, bool, str | None]],
+        obligations: Sequence[Obligation],
         provisional: bool,
-        assumptions: tuple[Assumption, ...] = (),
+        assumptions: Sequence[Assumption] = (),
     ) -> dict[str, Any]:
         """The fields of a decision after `date`, in their order: made once per set of findings."""
-        key = (tuple(map(id, found)), tuple(map(id, obligations)), provisional, tuple(map(id, assumptions)))
+        # By the ids of what makes it (kept alive by the entry); ids are never 0, 1 or -1.
+        key = (*map(id, found), -1, *map(id, obligations), provisional, *map(id, assumptions))
         hit = self.bodies.get(key)
         if hit is not None:
             return hit[0]
+        found, obligations, assumptions = tuple(found), tuple(obligations), tuple(assumptions)
         verdict = "allowed"
         breach = False
         needs: dict[str, None] = {}
@@ -379,10 +441,10 @@ class Plan:
         if verdict != "denied" and needs:
             verdict = "conditional"
         body = {
-            "action_id": None,
+            "action_id": None,  # the action's own fields, set on use (`_decision`)
             "kind": None,
             "jurisdiction": None,
-            "date": None,  # the action's, on use
+            "date": None,
             "rulebook": self.key,
             "document": self.document,
             "verdict": verdict,
@@ -421,6 +483,12 @@ class FastJudge:
         self.shifted: dict[tuple[dt.date, int, str], dt.date] = self.memory.new()
         self.between: dict[tuple[dt.date, dt.date], int] = self.memory.new()
 
+    def forget(self) -> None:
+        """Forget the decisions remembered by their facts (what a repeated stream is served from);
+        the plans, findings and obligations made stay."""
+        for plan in list(self.plans.values()):
+            plan.forget()
+
     def working_days(self, start: dt.date, end: dt.date) -> int:
         """The calendar's count, remembered (an error is not: it is raised again)."""
         key = (start, end)
@@ -453,65 +521,37 @@ class FastJudge:
                 except (Fallback, ActionError):  # an error too is the reference's to raise, in its order
                     return self.reference(act, plan.version, trace, strict)
             return _provisional(decision) if counted.provisional else decision
-        facts = plan.facts
-        key = facts(act) if facts is not None else None
-        memo = plan.memo_strict if strict else plan.memo
-        if key is not None:
-            body = memo.get(key)
-            if body is not None:
-                return _decision(act, body)
-        # INVARIANT: without trace, a decision is a function of `key` (every fact its rules read,
-        # and what their effects read): however it was made, it is remembered by it.
-        body = None
-        with self.calendar.watch() as counted:  # a working-day count in an unpublished year: provisional
-            try:
-                body = self.body(act, plan, strict)
-                decision = _decision(act, body) if body is not None else self.weighed(act, plan, None, strict)
-            except (Fallback, ActionError):
-                decision = self.reference(act, plan.version, trace, strict)
-        if counted.provisional and not decision.provisional:
-            decision = _provisional(decision)
-            body = None  # remembered from the decision itself, provisional as it is
-        if key is not None:
-            if body is None:
-                body = decision.__dict__.copy()  # the fields' order kept; the action's own set on use
-                body.update(action_id=None, kind=None, jurisdiction=None, date=None)
-            self.memory.room()
-            memo[key] = body
-        return decision
+        return _decision(act, self.decided(act, plan, strict))
 
     def evaluate_many(
         self, acts: Iterable[Any], parse: Callable[[Any], Action], trace: bool, strict: bool
     ) -> list[Decision]:
-        """`[evaluate(a) for a in acts]`, the common way inlined (a remembered decision)."""
+        """`[evaluate(a) for a in acts]`, with the per-action work inlined."""
         if trace:
             return [self.evaluate(a if type(a) in _ACTION_SET else parse(a), trace, strict) for a in acts]
         out: list[Decision] = []
         append = out.append
         routes = self.routes.get
-        evaluate = self.evaluate
+        remember = self.remember
         for a in acts:
             if type(a) not in _ACTION_SET:
                 a = parse(a)
-            plan = routes((a.jurisdiction, a.kind, a.date))
-            facts = plan.facts if plan is not None else None
-            if facts is None:
-                append(evaluate(a, False, strict))
-                continue
-            try:
-                body = (plan.memo_strict if strict else plan.memo).get(facts(a))  # type: ignore[union-attr]
-            except TypeError:  # pragma: no cover - a fact that cannot be a key (every fact's type can)
-                body = None
-            if body is None:
-                append(evaluate(a, False, strict))
-                continue
-            values = body.copy()
+            plan = routes((a.jurisdiction, a.kind, a.date)) or self.route(a)
+            if plan.keying:
+                key = plan.facts(a)  # type: ignore[misc]
+                body = (plan.memo_strict if strict else plan.memo).get(key)
+                if body is None:
+                    body = remember(a, plan, key, strict)
+                else:
+                    plan.hits += 1
+            else:
+                plan.skipped()
+                body = self.weighed_fresh(a, plan, strict)
+            values = body.copy()  # a copy of a dict is faster than a new one with its keys
             values["action_id"] = a.id
             values["kind"] = a.kind
             values["jurisdiction"] = a.jurisdiction
             values["date"] = a.date
-            if values["obligations"]:
-                values["obligations"] = due_by(values["obligations"], a.date)
             m = _new(Decision)
             _set(m, "__dict__", values)
             _set(m, "__pydantic_fields_set__", _DECISION_SET)
@@ -519,6 +559,51 @@ class FastJudge:
             _set(m, "__pydantic_private__", None)
             append(m)
         return out
+
+    def decided(self, act: Action, plan: Plan, strict: bool) -> dict[str, Any]:
+        """The decision's fields but the action's own (`Plan.body`): remembered by the facts the
+        decision depends on while that pays (`Plan.keying`), else weighed afresh."""
+        if plan.keying:
+            key = plan.facts(act)  # type: ignore[misc]
+            body = (plan.memo_strict if strict else plan.memo).get(key)
+            if body is not None:
+                plan.hits += 1
+                return body
+            return self.remember(act, plan, key, strict)
+        plan.skipped()
+        return self.weighed_fresh(act, plan, strict)
+
+    def remember(self, act: Action, plan: Plan, key: Any, strict: bool) -> dict[str, Any]:
+        # INVARIANT: without trace, a decision is a function of `key` (every fact its rules read,
+        # and what their effects read): however it was made, it is remembered by it.
+        plan.missed()
+        body = self.weighed_fresh(act, plan, strict)
+        self.memory.room()
+        (plan.memo_strict if strict else plan.memo)[key] = body
+        return body
+
+    def weighed_fresh(self, act: Action, plan: Plan, strict: bool) -> dict[str, Any]:
+        if not plan.watch:
+            return self.fresh(act, plan, strict)
+        # A working-day count in an unpublished year makes the decision provisional.
+        touched = Touched()
+        token = _WATCH.set(touched)
+        try:
+            body = self.fresh(act, plan, strict)
+        finally:
+            _WATCH.reset(token)
+        if touched.provisional and not body["provisional"]:
+            body = {**body, "provisional": True}
+        return body
+
+    def fresh(self, act: Action, plan: Plan, strict: bool) -> dict[str, Any]:
+        """The decision's fields but the action's own, weighed: the common way, or rule by rule, or
+        (a presumption, an anchor out of the calendar's range, an error) the reference's."""
+        try:
+            body = self.body(act, plan, strict)
+            return body if body is not None else self.weighed_body(act, plan, strict)
+        except (Fallback, ActionError):  # an error too is the reference's to raise, in its order
+            return _body(self.reference(act, plan.version, False, strict))
 
     def body(self, act: Action, plan: Plan, strict: bool) -> dict[str, Any] | None:
         """The decision's fields after `date`, for the common case: every rule that applies known to,
@@ -536,34 +621,46 @@ class FastJudge:
                 return None
             if holds is False:  # out of the rule, or a deny rule in scope and not broken
                 if scope is True:
-                    found.append(r.finding("satisfied"))
+                    found.append(r.satisfied or r.finding("satisfied"))
                 elif r.presume and not strict:
                     return None  # a presumption may stand in for the scope: `weighed`
+                continue
+            if r.plain_deny:  # `violation`'s common way, made once
+                found.append(r.violated or r.finding("violated"))
                 continue
             res = effect(self, act, r)
             provisional |= res[5]
             if res[4] is not None:
                 obligations.append(res[4])
             found.append(r.finding(res[0], res[3], res[1], res[2]))
-        return plan.body(tuple(found), tuple(obligations), provisional)
+        return plan.body(found, obligations, provisional)
 
-    def weighed(self, act: Action, plan: Plan, trace: list[TraceEntry] | None, strict: bool) -> Decision:
+    def weighed_body(self, act: Action, plan: Plan, strict: bool) -> dict[str, Any]:
+        """The decision's fields but the action's own, each rule `select` gives weighed in turn (a
+        rule it leaves out is false and out of its scope: it gives nothing)."""
+        w = _Weighing(self, act, None, strict)
+        rules = plan.rules
+        for i, holds, scope in plan.select(act):
+            w.weigh(rules[i], holds, scope)
+        return plan.body(tuple(w.found), tuple(w.obligations), w.provisional, tuple(w.assumptions.values()))
+
+    def weighed(self, act: Action, plan: Plan, trace: list[TraceEntry], strict: bool) -> Decision:
+        """The decision with its trace: every rule of the plan weighed, those `select` leaves out
+        with the values their closures would give (false, out of scope), in order."""
         w = _Weighing(self, act, trace, strict)
-        # A rule `select` leaves out is false and out of its scope (the same values, in the same
-        # order, as each rule's closure would give: `select` evaluates them so).
-        if trace is None:  # a rule left out gives nothing
-            rules = plan.rules
-            for i, holds, scope in plan.select(act):
-                w.weigh(rules[i], holds, scope)
-        else:
-            hits = {i: (holds, scope) for i, holds, scope in plan.select(act)}
-            for i, r in enumerate(plan.rules):
-                holds, scope = hits.get(i, _OUT)
-                w.weigh(r, holds, scope)
+        hits = {i: (holds, scope) for i, holds, scope in plan.select(act)}
+        for i, r in enumerate(plan.rules):
+            holds, scope = hits.get(i, _OUT)
+            w.weigh(r, holds, scope)
         body = plan.body(tuple(w.found), tuple(w.obligations), w.provisional, tuple(w.assumptions.values()))
-        if trace is not None:
-            body = {**body, "trace": tuple(trace)}
-        return _decision(act, body)
+        return _decision(act, {**body, "trace": tuple(trace)})
+
+
+def _body(decision: Decision) -> dict[str, Any]:
+    """A decision's fields, the action's own (`action_id`, `kind`, `jurisdiction`, `date`) unset."""
+    values = decision.__dict__.copy()
+    values.update(action_id=None, kind=None, jurisdiction=None, date=None)
+    return values
 
 
 def _decision(act: Action, body: dict[str, Any]) -> Decision:
@@ -574,8 +671,6 @@ def _decision(act: Action, body: dict[str, Any]) -> Decision:
     values["kind"] = act.kind
     values["jurisdiction"] = act.jurisdiction
     values["date"] = act.date
-    if values["obligations"]:
-        values["obligations"] = due_by(values["obligations"], act.date)
     m = _new(Decision)
     _set(m, "__dict__", values)
     _set(m, "__pydantic_fields_set__", _DECISION_SET)
@@ -744,27 +839,35 @@ def effect(judge: FastJudge, act: Action, r: _Rule) -> _Res:
     # timing: (due, the last day the step may be done), or the anchor not given
     due: dt.date | None = None
     provisional = False
-    if req.due:
-        anchor: dt.date | None = getattr(act, req.due.anchor)
+    if r.anchor is not None:
+        anchor: dt.date | None = getattr(act, r.anchor)
         if anchor is None:
-            return ("undetermined", None, None, (req.due.anchor,), None, False)
-        if req.due.counts_start:  # rare: not remembered
+            return ("undetermined", None, None, (r.anchor,), None, False)
+        if r.shift is not None:
             try:
-                due = judge.calendar.span_end(anchor, req.due.days, req.due.unit, True, -1 if req.due.before else 1)
-            except (OverflowError, ValueError):
-                raise Fallback from None
+                due = anchor + r.shift
+            except OverflowError:
+                raise Fallback from None  # the reference says which anchor, in its words
         else:
-            due = shift(judge, anchor, -req.due.days if req.due.before else req.due.days, req.due.unit)
-        if req.due.unit == "working":
-            cal = judge.calendar
-            provisional = cal.is_provisional(anchor) or cal.is_provisional(due)
+            assert req.due is not None
+            if req.due.counts_start:  # rare: not remembered
+                try:
+                    due = judge.calendar.span_end(anchor, req.due.days, req.due.unit, True, -1 if req.due.before else 1)
+                except (OverflowError, ValueError):
+                    raise Fallback from None
+            else:
+                due = shift(judge, anchor, -req.due.days if req.due.before else req.due.days, req.due.unit)
+            if r.working:
+                cal = judge.calendar
+                provisional = cal.is_provisional(anchor) or cal.is_provisional(due)
     after = r.after
     deadline = due if due is not None else (None if after else act.date)
     missing: list[str] = []
     late: dt.date | None = None
     broken = False
+    step_type, parties, written = r.step, r.parties, r.written
     for i, step in enumerate(act.steps):
-        if step.step != req.step or step.party not in req.parties:
+        if step.step != step_type or step.party not in parties:
             continue
         if step.date is None:
             if not after:
@@ -772,7 +875,7 @@ def effect(judge: FastJudge, act: Action, r: _Rule) -> _Res:
             continue
         if after and step.date < act.date:
             continue
-        if req.written and step.written is not True:
+        if written and step.written is not True:
             if step.written is None:
                 missing.append(f"steps[{i}].written")
             else:
@@ -788,8 +891,11 @@ def effect(judge: FastJudge, act: Action, r: _Rule) -> _Res:
         return violation(act, r, due, deadline if late is not None else None, provisional)
     if deadline is not None and act.as_of is not None and act.as_of > deadline:
         return violation(act, r, due, deadline, provisional)
-    pending = bool(due and req.due and req.due.unit == "working" and judge.calendar.is_provisional(due))
-    key = (due, pending)
+    pending = bool(due and r.working and judge.calendar.is_provisional(due))
+    # A step owed before the act with no deadline of its own is due on the act's day (the
+    # reference's `Decision` dates it so: `due_by`); the finding keeps the rule's own `due`.
+    owed = due if due is not None or after else act.date
+    key = (owed, pending)
     obligation = r.obligation.get(key)
     if obligation is None:
         obligation = Obligation(
@@ -797,7 +903,7 @@ def effect(judge: FastJudge, act: Action, r: _Rule) -> _Res:
             article=r.article,
             step=req.step,
             party=req.parties,
-            due=due,
+            due=owed,
             written=req.written,
             system=req.system,
             follow_up=after,
@@ -829,11 +935,21 @@ def violation(
         for step in act.steps:
             if step.step == "exception_grounds" and step.rule == r.id:
                 return ("excepted", due, None, (), None, provisional)
-        grounds = r.obligation.get("grounds")
+        key = ("grounds", act.date)  # due on the act's day, as `due_by` dates it
+        grounds = r.obligation.get(key)
         if grounds is None:
-            grounds = r.obligation["grounds"] = Obligation(rule=r.id, article=r.article, step="exception_grounds")
+            grounds = Obligation(rule=r.id, article=r.article, step="exception_grounds", due=act.date)
+            r.memory.room()
+            r.obligation[key] = grounds
         return ("violated", due, comply_by, (), grounds, provisional)
     return ("violated", due, comply_by, (), None, provisional)
+
+
+def _counts_working_days(checked: Checked) -> bool:
+    """The condition (scope included) may count working days (a closure without its tree may)."""
+    if checked.tree is None:
+        return True
+    return any(isinstance(n, Call) and n.name == "working_days_between" for n in nodes(checked.tree))
 
 
 def _facts(r: _Rule, act: Action) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import operator
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -631,6 +631,22 @@ def conjoin(first: Checked, second: Checked) -> Checked:
         getters[("steps",)] = lambda a: None if fa(a) is None or fb(a) is None else a.steps
     tree = Binary(0, "and", first.tree, second.tree) if first.tree and second.tree else None
     return Checked(_and(first.fn, second.fn), (*first.paths, *second.paths), getters, (*first.done, *second.done), tree)
+
+
+def nodes(tree: Node) -> Iterator[Node]:
+    """Every node of a tree, depth first."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, Binary):
+            todo += (node.right, node.left)
+        elif isinstance(node, Unary):
+            todo.append(node.operand)
+        elif isinstance(node, Call):
+            todo += reversed(node.args)
+        elif isinstance(node, ListLit):
+            todo += reversed(node.items)
 
 
 def fail_open_guards(tree: Node, *, exception: bool) -> list[Call]:
