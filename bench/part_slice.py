@@ -83,7 +83,8 @@ def run(
         f"{n:,} random actions (seed {seed}; {counts['allowed']:,} allowed, {counts['conditional']:,} "
         f"conditional, {counts['denied']:,} denied), three kinds × three synthetic jurisdictions "
         '(`bench/slice/`), loaded with the full bundled rulebook: `govrules.load(extra=["bench/slice"])`; '
-        "govrules through `Engine.evaluate_many`, each timed call starting with nothing remembered, and "
+        "govrules through `Engine.evaluate_iter` (each decision read for its verdict, as the peers' "
+        "results are read), each timed call starting with nothing remembered, and "
         "`govrules (reference)` the same rulebook judged the reference way (`Engine(fast=False)`, the engine "
         "before issue 13). "
         f"Every engine's verdicts were checked equal to plain Python's on all {n:,} actions, both inputs, "

@@ -62,6 +62,8 @@ def _same(pair: tuple[Engine, Engine], actions: list[Any]) -> None:
             if not any(w.startswith("ActionError") for w in want):
                 many = [d.model_dump_json() for d in fast.evaluate_many(actions, trace=trace, strict=strict)]
                 assert many == want
+                lazy = [d.model_dump_json() for d in fast.evaluate_iter(actions, trace=trace, strict=strict)]
+                assert lazy == want
 
 
 def test_every_rule_case_is_decided_alike(pair: tuple[Engine, Engine]) -> None:
@@ -75,6 +77,39 @@ def test_every_rule_case_is_decided_alike(pair: tuple[Engine, Engine]) -> None:
         except govrules.ActionError:
             continue
     _same(pair, typed)
+
+
+def test_decided_alike_without_looking_in_the_memo(pair: tuple[Engine, Engine]) -> None:
+    """A plan that stops looking for decisions by their facts (`Plan.keying`: a stream whose facts
+    rarely repeat) weighs every action afresh, and decides alike."""
+    fast, ref = pair
+    actions = [c.action for _, _, c in CASES]
+    for a in actions:  # every plan built
+        _outcome(fast, a, False, False)
+    assert fast._fast is not None
+    plans = list(fast._fast.plans.values())
+    try:
+        for plan in plans:
+            plan.keying = False
+        sizes = [(len(p.memo), len(p.memo_strict)) for p in plans]
+        for strict in (False, True):
+            assert [_outcome(fast, a, False, strict) for a in actions] == [
+                _outcome(ref, a, False, strict) for a in actions
+            ]
+        assert [(len(p.memo), len(p.memo_strict)) for p in plans] == sizes  # nothing looked up, nothing added
+    finally:
+        fast._fast.forget()
+
+
+def test_evaluate_iter_is_lazy(pair: tuple[Engine, Engine]) -> None:
+    """Decisions come one at a time: those before an invalid action are given before its error."""
+    fast, _ = pair
+    good = next(c.action for _, _, c in CASES if _outcome(fast, c.action, False, False).startswith("{"))
+    stream = fast.evaluate_iter([good, good, {"kind": "no_such_kind"}, good])
+    assert next(stream).kind == good["kind"]
+    assert next(stream).kind == good["kind"]
+    with pytest.raises(govrules.ActionError):
+        next(stream)
 
 
 def _dated(kind: str, jurisdictions: list[str]) -> st.SearchStrategy[dict[str, Any]]:

@@ -181,9 +181,17 @@ class Engine:
     ) -> list[Decision]:
         """Judge each action in turn: `[evaluate(a) for a in actions]`, with less overhead per action.
         Raises ActionError for the first invalid one."""
+        return list(self.evaluate_iter(actions, trace=trace, strict=strict))
+
+    def evaluate_iter(
+        self, actions: Iterable[Action | Mapping[str, Any]], *, trace: bool = False, strict: bool = False
+    ) -> Iterator[Decision]:
+        """Judge each action in turn, lazily: each decision is made when it is asked for, so a stream
+        of any length is judged without holding its decisions (the fastest way for a caller who
+        consumes them one by one). Raises ActionError on reaching an invalid action."""
         if self._fast is None:
-            return [self.evaluate(a, trace=trace, strict=strict) for a in actions]
-        return self._fast.evaluate_many(actions, parse_action, trace, strict)
+            return (self.evaluate(a, trace=trace, strict=strict) for a in actions)
+        return self._fast.evaluate_iter(actions, parse_action, trace, strict)
 
     def _reference(self, act: Action, version: Version, trace: bool, strict: bool) -> Decision:
         """The reference judgement: each rule's closures, weighed one by one (the fast judge's oracle)."""

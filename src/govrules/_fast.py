@@ -17,7 +17,7 @@ INVARIANT: for every action, `FastJudge.evaluate` equals the reference's decisio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -90,6 +90,7 @@ class _Rule:
 
     __slots__ = (
         "after",
+        "alone",
         "anchor",
         "article",
         "assumptions",
@@ -160,6 +161,22 @@ class _Rule:
         self.memory = memory
         self.findings: dict[Any, tuple[Finding, bool, bool, str | None]] = memory.new()
         self.obligation: dict[Any, Obligation] = memory.new()
+        self.alone: dict[Any, dict[str, Any]] = memory.new()  # decisions where this rule alone applies
+
+    def alone_body(
+        self,
+        plan: Plan,
+        found: tuple[Finding, bool, bool, str | None],
+        obligation: Obligation | None = None,
+        provisional: bool = False,
+        key: Any = None,
+    ) -> dict[str, Any]:
+        """The decision where this rule alone applies, with this finding: remembered by `key` (the
+        effect's result) or by the outcome. The body keeps the finding and obligation alive."""
+        body = plan.body((found,), (obligation,) if obligation is not None else (), provisional)
+        self.memory.room()
+        self.alone[key if key is not None else found[0].outcome] = body
+        return body
 
     def assumption(self, p: Presumption) -> Assumption:
         found = self.assumptions.get(p.fact)
@@ -523,14 +540,14 @@ class FastJudge:
             return _provisional(decision) if counted.provisional else decision
         return _decision(act, self.decided(act, plan, strict))
 
-    def evaluate_many(
+    def evaluate_iter(
         self, acts: Iterable[Any], parse: Callable[[Any], Action], trace: bool, strict: bool
-    ) -> list[Decision]:
-        """`[evaluate(a) for a in acts]`, with the per-action work inlined."""
+    ) -> Iterator[Decision]:
+        """`evaluate(a) for a in acts`, lazily, with the per-action work inlined."""
         if trace:
-            return [self.evaluate(a if type(a) in _ACTION_SET else parse(a), trace, strict) for a in acts]
-        out: list[Decision] = []
-        append = out.append
+            for a in acts:
+                yield self.evaluate(a if type(a) in _ACTION_SET else parse(a), trace, strict)
+            return
         routes = self.routes.get
         remember = self.remember
         for a in acts:
@@ -557,8 +574,7 @@ class FastJudge:
             _set(m, "__pydantic_fields_set__", _DECISION_SET)
             _set(m, "__pydantic_extra__", None)
             _set(m, "__pydantic_private__", None)
-            append(m)
-        return out
+            yield m
 
     def decided(self, act: Action, plan: Plan, strict: bool) -> dict[str, Any]:
         """The decision's fields but the action's own (`Plan.body`): remembered by the facts the
@@ -611,10 +627,26 @@ class FastJudge:
         hits = plan.select(act)
         if not hits:
             return plan.silent
+        rules = plan.rules
+        if len(hits) == 1:  # the commonest way: one rule applies, and its decision is remembered by its result
+            i, holds, scope = hits[0]
+            r = rules[i]
+            if r.exceptions or holds is None:
+                return None
+            if holds is False:
+                if scope is True:
+                    return r.alone.get("satisfied") or r.alone_body(plan, r.finding("satisfied"))
+                return None if r.presume and not strict else plan.silent
+            if r.plain_deny:
+                return r.alone.get("violated") or r.alone_body(plan, r.finding("violated"))
+            res = effect(self, act, r)
+            key = (res[0], res[1], res[2], res[3], id(res[4]), res[5])  # the obligation, made once, by its id
+            return r.alone.get(key) or r.alone_body(
+                plan, r.finding(res[0], res[3], res[1], res[2]), res[4], res[5], key
+            )
         found: list[tuple[Finding, bool, bool, str | None]] = []
         obligations: list[Obligation] = []
         provisional = False
-        rules = plan.rules
         for i, holds, scope in hits:
             r = rules[i]
             if r.exceptions or holds is None:
