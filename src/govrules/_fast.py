@@ -630,18 +630,19 @@ class FastJudge:
         rules = plan.rules
         if len(hits) == 1:  # the commonest way: one rule applies, and its decision is remembered by its result
             i, holds, scope = hits[0]
-            r = rules[i]
+            r: _Rule = rules[i]
+            alone: dict[Any, dict[str, Any]] = r.alone
             if r.exceptions or holds is None:
                 return None
             if holds is False:
                 if scope is True:
-                    return r.alone.get("satisfied") or r.alone_body(plan, r.finding("satisfied"))
+                    return alone.get("satisfied") or r.alone_body(plan, r.finding("satisfied"))
                 return None if r.presume and not strict else plan.silent
             if r.plain_deny:
-                return r.alone.get("violated") or r.alone_body(plan, r.finding("violated"))
+                return alone.get("violated") or r.alone_body(plan, r.finding("violated"))
             res = effect(self, act, r)
             key = (res[0], res[1], res[2], res[3], id(res[4]), res[5])  # the obligation, made once, by its id
-            return r.alone.get(key) or r.alone_body(
+            return alone.get(key) or r.alone_body(
                 plan, r.finding(res[0], res[3], res[1], res[2]), res[4], res[5], key
             )
         found: list[tuple[Finding, bool, bool, str | None]] = []
