@@ -642,9 +642,7 @@ class FastJudge:
                 return alone.get("violated") or r.alone_body(plan, r.finding("violated"))
             res = effect(self, act, r)
             key = (res[0], res[1], res[2], res[3], id(res[4]), res[5])  # the obligation, made once, by its id
-            return alone.get(key) or r.alone_body(
-                plan, r.finding(res[0], res[3], res[1], res[2]), res[4], res[5], key
-            )
+            return alone.get(key) or r.alone_body(plan, r.finding(res[0], res[3], res[1], res[2]), res[4], res[5], key)
         found: list[tuple[Finding, bool, bool, str | None]] = []
         obligations: list[Obligation] = []
         provisional = False
