@@ -54,4 +54,4 @@ def test_a_wrong_engine_is_caught_before_timing() -> None:
 
 def test_full_rulebook_stream_runs() -> None:
     sec = part_full.run(n=50, runs=1, quick=True)
-    assert sec.figures["typed, no trace"] > 0
+    assert sec.figures["typed, no trace, stream"] > 0 and sec.figures["typed, trace=True, list"] > 0
