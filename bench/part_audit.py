@@ -259,4 +259,13 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000), quick: bool = False, budg
         ["events", "backend", "wall s", "events /s", "peak RSS MiB, govrules", "with its workers", "report"], rows
     )
     sec.add(*notes)
+    big = sec.figures.get("n1000000")
+    if big is not None:  # issue 13: the default backend, 1M events, < 60 s and < 1 GB over all processes
+        ok = big["code"] in (0, 1, 2) and big["wall"] < 60 and big["tree_rss_mib"] < 1024
+        sec.figures["target_1m"] = ok
+        sec.add(
+            f"- Target (issue 13): `govrules audit` of 1,000,000 events (`--backend auto`: {big['backend']}) under "
+            f"60 s with under 1 GB over all its processes: {big['wall']:.1f} s, {big['tree_rss_mib']:,.0f} MiB → "
+            f"**{'met' if ok else 'MISSED'}**."
+        )
     return sec

@@ -180,6 +180,16 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000), quick: bool = False, budg
         )
         if not ok and not quick:
             sec.add("", *_check_profile(pool))
+        if "jobs2_wall" in fig:  # issue 13's own target: `--jobs 2`, memory flat
+            small_fig = sec.figures[f"n{min(done)}"]
+            flat = fig["jobs2_rss_mib"] <= 1.5 * small_fig.get("jobs2_rss_mib", fig["jobs2_rss_mib"])
+            ok13 = biggest == 1_000_000 and fig["jobs2_wall"] < 30 and flat
+            sec.figures.update(target_1m_jobs2=ok13, jobs2_1m=fig["jobs2_wall"], jobs2_flat=flat)
+            sec.add(
+                f"- Target (issue 13): 1,000,000 actions with `--jobs 2` under 30 s, memory flat: "
+                f"{fig['jobs2_wall']:.1f} s at {biggest:,}, {fig['jobs2_rss_mib']:,.0f} MiB against "
+                f"{small_fig.get('jobs2_rss_mib', 0):,.0f} MiB at {min(done):,} → **{'met' if ok13 else 'MISSED'}**."
+            )
         small = min(done)
         if small != biggest:
             a, b = done[small]["one"].max_rss_mib, done[biggest]["one"].max_rss_mib

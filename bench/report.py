@@ -97,10 +97,29 @@ def _targets(sections: dict[str, dict[str, Any]]) -> list[list[str]]:
                 mark(s["target_1m"]),
             ]
         )
+    if "target_1m_jobs2" in s:
+        rows.append(
+            [
+                "1M actions with `--jobs 2` < 30 s, memory flat (issue 13)",
+                f"{s['jobs2_1m']:.1f} s" + ("" if s["jobs2_flat"] else ", memory grows"),
+                mark(s["target_1m_jobs2"]),
+            ]
+        )
     s = sections.get("audit", {}).get("figures", {})
-    if s:
+    if "target_1m" in s:
+        big = s["n1000000"]
+        rows.append(
+            [
+                "`govrules audit` of 1M events < 60 s, < 1 GB over all processes (issue 13)",
+                f"{big['wall']:.1f} s, {big['tree_rss_mib']:,.0f} MiB ({big['backend']})",
+                mark(s["target_1m"]),
+            ]
+        )
+    elif s:
         said = []
         for k, v in s.items():
+            if not k.startswith("n"):
+                continue
             n = int(k[1:])
             said.append(
                 f"{n:,}: {n / v['wall']:,.0f} events/s"

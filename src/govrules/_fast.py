@@ -7,8 +7,14 @@
   and inside, the judge passes plain tuples. Pydantic models are validated where they are first
   built; a `Decision` (and a trace entry), whose parts are all validated values already, is put
   together without validating them again (`_construct`).
-- Anything out of the common way (a presumption standing in for a fact not given) is handed to the
-  reference judgement whole, so that the decision is the reference's own.
+- A decision is remembered by the facts it depends on (`Plan.facts`) while that pays: a plan whose
+  actions rarely repeat their facts (each its own dates and steps) stops making the key
+  (`Plan.keying`). Where one rule alone applies, the decision is remembered by that rule's result.
+- Obligations are dated where they are made (a step owed before the act is due on its day), and
+  only a plan whose conditions count working days is weighed under the calendar's watch.
+- Anything out of the common way (an exception met, a fact unknown, a presumption) is weighed rule
+  by rule (`_Weighing`); an anchor out of the calendar's range or an error goes to the reference
+  judgement whole, so that the decision (or the error) is the reference's own.
 
 INVARIANT: for every action, `FastJudge.evaluate` equals the reference's decision, field for field
 (tests/test_fast.py proves it on every rule test case and on random actions of every kind).
