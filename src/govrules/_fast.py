@@ -61,6 +61,16 @@ def _construct(cls: type[BaseModel], fields_set: set[str], values: dict[str, Any
 
 _DECISION_SET = set(Decision.model_fields)
 _TRACE_RULE = {"rule", "condition", "value", "defeated_by", "outcome", "facts"}
+# A rule's trace entry when it is false and gives nothing, in the fields' order.
+_FALSE = {
+    "rule": None,
+    "condition": None,
+    "value": "false",
+    "defeated_by": (),
+    "outcome": None,
+    "exception_to": (),
+    "facts": None,
+}
 _TRACE_EXC = {"rule", "condition", "value", "exception_to", "facts"}
 _TRACE_APPLIED = {"rule", "condition", "value", "outcome", "exception_to", "facts"}
 
@@ -120,6 +130,7 @@ class _Rule:
         "scope_fn",
         "shift",
         "step",
+        "traced",
         "violated",
         "when",
         "working",
@@ -163,6 +174,7 @@ class _Rule:
         self.parties = self.require.parties if self.require else ()
         self.written = self.require.written if self.require else None
         self.getters = tuple((".".join(p), g) for p, g in c.condition.getters.items())
+        self.traced: Callable[[Any], dict[str, Any]] | None = None  # the same as `_facts`, generated
         self.article = c.article.number
         self.memory = memory
         self.findings: dict[Any, tuple[Finding, bool, bool, str | None]] = memory.new()
@@ -294,6 +306,16 @@ class Plan:
                 generate(c.condition)
         select = self._select(module, tops)
         facts = self._facts(module, tops)
+        traced: dict[int, str] = {}  # each rule's facts, as a trace entry gives them
+        for c in every:
+            if ("steps",) in c.condition.getters:  # `done()`'s getter gives its own value, not the steps
+                continue
+            try:
+                gen = module.generator()
+                items = "".join(f"{'.'.join(p)!r}: {gen.path(p)}, " for p in c.condition.getters)
+                traced[id(c)] = module.add(gen, "{" + items + "}")
+            except Unsupported:
+                pass  # read by the getters
         try:
             made = module.load(namespace(judge.working_days))
         except (Unsupported, SyntaxError, RecursionError, MemoryError):  # pragma: no cover - the closures
@@ -308,6 +330,7 @@ class Plan:
             if id(c) not in rules:
                 scope_fn = fn_of(c.scope) if c.scope is not None else None
                 rules[id(c)] = _Rule(c, fn_of(c.condition), scope_fn, [rule_of(e) for e in c.exceptions], judge.memory)
+                rules[id(c)].traced = made.get(traced.get(id(c), ""))
             return rules[id(c)]
 
         self.rules = tuple(rule_of(c) for c in tops)
@@ -688,6 +711,15 @@ class FastJudge:
         hits = {i: (holds, scope) for i, holds, scope in plan.select(act)}
         for i, r in enumerate(plan.rules):
             holds, scope = hits.get(i, _OUT)
+            if holds is False and (
+                r.scope_fn is None or scope is False or (scope is None and (strict or not r.presume))
+            ):
+                trace.append(
+                    _construct(
+                        TraceEntry, _TRACE_RULE, {**_FALSE, "rule": r.id, "condition": r.when, "facts": _facts(r, act)}
+                    )
+                )
+                continue  # false, out of its scope, nothing presumed: it gives nothing (`_Weighing.weigh`'s way)
             w.weigh(r, holds, scope)
         body = plan.body(tuple(w.found), tuple(w.obligations), w.provisional, tuple(w.assumptions.values()))
         return _decision(act, {**body, "trace": tuple(trace)})
@@ -990,6 +1022,9 @@ def _counts_working_days(checked: Checked) -> bool:
 
 
 def _facts(r: _Rule, act: Action) -> dict[str, Any]:
+    """The action's value of each field the rule reads (None: not given), for its trace entry."""
+    if r.traced is not None:
+        return r.traced(act)
     return {name: get(act) for name, get in r.getters}
 
 
