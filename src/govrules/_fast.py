@@ -748,6 +748,22 @@ def _decision(act: Action, body: dict[str, Any]) -> Decision:
     return m
 
 
+class _Presuming:
+    """The action as a condition reads it, presumed values standing in for facts it does not give
+    (what `model_copy(update=…)` gives the reference, without copying the action). Its own names
+    begin with `_`, which no field's name does."""
+
+    __slots__ = ("_act", "_presumed")
+
+    def __init__(self, act: Action, presumed: dict[str, Any]) -> None:
+        self._act = act
+        self._presumed = presumed
+
+    def __getattr__(self, name: str) -> Any:  # a field: the slots are found before this is asked
+        presumed = self._presumed
+        return presumed[name] if name in presumed else getattr(self._act, name)
+
+
 class _Weighing:
     """One action's rules weighed, every way: the reference `_Judgement`, without its presumptions
     (an action that needs one is the reference's)."""
@@ -782,7 +798,7 @@ class _Weighing:
         used = tuple(p for p in r.presumptions if (p.fact,) in checked.getters and getattr(act, p.fact) is None)
         if not used:
             return None, ()
-        value = checked.fn(act.model_copy(update={p.fact: p.value for p in used}))
+        value = checked.fn(_Presuming(act, {p.fact: p.value for p in used}))
         return value, (used if value is not None else ())
 
     def effect(self, r: _Rule) -> _Res:
