@@ -12,14 +12,13 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from ._actions import ACTION_ADAPTER, ACTION_MODELS, STEP_FIELDS, Action, step_field_message
-from ._cache import cached_build
+from ._cache import build, cached_build  # `build` imports the compiler on a cache miss only
 from ._calendar import WorkCalendar
 from ._decision import Assumption, Decision, FactUse, Finding, Obligation, TraceEntry
 from ._errors import ActionError, did_you_mean
 from ._fast import FastJudge
 from ._info import RulebookVersion, RuleInfo, public_versions
-from ._lang.compile import build, rulebook_files
-from ._lang.compiled import CompiledAudit, CompiledRule, Version, bundled_dir, digest
+from ._lang.compiled import CompiledAudit, CompiledRule, Version, bundled_dir, digest, rulebook_files
 from ._lang.condition import Checked, Type, type_of
 from ._lang.rulebook import Presumption, Require
 from ._validation import field_errors
