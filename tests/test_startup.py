@@ -22,9 +22,9 @@ ONE = {
     "actor": {"role": "deputy"},
     "destination": "out_of_province",
 }
-# What a `check` loads only when it needs it (the lazy imports of `_cache`, `_cli.main`, `_lang.compiled`,
-# `_files`): the compiler and YAML on a cache miss, the audit's event models for an audit, the
-# other commands when they run.
+# What a `check` loads only when it needs it (the lazy imports of `_cache`, `_cli.main`, `_engine`,
+# `_lang.compiled`, `_files`): the compiler and YAML on a cache miss, the audit's event models for an
+# audit, the other commands when they run, the public views of versions and rules when asked for.
 NOT_FROM_THE_CACHE = (
     "govrules._lang.compile",
     "govrules._lang.document",
@@ -33,6 +33,7 @@ NOT_FROM_THE_CACHE = (
     "govrules._audit.events",
     "govrules._cli.audit",
     "govrules._cli.commands",
+    "govrules._info",
     "logging",
 )
 # The process runs the command, then writes the names of the modules it has loaded.
