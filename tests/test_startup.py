@@ -64,6 +64,7 @@ def check(tmp_path: Path, fmt: str) -> tuple[str, set[str]]:
     return done.stdout, set(json.loads(loaded.read_text(encoding="utf-8")))
 
 
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="the rulebook cache is POSIX-only (`_cache.folder`)")
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_a_check_from_the_cache_imports_no_compiler_yaml_audit_or_other_command(tmp_path: Path, fmt: str) -> None:
     first, built = check(tmp_path, fmt)  # an empty cache: the rulebook is compiled, and kept
