@@ -18,8 +18,7 @@ from .stream import mixed
 
 def make_copies(factor: int) -> list[str]:
     """Folders holding (factor - 1) copies of each bundled rulebook file; [] for ×1."""
-    from govrules._lang.compile import rulebook_files
-    from govrules._lang.compiled import bundled_dir
+    from govrules._lang.compiled import bundled_dir, rulebook_files
 
     if factor <= 1:
         return []

@@ -31,6 +31,7 @@ class Run:
     max_rss_mib: float  # of the child itself (/usr/bin/time), or of the largest process it waited for
     stderr: str
     tree_rss_mib: float = 0.0  # the largest sum over the child and all its descendants, sampled
+    cpu: float = 0.0  # user + system seconds of the child and the processes it waited for (wait4)
 
 
 def _tree_rss_kib(root: int) -> int:
@@ -110,7 +111,8 @@ def wait(s: Started, sample_s: float = 0.5) -> Run:
             s.rss_file.unlink()
         except (OSError, ValueError, IndexError):
             pass
-    return Run(wall, p.returncode, rss, err[-2000:], max(tree / 1024, rss))
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(wall, p.returncode, rss, err[-2000:], max(tree / 1024, rss), cpu)
 
 
 def run(args: list[str], stdout: str = os.devnull) -> Run:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -51,6 +52,21 @@ def test_an_unchanged_rulebook_comes_from_the_cache_and_judges_alike(home: Path)
             except govrules.ActionError as exc:
                 got = str(exc)
             assert got == want
+
+
+def test_audit_checks_from_the_cache_find_alike(home: Path) -> None:
+    """The checks' conditions come back as trees and are compiled against their event models
+    (imported then, by name) on first use: the same findings as a fresh build."""
+    from tests.test_audit import AUD, PLANTED, summary
+
+    cold = load(AUD)
+    assert len(_entries(home)) == 1
+    warm = load(AUD)
+    assert len(_entries(home)) == 1
+    day = dt.date(2026, 6, 30)
+    want = summary(govrules.audit(cold, PLANTED, as_of=day, backend="python"))
+    assert len(want) == 7  # tests/test_audit.py: the planted findings
+    assert summary(govrules.audit(warm, PLANTED, as_of=day, backend="python")) == want
 
 
 @pytest.mark.parametrize("what", ["rule", "source", "topics"])

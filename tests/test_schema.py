@@ -15,8 +15,7 @@ import jsonschema
 import pytest
 
 from govrules._cli import build_parser, main
-from govrules._lang.compile import rulebook_files
-from govrules._lang.compiled import bundled_dir
+from govrules._lang.compiled import bundled_dir, rulebook_files
 from govrules._lang.document import load_document
 from govrules._reference import REGENERATE as REGENERATE_REFERENCE
 from govrules._reference import reference

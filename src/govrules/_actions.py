@@ -41,7 +41,9 @@ def step_field_message(name: str) -> str:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: each validator is built on first validation, not at import (start-up): a process
+    # that validates no action through a model (a load from the cache, `--help`) pays nothing for it
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Actor(_Model):
@@ -1113,7 +1115,8 @@ Action = Annotated[
     Field(discriminator="kind"),
 ]
 
-ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
+# Built on its first validation too (with the validators of all the union's models).
+ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action, config=ConfigDict(defer_build=True))
 
 # INVARIANT: every member of the union has a `kind` Literal with exactly one value.
 ACTION_MODELS: dict[str, type[_Action]] = {

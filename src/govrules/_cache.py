@@ -230,12 +230,17 @@ class _Lazy(Checked):
         d = self.__dict__
         if "parts" in d:  # `scope and when`
             return conjoin(*d["parts"])
-        compiler = _Compiler(d["model"], d["working_days"])
+        model = d["model"]
+        if isinstance(model, str):  # an audit check's event, by name (see `_audit` below)
+            from ._audit.events import EVENT_MODELS
+
+            model = EVENT_MODELS[model]
+        compiler = _Compiler(model, d["working_days"])
         _, fn = compiler.compile(self.tree)  # type: ignore[arg-type]
         return Checked(fn, tuple(compiler.getters), compiler.getters, tuple(compiler.done), self.tree)
 
 
-def _checked(tree: Node, model: Any) -> Checked:
+def _checked(tree: Node, model: type | str) -> Checked:
     assert _calendar is not None
     lazy = object.__new__(_Lazy)
     lazy.__dict__.update(tree=tree, model=model, working_days=_calendar.working_days_between)
@@ -273,11 +278,19 @@ def _rule(
 def _audit(
     check: Any, jurisdiction: str, article: Any, citation_zh: str, trigger: Node, expect: Node | None, provenance: str
 ) -> CompiledAudit:
-    from ._audit.events import EVENT_MODELS
-
-    trig = _checked(trigger, EVENT_MODELS[check.trigger.event])
-    exp = _checked(expect, EVENT_MODELS[check.expect.event]) if expect is not None else None
+    # The events by name: the event models are imported only when a check's condition is first
+    # used (an audit), not by every load from the cache (`govrules check` needs none of them).
+    trig = _checked(trigger, check.trigger.event)
+    exp = _checked(expect, check.expect.event) if expect is not None else None
     return CompiledAudit(check, jurisdiction, article, citation_zh, trig, exp, provenance=provenance)
+
+
+def build(files: Sequence[Path], calendar: WorkCalendar) -> tuple[dict[str, list[Version]], dict[str, Any]]:
+    """The compiler's `build` (`_lang.compile`), imported on a cache miss only: a load from the
+    cache needs neither the compiler nor YAML nor the audit's event models."""
+    from ._lang.compile import build as compile_build
+
+    return compile_build(files, calendar)
 
 
 def cached_build(

@@ -14,7 +14,8 @@ from ._vocab import Modality, Need, Outcome, Party, StepType, Truth, Verdict
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # defer_build: built on first use (start-up): the engine makes most of them without validating
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Finding(_Out):

@@ -6,23 +6,24 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from ._actions import ACTION_ADAPTER, ACTION_MODELS, STEP_FIELDS, Action, step_field_message
-from ._cache import cached_build
+from ._cache import build, cached_build  # `build` imports the compiler on a cache miss only
 from ._calendar import WorkCalendar
 from ._decision import Assumption, Decision, FactUse, Finding, Obligation, TraceEntry
 from ._errors import ActionError, did_you_mean
 from ._fast import FastJudge
-from ._info import RulebookVersion, RuleInfo, public_versions
-from ._lang.compile import build, rulebook_files
-from ._lang.compiled import CompiledAudit, CompiledRule, Version, bundled_dir, digest
+from ._lang.compiled import CompiledAudit, CompiledRule, Version, bundled_dir, digest, rulebook_files
 from ._lang.condition import Checked, Type, type_of
 from ._lang.rulebook import Presumption, Require
 from ._validation import field_errors
+
+if TYPE_CHECKING:  # the public views (`_info`) are imported when first asked for, not by `check`
+    from ._info import RulebookVersion, RuleInfo
 
 _VALUE = {True: "true", False: "false", None: "unknown"}
 _ACTION_TYPES = tuple(ACTION_MODELS.values())
@@ -72,6 +73,8 @@ class Engine:
 
     def versions(self, jurisdiction: str) -> tuple[RulebookVersion, ...]:
         """The versions of a jurisdiction's rules, oldest first (none for an unknown jurisdiction)."""
+        from ._info import public_versions  # the public views, only when asked for (start-up)
+
         return public_versions(self._compiled_versions(jurisdiction), self._public)
 
     def rules(self) -> Iterator[RuleInfo]:
@@ -82,6 +85,8 @@ class Engine:
 
     def version_for(self, jurisdiction: str, day: dt.date) -> RulebookVersion:
         """The version of a jurisdiction's rules in force on `day`. Raises ActionError."""
+        from ._info import public_versions  # the public views, only when asked for (start-up)
+
         (view,) = public_versions([self._in_force(jurisdiction, day)], self._public)
         return view
 

@@ -12,12 +12,22 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
 MAX_BYTES = 20 * 1024 * 1024  # one YAML or JSON file, or standard input
 MAX_LINE = 1024 * 1024  # one line of a JSON Lines file
+MAX_ALIAS_NODES = 100_000  # values that YAML aliases add, in one file and in one run (`_lang.document`)
 
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+
+
+@dataclass
+class Budget:
+    """The values YAML aliases may still add over the files of one run (one `load()`, one `check`).
+    Here, not in `_lang.document`, so that a `check` of JSON files imports no YAML."""
+
+    alias_nodes: int = MAX_ALIAS_NODES
 
 
 class InputError(Exception):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ._files import MAX_LINE, InputError, lines, open_regular, read_bytes, read_stream
 
 if TYPE_CHECKING:
-    from ._lang.document import Budget
+    from ._files import Budget
 
 SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")  # what a folder is searched for
 JSON_LINES = (".jsonl", ".ndjson")

@@ -15,8 +15,7 @@ from pydantic.fields import FieldInfo
 
 from ._actions import ACTION_MODELS, Actor, Step
 from ._errors import CODES
-from ._lang.compile import rulebook_files
-from ._lang.compiled import bundled_dir
+from ._lang.compiled import bundled_dir, rulebook_files
 from ._lang.condition import type_of
 from ._lang.document import YamlError, load_document
 from ._vocab import BODY_ZH, STEP_ZH, Body, Role, StepType

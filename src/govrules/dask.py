@@ -42,8 +42,7 @@ from ._audit.report import AuditReport
 from ._cli.check import NOT_AN_ACTION, _process
 from ._cli.check import read_actions as _read_local  # the CLI's own reader: YAML and JSON files
 from ._cli.formats import Item
-from ._files import MAX_LINE, InputError, open_regular
-from ._lang.document import Budget
+from ._files import MAX_LINE, Budget, InputError, open_regular
 from ._records import json_value as _json_value
 from ._records import read_records
 

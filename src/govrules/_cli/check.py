@@ -14,6 +14,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .._errors import ActionError
+from .._files import Budget
 from .._records import expand, read_records
 from . import formats, terminal
 from .exits import EXIT_DENIED, EXIT_INPUT, EXIT_OK, EXIT_TERMINATED
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from .._engine import Engine
-    from .._lang.document import Budget
 
 NOT_AN_ACTION = "an action is a mapping with `kind`, `jurisdiction`, `date` and `actor`"
 
@@ -38,8 +38,6 @@ def read_actions(paths: list[str], budget: Budget | None = None) -> Iterator[Ite
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .._lang.document import Budget
-
     budget = Budget()  # what YAML aliases may add, over every file of the run
     progress = Progress.for_run(args.files, sys.stdout, sys.stderr)
     items = read_actions(args.files, budget)

@@ -18,7 +18,7 @@ from .options import load_engine
 def cmd_explain(args: argparse.Namespace) -> int:
     from .._errors import ActionError
     from .._explain import explain
-    from .._lang.document import Budget
+    from .._files import Budget
     from .check import NOT_AN_ACTION, read_actions
 
     engine = load_engine(args)
@@ -118,7 +118,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 def only_overlays(path: str) -> bool:
     """Whether every rule file under `path` is an overlay (`extends:`), and there is at least one."""
     from .._files import InputError
-    from .._lang.compile import rulebook_files
+    from .._lang.compiled import rulebook_files
     from .._lang.document import YamlError, load_document
 
     files = rulebook_files([path])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import logging
 import os
 import sys
 from collections import deque
@@ -52,6 +51,7 @@ def _client(address: str, workers: int) -> Iterator[Any]:
     except ImportError:
         raise GovrulesError("--dask needs the `dask` extra: pip install 'govrules[dask]'") from None
     import importlib.util
+    import logging  # here, not at the top: `govrules check` without --dask never needs it
 
     dashboard = "127.0.0.1:0" if importlib.util.find_spec("bokeh") is not None else None
     if address == "local":

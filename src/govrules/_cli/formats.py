@@ -154,11 +154,12 @@ def json_result(it: Item) -> str:
 # Characters XML 1.0 cannot hold, even escaped (control characters but tab and newlines, lone
 # surrogates, U+FFFE and U+FFFF): removed from every text and attribute, so that an id holding one
 # still gives a well-formed report.
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A pattern, compiled (and cached by `re`) on first use: text and JSON output never need it.
+_NOT_XML = "[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 def xml_text(value: object) -> str:
-    return _NOT_XML.sub("", str(value))
+    return re.sub(_NOT_XML, "", str(value))
 
 
 def _case(suite: ET.Element, classname: str, name: str) -> ET.Element:

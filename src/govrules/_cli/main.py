@@ -12,14 +12,12 @@ import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib import import_module
 from types import FrameType
 from typing import Any
 
 from .._schema import KINDS
-from . import commands
-from .audit import cmd_audit
-from .check import cmd_check
 from .exits import EXIT_CRASH, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED
 from .options import add_output, add_rulebook, day
 
@@ -53,6 +51,18 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _command(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """The command function `name` of `_cli.<module>`, imported only when that command runs: a
+    command loads its own module and what it needs, not every other command's."""
+
+    def run(args: argparse.Namespace) -> int:
+        func: Callable[[argparse.Namespace], int] = getattr(import_module(f".{module}", __package__), name)
+        return func(args)
+
+    run.__name__ = run.__qualname__ = name
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="govrules", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -74,17 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_rulebook(check)
     add_output(check, CHECK_FORMATS)
-    check.set_defaults(func=cmd_check)
+    check.set_defaults(func=_command("check", "cmd_check"))
 
     validate = sub.add_parser("validate", help="check a rulebook and report every error")
     validate.add_argument("path", nargs="?", help="a rulebook folder or file (default: bundled)")
     add_rulebook(validate, rulebook=False)
-    validate.set_defaults(func=commands.cmd_validate)
+    validate.set_defaults(func=_command("commands", "cmd_validate"))
 
     fmt = sub.add_parser("fmt", help="write rulebook YAML in its one canonical layout (docs/rule-language.md)")
     fmt.add_argument("paths", nargs="*", help="files or folders (default: the bundled rulebook; - for standard input)")
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 naming the files that would change")
-    fmt.set_defaults(func=commands.cmd_fmt)
+    fmt.set_defaults(func=_command("commands", "cmd_fmt"))
 
     explain_ = sub.add_parser(
         "explain", help="why each action got its verdict: rules weighed, facts read, articles quoted, dates computed"
@@ -92,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain_.add_argument("files", nargs="+", help="action files or folders of them (- for standard input)")
     add_rulebook(explain_)
     add_output(explain_)
-    explain_.set_defaults(func=commands.cmd_explain)
+    explain_.set_defaults(func=_command("commands", "cmd_explain"))
 
     facts = sub.add_parser("facts", help="the facts and steps the rules of one kind read: a checklist for a form")
     facts.add_argument("kind", help="an action kind, e.g. leave_jurisdiction")
@@ -100,16 +110,16 @@ def build_parser() -> argparse.ArgumentParser:
     facts.add_argument("--date", type=day, help="the rules in force on this day (default: today)")
     add_rulebook(facts)
     add_output(facts, FACTS_FORMATS)
-    facts.set_defaults(func=commands.cmd_facts)
+    facts.set_defaults(func=_command("commands", "cmd_facts"))
 
     schema = sub.add_parser("schema", help="the JSON Schema of rulebook, action or rule test files")
     schema.add_argument("kind", choices=KINDS, help="which files")
     schema.add_argument("-o", "--output", help="write to this file instead of standard output")
-    schema.set_defaults(func=commands.cmd_schema)
+    schema.set_defaults(func=_command("commands", "cmd_schema"))
 
     ref = sub.add_parser("reference", help="the reference page (docs/reference.md) in Markdown")
     ref.add_argument("-o", "--output", help="write to this file instead of standard output")
-    ref.set_defaults(func=commands.cmd_reference)
+    ref.set_defaults(func=_command("commands", "cmd_reference"))
 
     aud = sub.add_parser("audit", help="check a log of events over time")
     aud.add_argument("log", help="events, JSON Lines or YAML")
@@ -123,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_rulebook(aud)
     add_output(aud, AUDIT_FORMATS)
-    aud.set_defaults(func=cmd_audit)
+    aud.set_defaults(func=_command("audit", "cmd_audit"))
 
     from .dask import add_dask_options  # `--dask`: imports dask only when used
 
@@ -132,30 +142,30 @@ def build_parser() -> argparse.ArgumentParser:
     test = sub.add_parser("test", help="run the rule tests written as data")
     test.add_argument("jurisdictions", nargs="*", help="whose tests (default: all)")
     add_rulebook(test)
-    test.set_defaults(func=commands.cmd_test)
+    test.set_defaults(func=_command("commands", "cmd_test"))
 
     coverage = sub.add_parser("coverage", help="every article accounted for, per jurisdiction")
     add_rulebook(coverage)
-    coverage.set_defaults(func=commands.cmd_coverage)
+    coverage.set_defaults(func=_command("commands", "cmd_coverage"))
 
     compare = sub.add_parser("compare", help="one provision side by side across the jurisdictions")
     compare.add_argument("topic", help="a topic, e.g. leave.who_is_told")
     add_rulebook(compare)
     add_output(compare)
-    compare.set_defaults(func=commands.cmd_compare)
+    compare.set_defaults(func=_command("commands", "cmd_compare"))
 
     parity = sub.add_parser(
         "parity", help="every topic in every jurisdiction: encoded, or declared absent with a reason"
     )
     parity.add_argument("--all", action="store_true", help="every cell, not only the unexplained ones")
     add_rulebook(parity)
-    parity.set_defaults(func=commands.cmd_parity)
+    parity.set_defaults(func=_command("commands", "cmd_parity"))
 
     show = sub.add_parser("show", help="an article's text, status and rules")
     show.add_argument("jurisdiction")
     show.add_argument("article", type=int, help="its number, 1…N")
     add_rulebook(show)
-    show.set_defaults(func=commands.cmd_show)
+    show.set_defaults(func=_command("commands", "cmd_show"))
 
     from ..site.cli import add_parser as add_site  # the website (extra `site`); imports no Jinja2 here
 

@@ -20,7 +20,7 @@ from pydantic_core import to_json
 
 from .._actions import ACTION_ADAPTER
 from .._errors import ActionError
-from .._files import MAX_LINE, InputError, lines, open_regular
+from .._files import MAX_LINE, Budget, InputError, lines, open_regular
 from .._records import JSON_LINES, json_value
 from . import formats
 from .formats import Item
@@ -70,8 +70,6 @@ def units(paths: list[str], items: Iterator[Item], chunk: int) -> Iterator[Unit]
     if not any(is_json_lines(f) for f in files):
         yield from chunks(items)
         return
-    from .._lang.document import Budget
-
     budget = Budget()  # what YAML aliases may add, over every file of the run
     for path in files:
         if is_json_lines(path):

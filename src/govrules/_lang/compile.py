@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -29,17 +29,6 @@ from .rulebook import AuditCheck, OverlayAudit, OverlayFile, OverlayRule, Rule, 
 
 # A rulebook's dates lie within these, so that a deadline counted from one stays a date.
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
-
-
-def rulebook_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The rulebook files under the given files or folders (tests/ and topics.yaml aside)."""
-    found: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found += sorted(f for f in p.glob("*.yaml") if f.name != "topics.yaml")
-        else:
-            found.append(p)
-    return found
 
 
 def _topics(paths: Sequence[Path], budget: Budget | None = None) -> dict[str, Any]:

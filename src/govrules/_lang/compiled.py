@@ -11,16 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._errors import Diagnostic
 from .condition import Checked
-from .document import Document
 from .rulebook import Article, AuditCheck, Rule, RulebookFile
+
+if TYPE_CHECKING:  # a `Site` is made by the compiler only: a load from the cache imports no YAML
+    from .document import Document
 
 BUNDLED = "rulebook"
 
@@ -28,6 +30,17 @@ BUNDLED = "rulebook"
 def bundled_dir() -> Path:
     """The rulebook shipped inside the package."""
     return Path(str(resources.files("govrules").joinpath(BUNDLED)))
+
+
+def rulebook_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The rulebook files under the given files or folders (tests/ and topics.yaml aside)."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(f for f in p.glob("*.yaml") if f.name != "topics.yaml")
+        else:
+            found.append(p)
+    return found
 
 
 @dataclass(frozen=True, eq=False)

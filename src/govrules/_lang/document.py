@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from .._errors import Diagnostic
-from .._files import MAX_BYTES, InputError, read_bytes
+from .._files import MAX_ALIAS_NODES, MAX_BYTES, Budget, InputError, read_bytes
 
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined,assignment,unused-ignore]
@@ -42,7 +42,6 @@ __all__ = ["MAX_BYTES", "Budget", "Document", "YamlError", "iter_documents", "lo
 
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000  # values in one document, aliases expanded
-MAX_ALIAS_NODES = 100_000  # values that aliases add, in one file and in one run
 
 Path = tuple[str | int, ...]
 
@@ -147,13 +146,6 @@ class YamlError(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         self.diagnostic = diagnostic
         super().__init__(str(diagnostic))
-
-
-@dataclass
-class Budget:
-    """The values aliases may still add over the files of one run (one `load()`, one `check`)."""
-
-    alias_nodes: int = MAX_ALIAS_NODES
 
 
 @dataclass

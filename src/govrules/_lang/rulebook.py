@@ -13,7 +13,9 @@ RULE_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: validators are built when a rulebook is read from YAML, not when one comes from
+    # the cache (unpickled: never validated)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Message(_Model):
