@@ -1,13 +1,14 @@
 """Part 6: evaluation cost per action as the rulebook grows: ×1, ×10, ×100 the five jurisdictions.
 
 The copies are the real rulebook files under new jurisdiction ids (`qinghemen` → `qinghemen_g7`, its
-rule ids renamed alike), written to bench/out/growth/xN/ with the sources folder symlinked beside
-them; they are loaded as extra rulebook folders beside the bundled one. The action stream is the
+rule ids renamed alike), written to bench/out/growth/xN/ with each copy's source text linked
+beside them; they are loaded as extra rulebook folders beside the bundled one. The action stream is the
 same for every size: the mixed stream of part 2, over the five real jurisdictions.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import time
@@ -26,7 +27,8 @@ def make_copies(factor: int) -> list[str]:
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    (folder / "sources").symlink_to(bundled_dir() / "sources", target_is_directory=True)
+    sources = folder / "sources"  # each copy's source is the original's text, under the copy's name
+    sources.mkdir()
     for f in rulebook_files([bundled_dir()]):
         text = f.read_text(encoding="utf-8")
         jur = re.search(r"^jurisdiction:\s*(\S+)", text, re.M)
@@ -37,6 +39,10 @@ def make_copies(factor: int) -> list[str]:
             copy = re.sub(rf"^jurisdiction:\s*{j}\b", f"jurisdiction: {new}", text, count=1, flags=re.M)
             copy = re.sub(rf"(?<![\w.]){re.escape(j)}\.(?=\w)", f"{new}.", copy)
             (folder / f"{new}.yaml").write_text(copy, encoding="utf-8")
+            try:  # a hard link: a symbolic one would lead outside `sources/`, which the loader refuses
+                os.link(bundled_dir() / "sources" / f"{j}.txt", sources / f"{new}.txt")
+            except OSError:
+                shutil.copyfile(bundled_dir() / "sources" / f"{j}.txt", sources / f"{new}.txt")
     return [str(folder)]
 
 
