@@ -165,12 +165,6 @@ def _field(name: str, info: Any, unknown_is_none: bool) -> _Field:
             raise Unsupported(f"`{name}`: the metadata {meta!r}")
     # `_unknown_is_not_given` makes "unknown" None before an optional field reads it
     unknown = unknown_is_none and not info.is_required()
-    # what the field holds for None and "unknown" (a value of its own type is never one of these)
-    special: dict[Any, Any] = {}
-    if nullable:
-        special[None] = None
-        if unknown:
-            special[UNKNOWN] = None
 
     def fallback(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """`check` after "unknown" (None, for an optional field) and None (for a field that takes it)."""
@@ -188,9 +182,13 @@ def _field(name: str, info: Any, unknown_is_none: bool) -> _Field:
 
     choices = _choices(annotation)
     if choices is not None:
-        table = {c: c for c in choices} | special
-        if unknown and not nullable:
+        table: dict[Any, Any] = {c: c for c in choices}
+        if unknown:  # "unknown" is None before the Literal reads it: a value only where None is
             table.pop(UNKNOWN, None)
+        if nullable:
+            table[None] = None
+            if unknown:
+                table[UNKNOWN] = None
 
         def lookup(v: Any) -> Any:
             if type(v) is not str and v is not None:
@@ -202,17 +200,19 @@ def _field(name: str, info: Any, unknown_is_none: bool) -> _Field:
 
         return _Field(name, lookup, "table", table)
     if annotation is bool:
-        return _Field(name, fallback(lambda v: v if type(v) is bool else _decline()), "bool", special)
+        return _Field(name, fallback(lambda v: v if type(v) is bool else _decline()), "bool")
     if annotation is dt.date:
-        return _Field(name, fallback(_date), "date", special)
+        return _Field(name, fallback(_date), "date")
     if annotation is str and pattern is not None:
         seen: dict[str, str] = {}
         rx = pattern
 
         def named(v: Any) -> str:
+            if type(v) is not str:
+                raise Decline
             if v in seen:
-                return seen[v]
-            if type(v) is not str or (max_length is not None and len(v) > max_length) or rx.fullmatch(v) is None:
+                return v
+            if (max_length is not None and len(v) > max_length) or rx.fullmatch(v) is None:
                 raise Decline
             if len(seen) >= _CACHE:
                 seen.clear()
@@ -455,10 +455,10 @@ def _construct(model: type[BaseModel], values: dict[str, Any], given: set[str]) 
     return m
 
 
-_NAMES = frozenset(
-    ("d", "_new", "_sd", "_sf", "_se", "_sp", "_M", "_D", "_T", "_date", "type", "str", "len", "tuple", "list", "_map", "_no")
-)
-_LOCAL = re.compile(r"_[vkcb][0-9]+|_fs|_m|_t|_r|_key|_I|_T|_FS")
+# the names `source` makes: its namespace's, and its locals
+_NAMES = frozenset(("d", "_new", "_sd", "_sf", "_se", "_sp", "_M", "_D", "_FS", "_I", "_date", "_map", "_no"))
+_NAMES |= {"type", "str", "len", "tuple", "list"}
+_LOCAL = re.compile(r"_[vkcb][0-9]+|_fs|_m|_key")
 
 
 def check_source(src: str, plan: _Plan) -> None:
@@ -474,7 +474,7 @@ def check_source(src: str, plan: _Plan) -> None:
             if node.id not in _NAMES and _LOCAL.fullmatch(node.id) is None:
                 raise Unsupported(f"the name `{node.id}` in generated source")
         elif isinstance(node, ast.Attribute):
-            if node.attr not in ("isascii", "strip", "get", "add", "copy", "clear", "update", "values"):
+            if node.attr not in ("isascii", "strip", "get", "add", "copy", "clear", "values"):
                 raise Unsupported(f"the attribute `{node.attr}` in generated source")
         elif isinstance(node, ast.Constant):
             if type(node.value) is str and node.value not in strings:
@@ -518,17 +518,18 @@ _shapes: dict[str, dict[tuple[str, ...], Callable[[dict[str, Any]], Any]]] = {}
 def plans() -> dict[str, Callable[[dict[str, Any]], Any]]:
     """The builder of each kind this module reproduces (made on first use)."""
     global _kinds
-    if _kinds is None:
-        found = {}
-        for kind, model in ACTION_MODELS.items():
-            try:
-                plan = _plan(model)
-            except Unsupported:
-                continue
-            found[kind] = plan.build
-            _shapes[kind] = plan.shapes
-        _kinds = found
-    return _kinds
+    if _kinds is not None:
+        return _kinds
+    found: dict[str, Callable[[dict[str, Any]], Any]] = {}
+    for kind, model in ACTION_MODELS.items():
+        try:
+            plan = _plan(model)
+        except Unsupported:
+            continue
+        found[kind] = plan.build
+        _shapes[kind] = plan.shapes
+    _kinds = found
+    return found
 
 
 def fast_action(data: Any) -> Action | None:
@@ -537,7 +538,9 @@ def fast_action(data: Any) -> Action | None:
     if type(data) is not dict:
         return None
     kind = data.get("kind")
-    build = (_kinds or plans()).get(kind) if type(kind) is str else None
+    if type(kind) is not str:
+        return None
+    build = (_kinds or plans()).get(kind)
     if build is None:
         return None
     try:
