@@ -229,10 +229,10 @@ def _field(name: str, info: Any, unknown_is_none: bool) -> _Field:
         items = get_args(annotation)[0]
         nested = _plan(items) if isinstance(items, type) and issubclass(items, BaseModel) else None
         check = fallback(_tuple_check(name, annotation))
-        return _Field(name, check, "call") if nested is None else _Field(name, check, "models", nested.build)
+        return _Field(name, check, "call") if nested is None else _Field(name, check, "models", nested)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        build = _plan(annotation).build
-        return _Field(name, fallback(build), "model", build)
+        plan = _plan(annotation)
+        return _Field(name, fallback(plan.build), "model", plan)
     raise Unsupported(f"`{name}`: the type {annotation!r}")
 
 
@@ -375,7 +375,7 @@ class _Plan:
             "len": len,
             "tuple": tuple,
             "list": list,
-            "_map": map,
+            "dict": dict,
             "_no": _decline,
         }
         index = {name: i for i, name in enumerate(self.fields)}
@@ -387,9 +387,13 @@ class _Plan:
             f = self.fields[name]
             v, k, c = f"_v{i}", f"_k{i}", f"_c{i}"
             ns[c] = f.check
-            if f.form == "model":
-                ns[f"_b{i}"] = f.data
-                out.append(f"    {v} = _b{i}({v})")
+            if f.form == "model":  # the nested model's function of its shape, else its build
+                ns[f"_b{i}"], ns[f"_s{i}"] = f.data.build, f.data.shapes
+                out.append(f"    if type({v}) is dict:")
+                out.append(f"        _f = _s{i}.get(tuple({v}))")
+                out.append(f"        {v} = _b{i}({v}) if _f is None else _f({v})")
+                out.append("    else:")
+                out.append(f"        {v} = {c}({v})")
             elif f.form == "call":
                 out.append(f"    {v} = {c}({v})")
             elif f.form in ("table", "name"):  # the strings it keeps as they are: choices, names seen
@@ -402,10 +406,12 @@ class _Plan:
             elif f.form == "date":
                 out.append(f"    if type({v}) is not _date:")
                 out.append(f"        {v} = _D.get({v}) or {c}({v})")
-            elif f.form == "models":
-                ns[f"_b{i}"] = f.data
+            elif f.form == "models":  # each item: its shape's function, else the build
+                ns[f"_b{i}"], ns[f"_s{i}"] = f.data.build, f.data.shapes
                 out.append(f"    if type({v}) is list:")
-                out.append(f"        {v} = tuple(_map(_b{i}, {v}))")
+                out.append(
+                    f"        {v} = tuple([(type(_x) is dict and _s{i}.get(tuple(_x)) or _b{i})(_x) for _x in {v}])"
+                )
                 out.append("    else:")
                 out.append(f"        {v} = {c}({v})")
             else:
@@ -432,10 +438,16 @@ class _Plan:
             out.append(f"        if {own} is None:")
             out.append(f"            {own} = True")
             out.append(f"            _fs.add({'own_deadline_set'!r})")
-        values = ", ".join(f"{name!r}: {held[name]}" for name in self.fields)
+        if len(shape) * 2 > len(self.fields):
+            values = ", ".join(f"{name!r}: {held[name]}" for name in self.fields)
+            out.append(f"    _t = {{{values}}}")
+        else:  # fewer stores: the defaults copied, the given values put in
+            ns["_T"] = self.defaults
+            out.append("    _t = _T.copy()")
+            out += [f"    _t[{n!r}] = {held[n]}" for n in self.fields if held[n] != repr(self.defaults[n])]
         out += [
             "    _m = _new(_M)",
-            f"    _sd(_m, {{{values}}})",
+            "    _sd(_m, _t)",
             "    _sf(_m, _fs)",
             "    _se(_m, None)",
             "    _sp(_m, None)",
@@ -456,9 +468,9 @@ def _construct(model: type[BaseModel], values: dict[str, Any], given: set[str]) 
 
 
 # the names `source` makes: its namespace's, and its locals
-_NAMES = frozenset(("d", "_new", "_sd", "_sf", "_se", "_sp", "_M", "_D", "_FS", "_I", "_date", "_map", "_no"))
-_NAMES |= {"type", "str", "len", "tuple", "list"}
-_LOCAL = re.compile(r"_[vkcb][0-9]+|_fs|_m|_key")
+_NAMES = frozenset(("d", "_new", "_sd", "_sf", "_se", "_sp", "_M", "_D", "_FS", "_I", "_T", "_date", "_no"))
+_NAMES |= {"type", "str", "len", "tuple", "list", "dict"}
+_LOCAL = re.compile(r"_[vkcbs][0-9]+|_fs|_m|_t|_f|_x|_key")
 
 
 def check_source(src: str, plan: _Plan) -> None:
