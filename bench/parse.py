@@ -74,6 +74,32 @@ def main() -> None:
             args.runs,
         )
 
+    # what it gives a whole decision: `evaluate_many` of the dicts, with parse_action's fast path and
+    # without it (as before it), nothing remembered between runs
+    from govrules import _engine
+
+    from .common import SLICE_DIR
+    from .engines import forget
+
+    engine = govrules.load(extra=[SLICE_DIR])  # as bench/engines.py loads it
+    for label, actions in (("slice", slice_actions), ("full rulebook stream", full_actions)):
+
+        def run(actions: list[Any] = actions, eng: Any = engine) -> None:
+            forget(eng)
+            eng.evaluate_many(actions)
+
+        def without(run: Callable[[], None] = run) -> None:
+            _engine.fast_action = lambda d: None
+            try:
+                run()
+            finally:
+                _engine.fast_action = fast_action
+
+        run()
+        compare(
+            f"evaluate_many of dicts, {label}", {"without fast_action": without, "with": run}, len(actions), args.runs
+        )
+
     # the CLI's JSON Lines reading, on lines as bench/part_batch.py writes them
     lines = [
         f'{{"id": "b{i}", {json.dumps({k: v for k, v in a.items() if k != "id"}, ensure_ascii=False)[1:]}'.encode()

@@ -119,8 +119,6 @@ class _Field:
 
     def __init__(self, name: str, check: Callable[[Any], Any], form: str, data: Any = None) -> None:
         self.name = name
-        # a table's strings that the field holds as they are (not "unknown" when that reads as None)
-        self.keep = frozenset(k for k, v in data.items() if type(k) is str and k == v) if form == "table" else None
         self.check = check
         self.form = form  # "table", "bool", "date", "name", "text", "model", "models" or "call"
         # table: {value: held}; name: {seen: seen}; text: max_length; model(s): the nested model's build
@@ -191,11 +189,9 @@ def _field(name: str, info: Any, unknown_is_none: bool) -> _Field:
                 table[UNKNOWN] = None
 
         def lookup(v: Any) -> Any:
-            if type(v) is not str and v is not None:
-                raise Decline
             try:
-                return table[v]
-            except KeyError:
+                return table[v]  # a str subclass (an enum) too: pydantic also holds the Literal's own
+            except (KeyError, TypeError):
                 raise Decline from None
 
         return _Field(name, lookup, "table", table)
@@ -396,10 +392,12 @@ class _Plan:
                 out.append(f"        {v} = {c}({v})")
             elif f.form == "call":
                 out.append(f"    {v} = {c}({v})")
-            elif f.form in ("table", "name"):  # the strings it keeps as they are: choices, names seen
-                ns[k] = f.keep if f.form == "table" else f.data
-                out.append(f"    if type({v}) is not str or {v} not in {k}:")
-                out.append(f"        {v} = {c}({v})")
+            elif f.form == "table":  # the Literal's own string (pydantic's too), None, or a KeyError
+                ns[k] = f.data
+                out.append(f"    {v} = {k}[{v}]")
+            elif f.form == "name":  # the first string seen equal to it (as pydantic's string cache)
+                ns[k] = f.data
+                out.append(f"    {v} = {k}.get({v}) or {c}({v})")
             elif f.form == "bool":
                 out.append(f"    if {v} is not True and {v} is not False:")
                 out.append(f"        {v} = {c}({v})")
