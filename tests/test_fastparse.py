@@ -426,3 +426,21 @@ def test_kept_strings_are_never_stripped_by_pydantic() -> None:
         strip("a\ud800")
     with pytest.raises(Decline):
         _text("a\ud800", None)
+
+
+def test_shared_nested_values_stay_apart() -> None:
+    """An actor of the same role is one shared frozen value, and a step's set of given fields is its
+    shape's: pydantic's own ways to change one (`model_copy`) change a copy."""
+    action = {"kind": "sign_document", "jurisdiction": "qianjin", "date": "2026-03-02", "actor": {"role": "head"}}
+    action |= {"issuer": "government", "doc_type": "routine", "steps": [{"step": "review", "party": "head"}] * 2}
+    for _ in range(_fastparse._WARM + 1):
+        first, second = fast_action(copy.deepcopy(action)), fast_action(copy.deepcopy(action))
+    assert first is not None and second is not None
+    assert first.actor is second.actor and first is not second
+    assert first.model_fields_set is not second.model_fields_set
+    changed = first.steps[0].model_copy(update={"note": "x"})
+    assert changed.model_fields_set == {"step", "party", "note"}
+    assert first.steps[1].model_fields_set == {"step", "party"} == second.steps[0].model_fields_set
+    assert first.actor.model_copy(update={"unit": "u"}).unit == "u" and first.actor.unit is None
+    with pytest.raises(ValidationError):
+        first.actor.unit = "u"  # type: ignore[misc]

@@ -425,7 +425,9 @@ class _Plan:
             ns["_I"] = {}
             key = "".join(f"_v{index[n]}, " for n in shape)
             out += [f"    _key = ({key})", "    _m = _I.get(_key)", "    if _m is not None:", "        return _m"]
-        out.append("    _fs = _FS.copy()")
+        # a nested model's set of given fields is its shape's own, shared as its values are (pydantic
+        # never changes it in place: a copy's is a copy); an action, given to the caller, has its own
+        out.append("    _fs = _FS" if self.shared else "    _fs = _FS.copy()")
         if self.lead and "lead_deadline" in shape:
             own = held["own_deadline_set"] = f"_v{index['own_deadline_set']}"
             if "own_deadline_set" not in shape:
