@@ -23,11 +23,15 @@ keeps as it is:
   (`_Action._unknown_is_not_given`); a reply's `lead_deadline` sets `own_deadline_set` as
   `ReplyToConsultation._lead_deadline_says_one_was_set` does (declined where that refuses).
 
-Speed: the keys of a dict are its shape. A model reads a dict of a shape it has not seen often field
-by field, through each field's check; a shape seen `_WARM` times gets a function of its own,
-generated from the model's field names and the literals of its annotations (through repr, never from
-the input: the shape only says which of the model's fields are given), checked by `check_source`
-and compiled once.
+Speed: the keys of a dict, in order, are its shape. A model reads a dict of a shape it has not seen
+often field by field, through each field's check; a shape seen `_WARM` times gets a function of its
+own, generated from the model's field names and the literals of its annotations (through repr, never
+from the input: the shape only says which of the model's fields are given, once they are all found
+among them), checked by `check_source` and compiled once. What the judge then reads costs what
+pydantic's does: a Literal's value is the Literal's own string (pydantic's string cache does the
+same), so keys made of it compare by identity. A nested model of few values (an actor of a role)
+is made once and shared, and a nested model's set of given fields is its shape's: frozen values,
+which pydantic itself changes only in a copy.
 
 INVARIANT: `fast_action(d)` is None or equal to `ACTION_ADAPTER.validate_python(d)` in type, value,
 dump and `model_fields_set`, nested models too (tests/test_fastparse.py proves it on every rule test
@@ -46,7 +50,6 @@ import typing
 from collections.abc import Callable
 from typing import Any, Literal, get_args, get_origin
 
-import annotated_types
 from pydantic import BaseModel
 
 from ._actions import ACTION_MODELS, UNKNOWN, Action, ReplyToConsultation, _Action
@@ -151,9 +154,11 @@ def _field(name: str, info: Any, unknown_is_none: bool) -> _Field:
     ge: int | None = None
     pattern: re.Pattern[str] | None = None
     for meta in info.metadata:
-        if type(meta) is annotated_types.MaxLen and annotation is str:
+        # pydantic's own metadata classes (from annotated_types, which it depends on), by name
+        what = (type(meta).__module__, type(meta).__name__)
+        if what == ("annotated_types", "MaxLen") and annotation is str:
             max_length = meta.max_length
-        elif type(meta) is annotated_types.Ge and type(meta.ge) is int and annotation is int:
+        elif what == ("annotated_types", "Ge") and type(meta.ge) is int and annotation is int:
             ge = meta.ge
         elif type(meta).__name__ == "_PydanticGeneralMetadata" and vars(meta).keys() == {"pattern"}:
             pattern = _PATTERNS.get(meta.pattern)
