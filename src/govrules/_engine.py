@@ -17,6 +17,7 @@ from ._calendar import WorkCalendar
 from ._decision import Assumption, Decision, FactUse, Finding, Obligation, TraceEntry
 from ._errors import ActionError, did_you_mean
 from ._fast import FastJudge
+from ._fastparse import fast_action
 from ._lang.compiled import CompiledAudit, CompiledRule, Version, bundled_dir, digest, rulebook_files
 from ._lang.condition import Checked, Type, type_of
 from ._lang.rulebook import Presumption, Require
@@ -216,6 +217,8 @@ def parse_action(action: Action | Mapping[str, Any]) -> Action:
         return action
     if not isinstance(action, Mapping):
         raise ActionError(f"an action is a mapping or an action model, not {type(action).__name__}")
+    if (fast := fast_action(action)) is not None:  # plain JSON of the models' own types (no step field)
+        return fast
     for name in STEP_FIELDS:
         if name in action:
             raise ActionError(step_field_message(name), path=name)
