@@ -33,6 +33,7 @@ from ._calendar import _WATCH, Touched
 from ._codegen import Module, Unsupported, equality_key, namespace
 from ._decision import Assumption, Decision, Finding, Obligation, TraceEntry
 from ._errors import ActionError
+from ._fastparse import fast_action
 from ._lang.condition import Binary, Call, nodes
 
 if TYPE_CHECKING:
@@ -581,7 +582,7 @@ class FastJudge:
         remember = self.remember
         for a in acts:
             if type(a) not in _ACTION_SET:
-                a = parse(a)
+                a = fast_action(a) or parse(a)  # parse_action's own first way, without its checks
             plan = routes((a.jurisdiction, a.kind, a.date)) or self.route(a)
             if plan.keying:
                 key = plan.facts(a)  # type: ignore[misc]

@@ -269,7 +269,9 @@ class _Plan:
     dict's shape."""
 
     def __init__(self, model: type[BaseModel]) -> None:
-        if dict(model.model_config) != _CONFIG:
+        config = dict(model.model_config)
+        config.pop("defer_build", None)  # when pydantic builds its validator: not what it accepts
+        if config != _CONFIG:
             raise Unsupported(f"{model.__name__}: the config {model.model_config!r}")
         dec = model.__pydantic_decorators__
         if dec.validators or dec.field_validators or dec.root_validators or dec.computed_fields:
