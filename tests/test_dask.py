@@ -446,3 +446,14 @@ def test_auto_backend_as_the_single_audit_picks_it(
         want = govrules.audit_file(govrules.load(), str(log))
         got = gd.audit(gd.read_events([str(log)]), ref, client=client)
         assert got == want and got.backend == backend
+
+
+def test_lines_before_each_block_summed_in_a_tree() -> None:
+    """The count of lines (and whether any record) before each block, for every number of blocks
+    up to 40: what a running count would give, from a tree of sums (no chain of P tasks)."""
+    import dask
+
+    for blocks in range(41):
+        counts = [(k + 1, k % 7 == 3) for k in range(blocks)]
+        got = dask.compute(*gd._before(counts), scheduler="sync")
+        assert list(got) == [(sum(n for n, _ in counts[:k]), any(s for _, s in counts[:k])) for k in range(blocks + 1)]

@@ -247,13 +247,32 @@ def _numbered(block: tuple[int, list[Source]], before: tuple[int, bool]) -> list
 
 def _lines_in(block: tuple[int, list[Source]]) -> tuple[int, bool]:
     """(lines, whether any held a record) of one block: computed where the block is, so that only
-    these two numbers travel along the file's blocks."""
+    these two numbers travel."""
     return block[0], bool(block[1])
 
 
-def _after(before: tuple[int, bool], block: tuple[int, bool]) -> tuple[int, bool]:
-    """(lines, whether any held a record) of a file up to the end of a block."""
-    return before[0] + block[0], before[1] or block[1]
+def _total(counts: Sequence[tuple[int, bool]]) -> tuple[int, bool]:
+    """(lines, whether any held a record) of consecutive blocks."""
+    return sum(c[0] for c in counts), any(c[1] for c in counts)
+
+
+def _before(counts: list[Any]) -> list[Any]:
+    """For k = 0…P, (lines, whether any held a record) of the first k of P blocks, as delayed
+    values. Each adds at most log2(P) + 1 sums of a binary tree over the blocks' counts, so no
+    block's numbering waits on a chain of P tasks, one after another: the depth is log2(P)."""
+    levels = [counts]  # levels[j][i]: the blocks [i * 2**j, (i + 1) * 2**j)
+    while len(levels[-1]) > 1:
+        below = levels[-1]
+        levels.append([delayed(_total, pure=True)(below[i : i + 2]) for i in range(0, len(below), 2)])
+    out = []
+    for k in range(len(counts) + 1):
+        terms, start = [], 0
+        for j in reversed(range(len(levels))):  # [0, k) as aligned runs of 2**j blocks, largest first
+            if start + (1 << j) <= k:
+                terms.append(levels[j][start >> j])
+                start += 1 << j
+        out.append(delayed(_total, pure=True)(terms))
+    return out
 
 
 def _if_empty(path: str, seen: tuple[int, bool], events: bool) -> list[Source]:
@@ -262,18 +281,19 @@ def _if_empty(path: str, seen: tuple[int, bool], events: bool) -> list[Source]:
 
 def _jsonl_parts(files: list[str], blocksize: int, events: bool) -> dict[str, list[Delayed]]:
     """For each JSON Lines file, one delayed partition per block of `blocksize` bytes, then one
-    that says "empty file" if no block held a record. Each block is read once, where it is judged;
-    its lines are numbered from a running count that passes from block to block (two numbers a
-    block, `_after`), so the client holds a few objects per block, never the input."""
+    that says "empty file" if no block held a record. Each block is read once, where it is judged,
+    its lines numbered within it; the count of the lines before it comes from the blocks' counts
+    (two numbers a block, summed in a tree: `_before`), so the client holds a few objects per
+    block, never the input, and nothing is read before the work starts."""
     out: dict[str, list[Delayed]] = {}
     for path in files:
-        parts: list[Delayed] = []
-        before: Any = (0, False)
-        for s in range(0, max(_size(path), 1), blocksize):
-            block = delayed(_block_sources, pure=True)(path, s, blocksize, events)
-            parts.append(delayed(_numbered, pure=True)(block, before))
-            before = delayed(_after, pure=True)(before, delayed(_lines_in, pure=True)(block))
-        parts.append(delayed(_if_empty, pure=True)(path, before, events))
+        blocks = [
+            delayed(_block_sources, pure=True)(path, s, blocksize, events)
+            for s in range(0, max(_size(path), 1), blocksize)
+        ]
+        before = _before([delayed(_lines_in, pure=True)(b) for b in blocks])
+        parts = [delayed(_numbered, pure=True)(b, n) for b, n in zip(blocks, before, strict=False)]
+        parts.append(delayed(_if_empty, pure=True)(path, before[-1], events))
         out[path] = parts
     return out
 
