@@ -123,6 +123,27 @@ def _kept(path: Path) -> dict[int, list[str]]:
     return kept
 
 
+TARGET_WORDS = {  # how each part's rows of the targets table begin, to keep them when it is not run
+    "slice": ("fastest peer", "ahead of every peer"),
+    "full": ("full-rulebook stream",),
+    "startup": ("`load()`", "cold `govrules check`", "full rulebook load"),
+    "batch": ("1M actions",),
+    "audit": ("`govrules audit`",),
+    "growth": ("cost per action flat",),
+}
+
+
+def _old_commands(path: Path) -> list[str]:
+    """The commands of the parts, as the results file lists them."""
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="utf-8")
+    if "## Commands" not in text:
+        return []
+    block = text.split("## Commands", 1)[1].split("```", 2)[1]
+    return [line for line in block.splitlines() if line.startswith(".venv/bin/python -m bench ")]
+
+
 def _old_targets(path: Path) -> list[list[str]]:
     if not path.exists():
         return []
@@ -154,15 +175,18 @@ def write_results(failed: dict[str, Exception] | None = None, path: Path = RESUL
     out.append("```sh")
     out.append(".venv/bin/pip install -e '.[bench]'  # cedarpy, zen-engine, rule-engine (durable-rules: a dependency)")
     out.append(".venv/bin/python -m bench               # every part; or: make bench")
-    for part in sections:
-        out.append(f".venv/bin/{sections[part]['command']}")
+    for part in PARTS:
+        if part in sections:
+            out.append(f".venv/bin/{sections[part]['command']}")
+        else:  # not run here: its command as the file had it
+            out += [c for c in _old_commands(path) if c.split()[-1:] == [part] or f"bench {part} " in c]
     out.append("```")
     out.append("")
     rows = _targets(sections)
     old_rows = _old_targets(path)
-    for part, words in (("audit", "`govrules audit`"), ("growth", "cost per action flat")):
-        if part not in sections:  # not run here: its row as the file had it
-            rows += [r for r in old_rows if words in r[0]]
+    for part, words in TARGET_WORDS.items():
+        if part not in sections:  # not run here: its rows as the file had them
+            rows += [r for r in old_rows if any(w in r[0] for w in words)]
     if rows:
         out.append("## Targets (issues 7 and 13)")
         out.append("")

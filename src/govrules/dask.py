@@ -394,17 +394,18 @@ def _from_dataframe(df: Any) -> db.Bag:
     """A dataframe of actions (one column per field, nested fields as structs) as sources; `line`
     is the row's position in the dataframe, from 1."""
 
-    def rows(part: Any, offset: int) -> list[Source]:
+    def rows(part: Any, before: tuple[int, bool]) -> list[Source]:
         return [
-            ("<dataframe>", offset + i + 1, _no_nulls(_plain(r)), None)
+            ("<dataframe>", before[0] + i + 1, _no_nulls(_plain(r)), None)
             for i, r in enumerate(part.to_dict(orient="records"))
         ]
 
-    parts, offset = [], delayed(0)
-    for part in df.to_delayed():
-        parts.append(delayed(rows)(part, offset))
-        offset = delayed(lambda a, p: a + len(p))(offset, part)
-    return db.from_delayed(parts)
+    def size(part: Any) -> tuple[int, bool]:  # where the partition is: only two numbers travel
+        return len(part), True
+
+    parts = df.to_delayed()
+    before = _before([delayed(size)(p) for p in parts])  # the rows before each partition, as a tree
+    return db.from_delayed([delayed(rows)(p, b) for p, b in zip(parts, before, strict=False)])
 
 
 def _plain(x: Any) -> Any:
