@@ -8,6 +8,8 @@
 Three stages, in one direction: read (files → a bag of *sources*: file, line, the action or why it
 cannot be used, by the same rules as `govrules check`), judge (sources → flat decision records, on
 the workers, one bad record giving one error record), write (records → Parquet or JSON Lines).
+Each block of a file is read once, on a worker; the client holds a few objects per partition,
+never the input (line numbers: a count per block, summed in a tree, `_before`).
 
 The engine never travels: an `EngineRef` does (the rulebook's paths and the digest of what they
 held when the client loaded them). Each worker process loads the rulebook once, keeps it, keyed by
@@ -15,8 +17,9 @@ digest, and refuses to judge if what it loaded has another digest (`RulebookMism
 never judges with two rulebooks. `govrules.Engine` itself is not meant to be pickled.
 
 Audits: events are grouped by *component* (the events of one jurisdiction, joined with those of
-another wherever an id or a reference crosses between them), with a shuffle, and each component is
-audited on a worker by the single-machine audit; the reports merge into the same report.
+another wherever an id or a reference crosses between them: found by a shuffle of the ids on the
+cluster), and each component is audited on a worker by the single-machine audit; the reports merge
+into the same report (`audit`).
 
 The core of govrules never imports this module; `dask` and `distributed` are imported here only.
 """
@@ -722,7 +725,7 @@ def _split(sources: Iterable[Source], ref: EngineRef) -> tuple[dict[str, list[So
         if raw is not None:  # a line of JSON Lines, parsed here as the audit's reader parses it
             data, error = _parsed(raw)
             src = (f, n, data, error)
-        jur = _component(src, {})
+        jur = _jurisdiction(src)
         # an event goes on as its line's bytes (smaller to send and to hold, read in one pass by
         # the audit), and its parsed form is dropped at once; anything else as the reader gives
         # it, so that its problem says what the audit says
@@ -809,12 +812,12 @@ def _last_days(dated: dict[str, list[Source]], odd: list[Source], ref: EngineRef
     return {d: days[d] for d in sorted(days)[-2:]}
 
 
-def _component(src: Source, roots: dict[str, str]) -> str:
+def _jurisdiction(src: Source) -> str:
     data = src[2]
     jur = data.get("jurisdiction") if isinstance(data, dict) and src[3] is None else None
     if not isinstance(jur, str):
         return ""  # an event the audit cannot keep: it gives a problem, wherever it is audited
-    return roots.get(jur, jur)
+    return jur
 
 
 def _crossings(frame: Any) -> Any:
@@ -922,7 +925,8 @@ def audit(
     def persist(graphs: list[Any]) -> list[Any]:
         return list(client.persist(graphs) if client is not None else dask.persist(*graphs))
 
-    audit_records(ref.engine(), [], backend=backend)  # type: ignore[arg-type]  # an unknown or absent backend: said here, as the audit says it
+    # an unknown backend, or Rete where durable-rules is absent: said here, as the audit says it
+    audit_records(ref.engine(), [], backend=backend)  # type: ignore[arg-type]
     split = persist([delayed(_split, pure=True)(part, ref) for part in events.to_delayed()])
     meta = pd.DataFrame({"id": pd.Series([], dtype=object), "jur": pd.Series([], dtype=object)})
     pairs = dd.from_delayed([delayed(operator.getitem)(s, 2) for s in split], meta=meta, verify_meta=False)
