@@ -1,6 +1,7 @@
 """`python -m bench [PART ...] [--quick]`: run the benchmark suite and regenerate bench/RESULTS.md.
 
-Parts: slice, full, startup, batch, audit, growth (default: all, in that order). `--quick` is a smoke
+Parts: slice, full, startup, batch, audit, growth (default: these, in that order), and dask (only when
+named: `python -m bench dask`, about 15 minutes; it also writes the tables of bench/DASK.md). `--quick` is a smoke
 run with small sizes: it checks that everything runs (verdicts verified as in a full run) and
 writes nothing to RESULTS.md.
 """
@@ -12,7 +13,7 @@ import sys
 import time
 from typing import Any
 
-from .common import PARTS, Section
+from .common import DEFAULT_PARTS, PARTS, Section
 from .report import write_results
 
 
@@ -41,15 +42,21 @@ def run_part(part: str, quick: bool) -> Section:
         from . import part_growth
 
         return part_growth.run(factors=(1, 2), n=300, runs=1, quick=True) if quick else part_growth.run()
+    if part == "dask":
+        from . import part_dask
+
+        return part_dask.run(quick=quick)
     raise ValueError(part)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    ap.add_argument("parts", nargs="*", metavar="PART", help=f"parts to run: {', '.join(PARTS)} (default: all)")
+    ap.add_argument(
+        "parts", nargs="*", metavar="PART", help=f"parts to run: {', '.join(PARTS)} (default: all but dask)"
+    )
     ap.add_argument("--quick", action="store_true", help="a smoke run with small sizes; RESULTS.md untouched")
     args = ap.parse_args(argv)
-    parts = args.parts or list(PARTS)
+    parts = args.parts or list(DEFAULT_PARTS)
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
         ap.error(f"unknown part {', '.join(unknown)}; the parts are {', '.join(PARTS)}")

@@ -23,7 +23,8 @@ ROOT = BENCH.parent
 SLICE_DIR = BENCH / "slice"
 OUT = BENCH / "out"
 RESULTS = BENCH / "RESULTS.md"
-PARTS = ("slice", "full", "startup", "batch", "audit", "growth")
+PARTS = ("slice", "full", "startup", "batch", "audit", "growth", "dask")
+DEFAULT_PARTS = PARTS[:-1]  # dask (about 15 minutes, it starts clusters) runs when named
 PACKAGES = (
     "govrules",
     "pydantic",

@@ -18,6 +18,7 @@ import pytest
 
 import govrules
 from govrules import dask as gd
+from govrules._audit import durable
 
 ROOT = Path(__file__).resolve().parent.parent
 GOVRULES = [sys.executable, "-c", "import sys; from govrules._cli import main; sys.exit(main())"]
@@ -272,3 +273,187 @@ def test_a_worker_with_another_rulebook_is_refused(client: Any, tmp_path: Path) 
         gd.check_workers(client, ref)
     with pytest.raises(gd.RulebookMismatch):
         gd.evaluate_partitions(dask_bag.from_sequence([("x", 1, LEAVE, None)]), ref).compute()
+
+
+# --- read once, count nothing up front, join ids on the cluster --------------------------------
+def test_reading_computes_nothing_until_asked(actions_file: Path, events_file: Path) -> None:
+    """Building the bags and the check's partitions reads no block (no line-count pass before the
+    work: each block is read once, where it is judged): a scheduler that fails if called is not."""
+    import dask
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("read_actions computed something")
+
+    ref = gd.EngineRef.load()
+    with dask.config.set(scheduler=refuse):
+        bag = gd.read_actions([str(actions_file)], blocksize=16 * 1024)
+        gd.read_events([str(events_file)], blocksize=16 * 1024)
+        parts = gd.check_parts([str(actions_file)], ref, blocksize=16 * 1024)
+    blocks = -(-actions_file.stat().st_size // (16 * 1024))
+    graph = dict(bag.__dask_graph__())
+    assert sum(str(k).startswith("_block_sources") for k in graph) == blocks  # one read per block
+    assert [p.path for p in parts] == [str(actions_file)] * (blocks + 1) and parts[-1].task is None
+
+
+@pytest.mark.parametrize("render", ["json", "text", None])
+def test_check_parts_number_lines_as_check_over_many_blocks(
+    client: Any, ref: gd.EngineRef, actions_file: Path, tmp_path: Path, render: str | None
+) -> None:
+    """Blocks of 8 KB (a line cut by a block's end belongs to the block it starts in; an over-long
+    line spans many): every result numbered as `check` numbers it, by the client's running count;
+    a file of blank lines is "empty file", once."""
+    from govrules._cli import formats
+
+    blank = tmp_path / "blank.jsonl"
+    blank.write_text("\n" * 20000)  # blank lines over three blocks
+    files = [str(actions_file), str(blank)]
+    parts = gd.check_parts(files, ref, blocksize=8 * 1024, render=render)
+    assert len(parts) > 100
+    lines = gd.CheckLines(render, "en")
+    results = client.gather(client.compute([p.task for p in parts if p.task is not None]))
+    found = iter(results)
+    got = [r for p in parts for r in lines.results(p, next(found) if p.task is not None else None)]
+    plain = json.loads(_cli("check", "--format", "json", *files).stdout)["results"]
+    assert len(got) == len(plain)
+    if render is None:  # the items themselves come back, for the formats written on the client
+
+        def tag(r: dict[str, Any]) -> str:
+            d = r.get("decision")
+            return (
+                "error" if d is None else d["verdict"] + ("!" if d.get("breach") and d["verdict"] != "denied" else "")
+            )
+
+        assert [(it.file, it.line, formats.tag(it)) for it, _ in got] == [(r["file"], r["line"], tag(r)) for r in plain]
+    elif render == "json":
+        assert [json.loads(text) for _, text in got] == plain
+    else:
+        assert [text.split(": ", 1)[0] for _, text in got] == [f"{r['file']}:{r['line']}" for r in plain]
+    assert (str(blank), 0) in [(r["file"], r["line"]) for r in plain]
+
+
+def test_parsed_is_json_value_on_odd_lines() -> None:
+    """The audit's split reads lines by a faster way than the reader's; on every odd line it gives
+    the reader's value or message."""
+    from govrules._records import json_value
+
+    odd = [
+        b'{"a": 1}\n',
+        '\ufeff{"a": 1}\n'.encode(),  # a BOM
+        '{"a": "é"}\n'.encode("utf-16"),
+        b'{"a": "\xff"}\n',  # not UTF-8
+        b'{"a": NaN, "b": Infinity}\n',
+        b'{"a": ' + b"9" * 5000 + b"}\n",
+        b"[" * 70 + b"]" * 70 + b"\n",
+        b'{"a": "' + b"[" * 100 + b'"}\n',  # brackets in a string: not nesting
+        b'{"a": 1, "a": 2}\n',
+        b'{"a": "\\ud800"}\n',
+        b"{bad\n",
+        b"  \n",
+    ]
+    for raw in odd:
+        assert repr(gd._parsed(raw)) == repr(json_value(raw)), raw[:40]
+
+
+def _events_log(path: Path, lines: list[dict[str, Any] | str]) -> Path:
+    path.write_text("".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in lines), encoding="utf-8")
+    return path
+
+
+EXEC = {"type": "meeting_held", "actor": {"role": "head"}, "meeting": "executive"}
+
+
+def test_audit_date_from_a_few_events_as_the_audit_settles_it(client: Any, ref: gd.EngineRef, tmp_path: Path) -> None:
+    """The last two days come from validating a few events per partition, from the last day back:
+    a last day whose events the audit does not keep (invalid, under no version) does not count; a
+    day's first kept event may follow invalid ones; a date written otherwise (a datetime at
+    midnight, which the event model takes) is read by validation. Blocks of 1 KB: many partitions."""
+    day = {"jurisdiction": "qinghemen", **EXEC}
+    lines: list[dict[str, Any] | str] = [{**day, "id": f"e{i}", "date": f"2025-03-{1 + i % 20:02d}"} for i in range(60)]
+    lines += [
+        {**day, "id": "late-bad", "date": "2025-09-01", "meeting": 12},  # invalid: not kept
+        {**day, "id": "late-nowhere", "date": "2025-09-02", "jurisdiction": "nowhere"},
+        {"jurisdiction": "qinghemen", "id": "late-broken", "date": "2025-08-30"},
+        {**day, "id": "mid", "date": "2025-04-01T00:00:00"},
+        {**day, "id": "last-bad", "date": "2025-04-02", "meeting": 12},
+        {**day, "id": "last", "date": "2025-04-02"},
+    ]
+    log = _events_log(tmp_path / "days.jsonl", lines)
+    events = gd.read_events([str(log)], blocksize=1024)
+    assert events.npartitions > 8
+    want = govrules.audit_file(govrules.load(), str(log), backend="python")
+    got = gd.audit(events, ref, backend="python", client=client)
+    assert got == want and got.as_of.isoformat() == "2025-04-02"
+
+
+def test_ids_shared_across_partitions_join_jurisdictions(client: Any, ref: gd.EngineRef, tmp_path: Path) -> None:
+    """A reference from hegang to a qinghemen meeting logged far earlier (another partition): the
+    shuffle of the ids on the cluster joins them, and the report is the single audit's. An
+    invalid event sharing an id joins two jurisdictions for nothing, and changes no finding."""
+    qh = {"jurisdiction": "qinghemen", **EXEC}
+    lines: list[dict[str, Any] | str] = [{**qh, "id": "m1", "date": "2025-03-03"}]
+    lines += [{**qh, "id": f"f{i}", "date": "2025-03-04"} for i in range(40)]  # filler: partitions apart
+    lines += [
+        {
+            "type": "minutes_issued",
+            "id": "x1",
+            "ref": "m1",
+            "date": "2025-03-20",
+            "jurisdiction": "hegang",
+            "actor": {"role": "department_head"},
+        },
+        {"type": "minutes_issued", "id": "f3", "date": "2025-03-21", "jurisdiction": "xiangshan"},  # invalid
+    ]
+    log = _events_log(tmp_path / "join.jsonl", lines)
+    events = gd.read_events([str(log)], blocksize=1024)
+    assert events.npartitions > 4
+    import dask
+    import pandas as pd
+    from dask.delayed import delayed
+
+    splits = dask.compute(*[delayed(gd._split)(p, ref) for p in events.to_delayed()])
+    assert set(gd._crossings(pd.concat([s[2] for s in splits]))["jurs"]) == {
+        "hegang\tqinghemen",
+        "qinghemen\txiangshan",
+    }
+    for backend in ("python", "auto"):
+        want = govrules.audit_file(govrules.load(), str(log), backend=backend)  # type: ignore[arg-type]
+        assert gd.audit(events, ref, backend=backend, client=client) == want
+
+
+def test_a_log_the_audit_keeps_nothing_of(client: Any, ref: gd.EngineRef, tmp_path: Path) -> None:
+    """No event kept (broken lines, invalid events): the problems, as the single audit gives them,
+    without gathering the log on the client."""
+    log = _events_log(tmp_path / "bad.jsonl", ["{bad", "[1]", {"type": "meeting_held"}, {"jurisdiction": "qinghemen"}])
+    want = govrules.audit_file(govrules.load(), str(log), backend="python")
+    assert gd.audit(gd.read_events([str(log)]), ref, backend="python", client=client) == want
+
+
+@pytest.mark.skipif(not durable.available(), reason="durable-rules is not installed (Python 3.13)")
+def test_auto_backend_as_the_single_audit_picks_it(
+    client: Any, ref: gd.EngineRef, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`auto` takes Rete up to RETE_AUTO_EVENTS events kept (here 100) and plain Python beyond, as
+    the single audit does for the whole log: 150 records of which 60 are kept → Rete (the Dask
+    audit first runs Python on its bound of 150 records, and runs again); 150 kept → Python."""
+    from govrules._audit import api
+
+    monkeypatch.setattr(api, "RETE_AUTO_EVENTS", 100)
+    qh = {"jurisdiction": "qinghemen", **EXEC}
+    good = [{**qh, "id": f"e{i}", "date": f"2025-03-{1 + i % 20:02d}"} for i in range(150)]
+    bad = [{"jurisdiction": "qinghemen", "type": "meeting_held", "id": f"b{i}"} for i in range(90)]
+    for lines, backend in ((good[:60] + bad, "rete"), (good, "python")):
+        log = _events_log(tmp_path / f"{backend}.jsonl", lines)  # type: ignore[arg-type]
+        want = govrules.audit_file(govrules.load(), str(log))
+        got = gd.audit(gd.read_events([str(log)]), ref, client=client)
+        assert got == want and got.backend == backend
+
+
+def test_lines_before_each_block_summed_in_a_tree() -> None:
+    """The count of lines (and whether any record) before each block, for every number of blocks
+    up to 40: what a running count would give, from a tree of sums (no chain of P tasks)."""
+    import dask
+
+    for blocks in range(41):
+        counts = [(k + 1, k % 7 == 3) for k in range(blocks)]
+        got = dask.compute(*gd._before(counts), scheduler="sync")
+        assert list(got) == [(sum(n for n, _ in counts[:k]), any(s for _, s in counts[:k])) for k in range(blocks + 1)]

@@ -8,6 +8,8 @@
 Three stages, in one direction: read (files → a bag of *sources*: file, line, the action or why it
 cannot be used, by the same rules as `govrules check`), judge (sources → flat decision records, on
 the workers, one bad record giving one error record), write (records → Parquet or JSON Lines).
+Each block of a file is read once, on a worker; the client holds a few objects per partition,
+never the input (line numbers: a count per block, summed in a tree, `_before`).
 
 The engine never travels: an `EngineRef` does (the rulebook's paths and the digest of what they
 held when the client loaded them). Each worker process loads the rulebook once, keeps it, keyed by
@@ -15,8 +17,9 @@ digest, and refuses to judge if what it loaded has another digest (`RulebookMism
 never judges with two rulebooks. `govrules.Engine` itself is not meant to be pickled.
 
 Audits: events are grouped by *component* (the events of one jurisdiction, joined with those of
-another wherever an id or a reference crosses between them), with a shuffle, and each component is
-audited on a worker by the single-machine audit; the reports merge into the same report.
+another wherever an id or a reference crosses between them: found by a shuffle of the ids on the
+cluster), and each component is audited on a worker by the single-machine audit; the reports merge
+into the same report (`audit`).
 
 The core of govrules never imports this module; `dask` and `distributed` are imported here only.
 """
@@ -26,7 +29,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import operator
 import os
+import pickle
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -43,14 +49,17 @@ from ._cli.check import NOT_AN_ACTION, _process
 from ._cli.check import read_actions as _read_local  # the CLI's own reader: YAML and JSON files
 from ._cli.formats import Item
 from ._files import MAX_LINE, Budget, InputError, open_regular
+from ._records import _too_deep, read_records
 from ._records import json_value as _json_value
-from ._records import read_records
 
 __all__ = [
     "RECORD_META",
+    "CheckLines",
+    "CheckPart",
     "EngineRef",
     "RulebookMismatch",
     "audit",
+    "check_parts",
     "check_workers",
     "evaluate_partitions",
     "read_actions",
@@ -204,50 +213,89 @@ def _lines_of(raw: bytes) -> list[bytes]:
     return out
 
 
-def _count(path: str, start: int, length: int) -> tuple[int, bool]:
-    """(lines, whether any is not blank) in one block."""
-    raw = _block(path, start, length)
-    return len(_lines_of(raw)), bool(raw.strip())
+def _packed(items: list[Any]) -> bytes:
+    """A list as one bytes object, to send between processes: distributed sends a list of tuples
+    item by item (about 8 µs each: 1.7 s for 210,000 events between two workers), a bytes object
+    at the speed of memory. `pickle.loads` gives the list back."""
+    return pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _sources_of_block(path: str, start: int, length: int, first: int, events: bool) -> list[Source]:
-    """The sources of one block of a JSON Lines file, numbered from line `first`, parsed as
-    `govrules check` parses each line (or `govrules audit`, for `events`)."""
+def _block_sources(path: str, start: int, length: int, events: bool) -> tuple[int, list[Source]]:
+    """One block of a JSON Lines file, read once: how many lines it holds, and its sources, parsed
+    as `govrules check` parses each line, numbered from 1 within the block (`_numbered` makes them
+    the file's). For `events`, each line is left as its bytes: the audit's split parses it, and
+    sends on the bytes of an event, which the audit reads in one pass (`audit_records`)."""
+    lines = _lines_of(_block(path, start, length))
     out: list[Source] = []
-    for n, line in enumerate(_lines_of(_block(path, start, length)), first):
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         if len(line) > MAX_LINE and not (len(line) == MAX_LINE + 1 and line.endswith(b"\n")):
             out.append((path, n, None, f"line longer than {MAX_LINE} bytes"))
+        elif events:
+            out.append((path, n, line, None))
         else:
             data, error = _json_value(line)
             out.append((path, n, data, error))
+    return len(lines), out
+
+
+def _numbered(block: tuple[int, list[Source]], before: tuple[int, bool]) -> list[Source]:
+    """A block's sources, numbered as lines of the file: after the `before[0]` lines of the blocks
+    before it."""
+    offset = before[0]
+    return [(f, n + offset, data, error) for f, n, data, error in block[1]] if offset else block[1]
+
+
+def _lines_in(block: tuple[int, list[Source]]) -> tuple[int, bool]:
+    """(lines, whether any held a record) of one block: computed where the block is, so that only
+    these two numbers travel."""
+    return block[0], bool(block[1])
+
+
+def _total(counts: Sequence[tuple[int, bool]]) -> tuple[int, bool]:
+    """(lines, whether any held a record) of consecutive blocks."""
+    return sum(c[0] for c in counts), any(c[1] for c in counts)
+
+
+def _before(counts: list[Any]) -> list[Any]:
+    """For k = 0…P, (lines, whether any held a record) of the first k of P blocks, as delayed
+    values. Each adds at most log2(P) + 1 sums of a binary tree over the blocks' counts, so no
+    block's numbering waits on a chain of P tasks, one after another: the depth is log2(P)."""
+    levels = [counts]  # levels[j][i]: the blocks [i * 2**j, (i + 1) * 2**j)
+    while len(levels[-1]) > 1:
+        below = levels[-1]
+        levels.append([delayed(_total, pure=True)(below[i : i + 2]) for i in range(0, len(below), 2)])
+    out = []
+    for k in range(len(counts) + 1):
+        terms, start = [], 0
+        for j in reversed(range(len(levels))):  # [0, k) as aligned runs of 2**j blocks, largest first
+            if start + (1 << j) <= k:
+                terms.append(levels[j][start >> j])
+                start += 1 << j
+        out.append(delayed(_total, pure=True)(terms))
     return out
 
 
+def _if_empty(path: str, seen: tuple[int, bool], events: bool) -> list[Source]:
+    return [] if seen[1] else [(path, 0, None, f"empty file: no {'events' if events else 'actions'}")]
+
+
 def _jsonl_parts(files: list[str], blocksize: int, events: bool) -> dict[str, list[Delayed]]:
-    """For each JSON Lines file, one delayed partition per block (numbered from its first line), or
-    the one error of a file that holds nothing. The lines of every block are counted first, in one
-    pass on the cluster, so that no partition waits on those before it."""
-    starts = {path: list(range(0, max(_size(path), 1), blocksize)) for path in files}
-    counts = (
-        dask.compute(*[delayed(_count, pure=True)(path, s, blocksize) for path in files for s in starts[path]])
-        if files
-        else ()
-    )
+    """For each JSON Lines file, one delayed partition per block of `blocksize` bytes, then one
+    that says "empty file" if no block held a record. Each block is read once, where it is judged,
+    its lines numbered within it; the count of the lines before it comes from the blocks' counts
+    (two numbers a block, summed in a tree: `_before`), so the client holds a few objects per
+    block, never the input, and nothing is read before the work starts."""
     out: dict[str, list[Delayed]] = {}
-    k = 0
     for path in files:
-        first, parts = 1, []
-        mine = counts[k : k + len(starts[path])]
-        k += len(mine)
-        if not any(nonblank for _, nonblank in mine):
-            out[path] = [delayed([(path, 0, None, f"empty file: no {'events' if events else 'actions'}")])]
-            continue
-        for s, (lines, nonblank) in zip(starts[path], mine, strict=True):
-            if nonblank:
-                parts.append(delayed(_sources_of_block, pure=True)(path, s, blocksize, first, events))
-            first += lines
+        blocks = [
+            delayed(_block_sources, pure=True)(path, s, blocksize, events)
+            for s in range(0, max(_size(path), 1), blocksize)
+        ]
+        before = _before([delayed(_lines_in, pure=True)(b) for b in blocks])
+        parts = [delayed(_numbered, pure=True)(b, n) for b, n in zip(blocks, before, strict=False)]
+        parts.append(delayed(_if_empty, pure=True)(path, before[-1], events))
         out[path] = parts
     return out
 
@@ -338,7 +386,9 @@ def read_actions(paths: Sequence[str], *, blocksize: int = BLOCKSIZE) -> db.Bag:
 
 
 def read_events(paths: Sequence[str], *, blocksize: int = BLOCKSIZE) -> db.Bag:
-    """A bag of sources of events, read as `govrules audit` reads a log (JSON Lines or YAML)."""
+    """A bag of sources of events, read as `govrules audit` reads a log (JSON Lines or YAML),
+    for `audit`. The data of a line of JSON Lines is its bytes, parsed where it is audited (as
+    `govrules.audit_records` takes it); of a YAML record, the record."""
     return _sources(paths, blocksize, events=True)
 
 
@@ -346,17 +396,18 @@ def _from_dataframe(df: Any) -> db.Bag:
     """A dataframe of actions (one column per field, nested fields as structs) as sources; `line`
     is the row's position in the dataframe, from 1."""
 
-    def rows(part: Any, offset: int) -> list[Source]:
+    def rows(part: Any, before: tuple[int, bool]) -> list[Source]:
         return [
-            ("<dataframe>", offset + i + 1, _no_nulls(_plain(r)), None)
+            ("<dataframe>", before[0] + i + 1, _no_nulls(_plain(r)), None)
             for i, r in enumerate(part.to_dict(orient="records"))
         ]
 
-    parts, offset = [], delayed(0)
-    for part in df.to_delayed():
-        parts.append(delayed(rows)(part, offset))
-        offset = delayed(lambda a, p: a + len(p))(offset, part)
-    return db.from_delayed(parts)
+    def size(part: Any) -> tuple[int, bool]:  # where the partition is: only two numbers travel
+        return len(part), True
+
+    parts = df.to_delayed()
+    before = _before([delayed(size)(p) for p in parts])  # the rows before each partition, as a tree
+    return db.from_delayed([delayed(rows)(p, b) for p, b in zip(parts, before, strict=False)])
 
 
 def _plain(x: Any) -> Any:
@@ -491,6 +542,126 @@ def render_partitions(
     return sources.map_partitions(_render_partition, ref, trace, render, lang, strict)
 
 
+def _check_block(
+    path: str, start: int, length: int, ref: EngineRef, trace: bool, render: str | None, lang: str, strict: bool
+) -> bytes:
+    """One block of a JSON Lines file, read, judged and rendered on the worker line by line as
+    `govrules check` judges a span (its fast way: the line's bytes validated straight into an
+    action, the JSON of like decisions remembered), with each line numbered within the block.
+    Returns (lines in the block, whether any held a record, [(tag, text, line in block)]),
+    packed to travel (`_packed`); `CheckLines` renumbers them as lines of the file."""
+    from ._cli.ranges import _judge_line, _rendered
+
+    engine = ref.engine()
+    lines = _lines_of(_block(path, start, length))
+    out: list[tuple[Any, Any, int]] = []
+    for k, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if len(line) > MAX_LINE and not (len(line) == MAX_LINE + 1 and line.endswith(b"\n")):
+            it = Item(path, k, error=f"line longer than {MAX_LINE} bytes")
+        else:
+            it = _judge_line(engine, path, k, line, trace, strict, render)
+        a, b = _rendered(it, render, lang)
+        out.append((a, b, k))
+    return _packed([len(lines), bool(out), out])
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckPart:
+    """One partition of `govrules check --dask`, in output order: a block of the JSON Lines file
+    `path` (`_check_block`'s result), the end of that file (no task), or other sources rendered as
+    read (`path` None: YAML, JSON, Parquet, a file that cannot be read)."""
+
+    task: Delayed | None
+    path: str | None = None
+
+
+def check_parts(
+    paths: Sequence[str],
+    ref: EngineRef,
+    *,
+    blocksize: int = BLOCKSIZE,
+    trace: bool = False,
+    render: str | None = "json",
+    lang: str = "en",
+    strict: bool = False,
+) -> list[CheckPart]:
+    """The partitions of `govrules check --dask` over `paths`, in order. A JSON Lines block is read
+    once, on a worker, and judged there; nothing waits for the blocks before it (their line counts
+    are added by the client, `CheckLines`, which writes the results in order anyway)."""
+    files = _expand(paths)
+    errors = {path: _file_error(path) for path in files}
+    out: list[CheckPart] = []
+    rest: list[str] = []  # consecutive files that are not JSON Lines: read as sources
+
+    def flush() -> None:
+        if rest:
+            bag = render_partitions(
+                read_actions(rest, blocksize=blocksize), ref, trace=trace, render=render, lang=lang, strict=strict
+            )
+            out.extend(CheckPart(d) for d in bag.to_delayed())
+            rest.clear()
+
+    for path in files:
+        if errors[path] is None and os.path.splitext(path)[1] in LINES:
+            flush()
+            for s in range(0, max(_size(path), 1), blocksize):
+                task = delayed(_check_block, pure=True)(path, s, blocksize, ref, trace, render, lang, strict)
+                out.append(CheckPart(task, path))
+            out.append(CheckPart(None, path))
+        else:
+            rest.append(path)
+    flush()
+    return out
+
+
+class CheckLines:
+    """The client's side of `check_parts`: each part's results in order, a block's lines numbered
+    as lines of its file (the count of the lines before it, kept per file here: two numbers a
+    file), and "empty file" where no block of a JSON Lines file held a record, as `check` says it."""
+
+    def __init__(self, render: str | None, lang: str) -> None:
+        self.render, self.lang = render, lang
+        self.before: dict[str, int] = {}
+        self.seen: dict[str, bool] = {}
+
+    def results(self, part: CheckPart, result: Any) -> Iterator[Any]:
+        path = part.path
+        if path is None:
+            yield from result
+            return
+        if part.task is None:  # the end of the file
+            self.before.pop(path, None)
+            if not self.seen.pop(path, False):
+                from ._cli.ranges import empty
+
+                yield empty(path, self.render, self.lang)
+            return
+        lines, seen, out = pickle.loads(result)
+        before = self.before.get(path, 0)
+        self.before[path] = before + lines
+        self.seen[path] = self.seen.get(path, False) or seen
+        if self.render is None:
+            for it, _, k in out:
+                it.line = before + k
+                yield it, None
+            return
+        if self.render == "json":  # where the line number starts: `{"file": …, "line": 12, …`
+            cut = len(f'{{"file": {json.dumps(path, ensure_ascii=False)}, "line": ')
+        else:  # `file:12: …`
+            cut = len(path) + 1
+        for tag, text, k in out:
+            if not before:
+                yield tag, text
+                continue
+            # INVARIANT: the line number is the first thing after the file in both renderings
+            # (`formats.json_result`, `formats.text`); the tests compare with `check` byte for byte
+            n = str(k)
+            assert text[cut : cut + len(n)] == n, text[: cut + len(n)]
+            yield tag, f"{text[:cut]}{before + k}{text[cut + len(n) :]}"
+
+
 # --- 3. write ---------------------------------------------------------------------------------
 def to_dataframe(records: db.Bag) -> Any:
     """The records as a dask DataFrame (RECORD_META's columns)."""
@@ -531,71 +702,148 @@ def write_jsonl(records: db.Bag, path: str) -> list[str]:
 
 
 # --- audits -----------------------------------------------------------------------------------
-def _scan(
-    sources: Iterable[Source], ref: EngineRef
-) -> list[tuple[dict[int, tuple[int, Any]], list[tuple[str, str]], set[str]]]:
-    """What the client needs of one partition of events, in one pass: the last two days of the
-    events the audit keeps, each with its first event (line, data), to settle the audit date as the
-    audit does; (id, jurisdiction) of each event kept and of each reference it makes, to join the
-    jurisdictions they cross; and the components the partition's events fall in."""
-    sources = list(sources)
-    days: dict[int, tuple[int, Any]] = {}
-    ids: list[tuple[str, str]] = []
-    for line, data, ev in _kept(sources, ref):
-        d = ev.date.toordinal()
-        if d not in days or days[d][0] > line:
-            days[d] = (line, data)
-        ids.append((ev.id, ev.jurisdiction))
-        if getattr(ev, "ref", None) is not None:
-            ids.append((ev.ref, ev.jurisdiction))
-    return [({d: days[d] for d in sorted(days)[-2:]}, ids, {_component(s, {}) for s in sources})]
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _kept(sources: Iterable[Source], ref: EngineRef) -> Iterator[tuple[int, Any, Any]]:
-    """(line, data, event) of the events the audit keeps: valid, and under a version in force."""
-    from pydantic import TypeAdapter, ValidationError
+def _split(sources: Iterable[Source], ref: EngineRef) -> tuple[dict[str, list[Source]], dict[str, Any], Any]:
+    """One partition of events, in one pass, validating almost none of them: its sources by
+    jurisdiction, in log order (the send side of the shuffle; "" for records the audit cannot keep:
+    they give problems wherever they are audited); what the client needs of it (its last two days,
+    `_last_days`, the jurisdictions it holds, how many records could be events); and the (id,
+    jurisdiction) pairs of its records' ids and references, as a pandas frame, for the join."""
+    import pandas as pd
 
-    from . import Event
-
-    adapter: TypeAdapter[Any] = _ADAPTER.setdefault("event", TypeAdapter(Event))
-    engine = ref.engine()
-    for _file, line, data, error in sources:
-        if error is not None or not isinstance(data, dict):
+    by_jur: dict[str, list[Source]] = {}
+    pairs: set[tuple[str, str]] = set()
+    dated: dict[str, list[Source]] = {}  # plain ISO date text → its records, in log order
+    odd: list[Source] = []  # records dated otherwise: validated, to know their day
+    count = 0
+    for src in sources:
+        f, n, data, error = src
+        raw = data if isinstance(data, bytes) else None
+        if raw is not None:  # a line of JSON Lines, parsed here as the audit's reader parses it
+            data, error = _parsed(raw)
+            src = (f, n, data, error)
+        jur = _jurisdiction(src)
+        # an event goes on as its line's bytes (smaller to send and to hold, read in one pass by
+        # the audit), and its parsed form is dropped at once; anything else as the reader gives
+        # it, so that its problem says what the audit says
+        sent = (f, n, raw, None) if jur and raw is not None else src
+        by_jur.setdefault(jur, []).append(sent)
+        if not jur:
             continue
+        count += 1
+        # every id and reference with its record's jurisdiction, kept or not: a record the audit
+        # will not keep may join two jurisdictions for nothing, which changes no finding (the
+        # audit of a union of components is the union of their audits), only the spread
+        for field in ("id", "ref"):
+            value = data.get(field)
+            if isinstance(value, str):
+                pairs.add((value, jur))
+        day = data.get("date")
+        if isinstance(day, str) and _ISO_DAY.fullmatch(day):
+            dated.setdefault(day, []).append(sent)
+        else:
+            odd.append(sent)
+    summary = {"days": _last_days(dated, odd, ref), "jurs": set(by_jur), "count": count}
+    frame = pd.DataFrame(list(pairs), columns=["id", "jur"], dtype=object)
+    return by_jur, summary, frame
+
+
+def _parsed(raw: bytes) -> tuple[Any, str | None]:
+    """`json_value(raw)`, at half the cost on a usual line: UTF-8 decoded first (`json.loads` of
+    bytes guesses their encoding, slowly); any line this does not take goes the one way, for the
+    same value or message."""
+    if not _too_deep(raw):
         try:
-            ev = adapter.validate_python(data)
-            engine.version_for(ev.jurisdiction, ev.date)
-        except (ValidationError, ActionError):
+            return json.loads(raw.decode()), None
+        except (ValueError, RecursionError):  # not UTF-8 (a BOM, UTF-16…), not JSON: said below
+            pass
+    return _json_value(raw)
+
+
+def _keeps(engine: Engine, data: Any) -> Any:
+    """The event the audit keeps of a record (valid, within the calendar, under a version in
+    force), as the audit's reader decides it; None if it keeps none."""
+    from pydantic import ValidationError
+
+    from ._audit.events import EVENT_ADAPTER
+
+    try:
+        ev = EVENT_ADAPTER.validate_python(data)
+        if ev.date > engine.calendar.last_day:
+            return None
+        engine.version_for(ev.jurisdiction, ev.date)
+    except (ValidationError, ActionError):
+        return None
+    return ev
+
+
+def _last_days(dated: dict[str, list[Source]], odd: list[Source], ref: EngineRef) -> dict[int, tuple[int, Any]]:
+    """The last two days of the events the audit keeps, each with its first such event (line,
+    data), as the audit date needs them (`_as_of`). Records with a plain date are validated from
+    the last day back, and only until two days hold a kept event: a few per partition, not all."""
+    engine = ref.engine()
+    days: dict[int, tuple[int, Any]] = {}
+
+    def note(src: Source) -> bool:
+        data = _parsed(src[2])[0] if isinstance(src[2], bytes) else src[2]
+        ev = _keeps(engine, data)
+        if ev is None:
+            return False
+        d = ev.date.toordinal()
+        if d not in days or days[d][0] > src[1]:
+            days[d] = (src[1], data)
+        return True
+
+    for src in odd:
+        note(src)
+    for text in sorted(dated, reverse=True):  # ISO dates sort as days do
+        try:
+            day = dt.date.fromisoformat(text).toordinal()
+        except ValueError:  # not a day (2026-02-30): never kept, but said by the audit itself
             continue
-        yield line, data, ev
+        if len(days) >= 2 and day < sorted(days)[-2]:
+            break
+        for src in dated[text]:  # in log order: the first kept is the day's first
+            if note(src):
+                break
+    return {d: days[d] for d in sorted(days)[-2:]}
 
 
-_ADAPTER: dict[str, Any] = {}
-
-
-def _component(src: Source, roots: dict[str, str]) -> str:
+def _jurisdiction(src: Source) -> str:
     data = src[2]
     jur = data.get("jurisdiction") if isinstance(data, dict) and src[3] is None else None
     if not isinstance(jur, str):
         return ""  # an event the audit cannot keep: it gives a problem, wherever it is audited
-    return roots.get(jur, jur)
+    return jur
 
 
-def _route(sources: Iterable[Source], roots: dict[str, str]) -> dict[str, list[Source]]:
-    """One partition's events, by component (the send side of the shuffle)."""
-    out: dict[str, list[Source]] = {}
-    for src in sources:
-        out.setdefault(_component(src, roots), []).append(src)
-    return out
+def _crossings(frame: Any) -> Any:
+    """The sets of jurisdictions that share an id, from a partition of the shuffled pairs (which
+    holds every pair of each of its ids), each as one text, tab-separated."""
+    import pandas as pd
+
+    pairs = frame.drop_duplicates()
+    shared = pairs[pairs.duplicated("id", keep=False)]
+    if shared.empty:
+        return pd.DataFrame({"jurs": pd.Series([], dtype=object)})
+    sets = shared.groupby("id")["jur"].agg(lambda s: "\t".join(sorted(s)))
+    return pd.DataFrame({"jurs": pd.Series(sorted(set(sets)), dtype=object)})
 
 
-def _pick(routed: dict[str, list[Source]], key: str) -> list[Source]:
-    return routed.get(key, [])
+def _pick(split: tuple[dict[str, list[Source]], Any, Any], jurs: tuple[str, ...]) -> bytes:
+    """A partition's events of one component, in log order (the receive side of the shuffle),
+    packed to travel."""
+    import heapq
+
+    lists = [split[0][j] for j in jurs if j in split[0]]
+    return _packed(lists[0] if len(lists) == 1 else list(heapq.merge(*lists, key=lambda s: s[1])))
 
 
-def _audit_component(pieces: list[list[Source]], ref: EngineRef, as_of: dt.date, backend: str) -> AuditReport:
-    """The single-machine audit of one component (the receive side: its pieces, in log order)."""
-    items = ((line, data, error) for piece in pieces for _f, line, data, error in piece)
+def _audit_component(pieces: list[bytes], ref: EngineRef, as_of: dt.date | None, backend: str) -> AuditReport:
+    """The single-machine audit of one component: its pieces, in log order."""
+    items = ((line, data, error) for piece in pieces for _f, line, data, error in pickle.loads(piece))
     return audit_records(ref.engine(), items, as_of=as_of, backend=backend)  # type: ignore[arg-type]
 
 
@@ -605,15 +853,15 @@ def _as_of(ref: EngineRef, summaries: list[dict[int, tuple[int, Any]]], as_of: d
     the audit can keep."""
     if as_of is not None:
         return audit_date(ref.engine(), [], as_of=as_of)
-    days: dict[int, tuple[int, Any]] = {}
-    for s in summaries:
+    days: dict[int, tuple[tuple[int, int], Any]] = {}
+    for k, s in enumerate(summaries):  # partitions in log order, lines in order within one
         for d, (line, data) in s.items():
-            if d not in days or days[d][0] > line:
-                days[d] = (line, data)
+            if d not in days or days[d][0] > (k, line):
+                days[d] = ((k, line), data)
     return audit_date(ref.engine(), [days[d][1] for d in sorted(days)[-2:]])
 
 
-def _roots(crossings: Iterable[tuple[str, frozenset[str]]]) -> dict[str, str]:
+def _roots(joined: Iterable[Iterable[str]]) -> dict[str, str]:
     """Jurisdictions joined by an id or a reference that crosses between them: each → its root."""
     parent: dict[str, str] = {}
 
@@ -622,7 +870,7 @@ def _roots(crossings: Iterable[tuple[str, frozenset[str]]]) -> dict[str, str]:
             x = parent[x]
         return x
 
-    for _id, jurs in crossings:
+    for jurs in joined:
         first, *rest = sorted(jurs)
         for j in rest:
             a, b = find(first), find(j)
@@ -647,40 +895,67 @@ def merge_reports(reports: Sequence[AuditReport], engine: Engine, as_of: dt.date
     )
 
 
+def _backend(choice: str, events: int) -> str:
+    """The backend the single-machine audit picks for `choice` over a log of `events` it keeps."""
+    from ._audit import durable
+    from ._audit.api import RETE_AUTO_EVENTS
+
+    if choice != "auto":
+        return choice
+    return "rete" if durable.available() and events <= RETE_AUTO_EVENTS else "python"
+
+
 def audit(
     events: db.Bag, ref: EngineRef, *, as_of: dt.date | None = None, backend: str = "auto", client: Any = None
 ) -> AuditReport:
     """Audit a bag of event sources (`read_events`) on the cluster: the same report as
-    `govrules.audit_file` on the same log. Three passes: the events' ids and days (to join
-    jurisdictions that refer across, and settle the audit date); a shuffle that sends each
-    partition's events to their components' tasks; the single-machine audit of each component, on
-    a worker, merged."""
+    `govrules.audit_file` on the same log. Each partition is read and parsed once, and split by
+    jurisdiction where it is read (`_split`, kept in the workers' memory); the client learns the
+    partitions' last days and jurisdictions (a few objects each), and which jurisdictions share
+    an id (a shuffle of the ids on the cluster, `_crossings`); each component (the jurisdictions
+    so joined) then gathers its events from the partitions that hold some, and is audited on a
+    worker by the single-machine audit; the reports are merged."""
+    import dask.dataframe as dd
+    import pandas as pd
 
-    def run(*graphs: Any) -> Any:
-        return client.gather(client.compute(list(graphs))) if client is not None else dask.compute(*graphs)
+    def run(graphs: list[Any]) -> list[Any]:
+        return list(client.gather(client.compute(graphs)) if client is not None else dask.compute(*graphs))
 
-    scan = events.map_partitions(_scan, ref)
-    joined = (
-        scan.map(lambda x: x[1])
-        .flatten()
-        .foldby(lambda kv: kv[0], lambda acc, kv: acc | {kv[1]}, frozenset(), lambda a, b: a | b, frozenset())
-        .filter(lambda kv: len(kv[1]) > 1)
-    )
-    summaries_v, joined_v, keys_v = run(scan.map(lambda x: x[0]), joined, scan.map(lambda x: x[2]))
-    if backend == "auto":
-        from ._audit import durable
+    def persist(graphs: list[Any]) -> list[Any]:
+        return list(client.persist(graphs) if client is not None else dask.persist(*graphs))
 
-        backend = "rete" if durable.available() else "python"
-    day = _as_of(ref, list(summaries_v), as_of)
-    if day is None:  # no event the audit can keep: nothing to shard
-        (items,) = run(events)
-        return audit_records(ref.engine(), ((line, data, error) for _f, line, data, error in items), backend=backend)  # type: ignore[arg-type]
-    roots = _roots(joined_v)
-    components = sorted({roots.get(k, k) for keys in keys_v for k in keys})
-    routed = [delayed(_route, pure=True)(part, roots) for part in events.to_delayed()]
-    reports = [
-        delayed(_audit_component, pure=True)([delayed(_pick, pure=True)(r, key) for r in routed], ref, day, backend)
-        for key in components
-    ]
-    done = client.gather(client.compute(reports)) if client is not None else dask.compute(*reports)
-    return merge_reports(list(done), ref.engine(), day, backend)
+    # an unknown backend, or Rete where durable-rules is absent: said here, as the audit says it
+    audit_records(ref.engine(), [], backend=backend)  # type: ignore[arg-type]
+    split = persist([delayed(_split, pure=True)(part, ref) for part in events.to_delayed()])
+    meta = pd.DataFrame({"id": pd.Series([], dtype=object), "jur": pd.Series([], dtype=object)})
+    pairs = dd.from_delayed([delayed(operator.getitem)(s, 2) for s in split], meta=meta, verify_meta=False)
+    joined = pairs.shuffle("id").map_partitions(_crossings, meta={"jurs": object})
+    # two calls: dask refuses to compute a dataframe's expression with delayed objects
+    summaries, (crossing,) = run([delayed(operator.getitem)(s, 1) for s in split]), run([joined])
+    day = _as_of(ref, [s["days"] for s in summaries], as_of)
+    roots = _roots(jurs.split("\t") for jurs in crossing["jurs"])
+    components: dict[str, set[str]] = {}
+    for s in summaries:
+        for j in s["jurs"]:
+            components.setdefault(roots.get(j, j), set()).add(j)
+
+    def reports(choice: str) -> list[AuditReport]:
+        tasks = []
+        for root in sorted(components):
+            jurs = tuple(sorted(components[root]))
+            pieces = [
+                delayed(_pick, pure=True)(sp, jurs)
+                for sp, s in zip(split, summaries, strict=True)
+                if s["jurs"] & set(jurs)
+            ]
+            tasks.append(delayed(_audit_component, pure=True)(pieces, ref, day, choice))
+        return run(tasks)
+
+    ran = _backend(backend, sum(s["count"] for s in summaries))  # of at least the events kept
+    done = reports(ran)
+    if _backend(backend, sum(r.events for r in done)) != ran:  # more records than Rete takes, fewer kept
+        ran = _backend(backend, sum(r.events for r in done))
+        done = reports(ran)
+    if not done:  # no record at all
+        return audit_records(ref.engine(), [], as_of=as_of, backend=backend)  # type: ignore[arg-type]
+    return merge_reports(done, ref.engine(), done[0].as_of if day is None else day, ran)

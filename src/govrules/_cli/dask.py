@@ -79,28 +79,32 @@ def _announce(client: Any, workers: int) -> None:
     print(f"govrules: on Dask, {workers} worker(s){where}", file=sys.stderr)
 
 
-def _in_order(client: Any, delayeds: list[Any], window: int) -> Iterator[Any]:
-    """Each partition's items, in order, with at most `window` partitions in flight (memory stays
-    flat), and a progress line on standard error at a terminal."""
+def _in_order(client: Any, parts: list[Any], window: int) -> Iterator[tuple[Any, Any]]:
+    """Each part with its result, in order, with at most `window` partitions in flight (memory
+    stays flat), and a progress line on standard error at a terminal. A part without a task (the
+    end of a file) comes with None."""
     tty = sys.stderr.isatty()
-    pending: deque[Any] = deque()
-    todo = iter(delayeds)
+    pending: deque[tuple[Any, Any]] = deque()
+    todo = iter(parts)
     try:
-        for n in range(1, len(delayeds) + 1):
+        for n in range(1, len(parts) + 1):
             while len(pending) < window:
-                d = next(todo, None)
-                if d is None:
+                p = next(todo, None)
+                if p is None:
                     break
-                pending.append(client.compute(d))
-            fut = pending.popleft()
-            yield from fut.result()
+                pending.append((p, client.compute(p.task) if p.task is not None else None))
+            part, fut = pending.popleft()
+            if fut is None:
+                yield part, None
+                continue
+            yield part, fut.result()
             fut.release()
             if tty:
-                print(f"\r  {n}/{len(delayeds)} partitions", end="", file=sys.stderr, flush=True)
+                print(f"\r  {n}/{len(parts)} partitions", end="", file=sys.stderr, flush=True)
     finally:
         if tty:
             print(file=sys.stderr)
-        client.cancel(list(pending))
+        client.cancel([f for _, f in pending if f is not None])
 
 
 def _workers(args: argparse.Namespace) -> int:
@@ -121,9 +125,17 @@ def run_check(args: argparse.Namespace) -> int:
     with _client(args.dask, _workers(args)) as client:
         workers = gd.check_workers(client, ref)
         _announce(client, workers)
-        sources = gd.read_actions(args.files, blocksize=args.partition_mb * 1024 * 1024)
-        bag = gd.render_partitions(sources, ref, trace=args.trace, render=render, lang=args.lang, strict=args.strict)
-        judged = _in_order(client, bag.to_delayed(), 2 * workers + 2)  # type: ignore[no-untyped-call]
+        parts = gd.check_parts(
+            args.files,
+            ref,
+            blocksize=args.partition_mb * 1024 * 1024,
+            trace=args.trace,
+            render=render,
+            lang=args.lang,
+            strict=args.strict,
+        )
+        lines = gd.CheckLines(render, args.lang)
+        judged = (r for part, result in _in_order(client, parts, 2 * workers + 2) for r in lines.results(part, result))
         tally = report(args, judged)
     if tally.errors:
         return exits.EXIT_INPUT
