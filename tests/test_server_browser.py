@@ -48,6 +48,8 @@ def fill_deputy_leaving_fuxin(page: Page) -> None:
     page.select_option("#jurisdiction", "qinghemen")
     page.fill("#date", "2026-03-09")
     page.dispatch_event("#date", "change")
+    # the fields of that day's rules, not of an earlier answer (the jurisdiction's change asked too)
+    expect(page.locator("#fact-fields")).to_have_attribute("data-for", "leave_jurisdiction qinghemen 2026-03-09")
     expect(page.locator("[data-fact='leaves_city'] select")).to_be_visible()
     page.fill("#as_of", "2026-03-10")
     page.select_option("[data-fact='actor.role'] select", "deputy")

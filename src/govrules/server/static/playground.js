@@ -92,25 +92,31 @@ function factField(f, kind) {
   return label;
 }
 
+let factsAsked = 0;  // the latest loadFacts: an answer to an earlier one (a slower reply) is dropped
 async function loadFacts() {
   const kind = $("#kind").value, j = $("#jurisdiction").value, day = $("#date").value;
   if (!kind || !j) return;
+  const asked = ++factsAsked;
   const note = $("#facts-note"), box = $("#fact-fields");
+  let facts, problem = "";
   try {
     const answer = await api(`/v1/facts/${encodeURIComponent(kind)}?jurisdiction=${encodeURIComponent(j)}` +
       (day ? `&date=${day}` : ""));
-    state.facts = answer.facts;
-    note.textContent = "";
+    facts = answer.facts;
   } catch (err) {
-    state.facts = [];
-    note.textContent = err.message;
+    facts = [];
+    problem = err.message;
   }
+  if (asked !== factsAsked) return;  // the form changed meanwhile: its own answer will render it
+  state.facts = facts;
+  note.textContent = problem;
   box.replaceChildren();
-  const facts = state.facts.slice();
-  if (!facts.some((f) => f.name === "actor.role")) {
-    facts.unshift({ name: "actor.role", type: "one of", description_zh: "行为人职务", description_en: "The actor's role", rules: [] });
+  box.dataset.for = `${kind} ${j} ${day}`;  // what the fields are for (the browser tests wait on it)
+  const shown = state.facts.slice();
+  if (!shown.some((f) => f.name === "actor.role")) {
+    shown.unshift({ name: "actor.role", type: "one of", description_zh: "行为人职务", description_en: "The actor's role", rules: [] });
   }
-  for (const f of facts) if (!["date", "as_of", "kind", "jurisdiction"].includes(f.name)) box.append(factField(f, kind));
+  for (const f of shown) if (!["date", "as_of", "kind", "jurisdiction"].includes(f.name)) box.append(factField(f, kind));
   if (!state.facts.length && !note.textContent) {
     note.textContent = t("该辖区的现行规则对此类事项无规定。", "The rules in force say nothing on this kind of action.");
   }
