@@ -41,9 +41,9 @@ def step_field_message(name: str) -> str:
 
 
 class _Model(BaseModel):
-    # defer_build: each validator is built on first validation, not at import (start-up): a process
-    # that validates no action through a model (a load from the cache, `--help`) pays nothing for it
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
+    # built at import, not on first use (`defer_build`): a model built on first use by two threads at
+    # once can be validated by a half-built validator (pydantic#11849), and the engine is shared by threads
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class Actor(_Model):
@@ -1116,7 +1116,7 @@ Action = Annotated[
 ]
 
 # Built on its first validation too (with the validators of all the union's models).
-ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action, config=ConfigDict(defer_build=True))
+ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
 
 # INVARIANT: every member of the union has a `kind` Literal with exactly one value.
 ACTION_MODELS: dict[str, type[_Action]] = {

@@ -14,8 +14,9 @@ from ._vocab import Modality, Need, Outcome, Party, StepType, Truth, Verdict
 
 
 class _Out(BaseModel):
-    # defer_build: built on first use (start-up): the engine makes most of them without validating
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    # built at import, not on first use (`defer_build`): a model built on first use by two threads at
+    # once can be validated by a half-built validator (pydantic#11849), and the engine is shared by threads
+    model_config = ConfigDict(frozen=True)
 
 
 class Finding(_Out):

@@ -13,9 +13,9 @@ RULE_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 
 
 class _Model(BaseModel):
-    # defer_build: validators are built when a rulebook is read from YAML, not when one comes from
-    # the cache (unpickled: never validated)
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    # built at import, not on first use (`defer_build`): a model built on first use by two threads at
+    # once can be validated by a half-built validator (pydantic#11849), and the engine is shared by threads
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Message(_Model):
