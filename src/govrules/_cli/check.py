@@ -163,9 +163,12 @@ def _judge_all(args: argparse.Namespace, items: Iterator[Item], render: str | No
 
 @contextlib.contextmanager
 def _workers(args: argparse.Namespace) -> Iterator[ProcessPoolExecutor]:
-    """A pool of worker processes that never outlives the command: on any way out but the normal
-    one (Ctrl-C, SIGTERM, an error, the generator dropped), its workers are ended, not waited on;
-    and a worker whose parent dies, even by SIGKILL, is ended by the kernel (Linux)."""
+    """A pool of worker processes that never outlives the command. On any way out but the normal one
+    (Ctrl-C, SIGTERM, an error, the generator dropped), no more work starts and the chunks being
+    judged finish: a worker is never killed while it sends a result, since half a message on the
+    pool's pipe blocks its reader, and so the parent's exit, for good. Asked a second time, the
+    workers are killed at once. A worker whose parent dies, even by SIGKILL, is ended by the kernel
+    (Linux)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -173,18 +176,16 @@ def _workers(args: argparse.Namespace) -> Iterator[ProcessPoolExecutor]:
     pool = ProcessPoolExecutor(args.jobs, initializer=_start_worker, initargs=(args.rulebook, args.rules, os.getpid()))
     try:
         yield pool
+        pool.shutdown()
     except BaseException:
         workers = [p for p in multiprocessing.active_children() if p not in before]
-        for p in workers:
-            p.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
-        for p in workers:
-            p.join(2)
-            if p.is_alive():  # pragma: no cover - a worker deaf to SIGTERM
+        try:
+            pool.shutdown(wait=True, cancel_futures=True)
+        except BaseException:  # a second Ctrl-C or SIGTERM: do not wait for them
+            for p in workers:
                 p.kill()
-                p.join(2)
+            raise
         raise
-    pool.shutdown()
 
 
 _HELD = {signal.SIGINT, signal.SIGTERM}
@@ -222,10 +223,10 @@ _WORKER: Engine | None = None
 
 def _start_worker(rulebook: str | None, rules: list[str] | None, parent: int) -> None:
     global _WORKER  # one engine per worker process, loaded once
-    # Ctrl-C reaches the whole process group: the parent alone answers it, and ends the workers.
-    # SIGTERM ends a worker at once, quietly. Both were held since the fork: released only now.
+    # Ctrl-C reaches the whole process group, and SIGTERM may too: the parent alone answers them,
+    # and ends the workers (see `_workers`). Both were held since the fork: released only now.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     _end_with_parent(parent)
@@ -235,13 +236,13 @@ def _start_worker(rulebook: str | None, rules: list[str] | None, parent: int) ->
 
 
 def _end_with_parent(parent: int) -> None:
-    """Ask the kernel to send SIGTERM to this process when its parent dies (Linux's
-    PR_SET_PDEATHSIG); if the parent is already gone, end now."""
+    """Ask the kernel to kill this process when its parent dies (Linux's PR_SET_PDEATHSIG); if the
+    parent is already gone, end now."""
     if sys.platform.startswith("linux"):
         import ctypes
 
         with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
     import multiprocessing
 
     if os.getppid() != parent and multiprocessing.get_start_method() in ("fork", "spawn"):
