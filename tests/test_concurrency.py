@@ -273,3 +273,60 @@ def test_reloading_while_judging_never_mixes_two_rulebooks(tmp_path: Path) -> No
     assert seen
     for i, decision in seen:
         assert decision in allowed[i], f"action {i} got a decision neither rulebook gives"
+
+
+# --- models built on first use, by many threads at once -------------------------------------------
+FIRST_USE = """
+import json, sys, threading
+from govrules._actions import ACTION_MODELS, action_adapter
+from govrules._decision import Decision
+import govrules
+
+data = json.load(open(sys.argv[1], encoding="utf-8"))
+barrier = threading.Barrier(16)
+out = [None] * 16
+
+def work(k):
+    barrier.wait()  # every model is still unbuilt here: all threads build them at once
+    engine = govrules.load(sys.argv[2])  # the rulebook's models, from YAML (no cache)
+    got = []
+    for a, d in zip(data["actions"], data["decisions"]):
+        typed = ACTION_MODELS[a["kind"]].model_validate(a)
+        assert typed == action_adapter().validate_python(a)
+        got.append(engine.evaluate(typed).model_dump_json())
+        got.append(Decision.model_validate_json(d).model_dump_json())
+    out[k] = got
+
+threads = [threading.Thread(target=work, args=(k,)) for k in range(16)]
+for t in threads: t.start()
+for t in threads: t.join()
+json.dump(out, sys.stdout)
+"""
+
+
+def test_models_built_on_first_use_by_16_threads_at_once(mini: govrules.Engine, tmp_path: Path) -> None:
+    """The models build their validators on first use (`defer_build`, for start-up): in a fresh
+    process, 16 threads validating actions, loading the rulebook from YAML and reading decisions
+    back, all at once and before anything is built, get exactly what one thread gets. (Before
+    pydantic 2.14, a model built by two threads at once could be validated by its parent's
+    validator: pydantic#11849, #13438.)"""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    actions = generate(300, SEED + 7)
+    decisions = [mini.evaluate(a).model_dump_json() for a in actions]
+    (tmp_path / "data.json").write_text(json.dumps({"actions": actions, "decisions": decisions}, default=str))
+    env = {**os.environ, "GOVRULES_NO_CACHE": "1", "PYTHONPATH": str(Path(govrules.__file__).parent.parent)}
+    run = subprocess.run(
+        [sys.executable, "-c", FIRST_USE, str(tmp_path / "data.json"), str(MINI_DIR)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    results = json.loads(run.stdout)
+    want = [x for d in decisions for x in (d, d)]
+    assert all(r == want for r in results)

@@ -12,7 +12,8 @@ when a rulebook is loaded.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, TypeAlias
+import threading
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
@@ -41,9 +42,11 @@ def step_field_message(name: str) -> str:
 
 
 class _Model(BaseModel):
-    # built at import, not on first use (`defer_build`): a model built on first use by two threads at
-    # once can be validated by a half-built validator (pydantic#11849), and the engine is shared by threads
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: each validator is built on its first validation, not at import (start-up): a check
+    # whose actions are plain JSON (`fast_action`) or a load from the cache validates none. Safe under
+    # threads from pydantic 2.14 on, whose `model_rebuild` holds a lock (pydantic#13438: before it, a
+    # model built on first use by two threads at once could be validated by its parent's validator).
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Actor(_Model):
@@ -1115,8 +1118,30 @@ Action = Annotated[
     Field(discriminator="kind"),
 ]
 
-# Built on its first validation too (with the validators of all the union's models).
-ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
+_adapter: TypeAdapter[Action] | None = None
+_adapter_lock = threading.Lock()
+
+
+def action_adapter() -> TypeAdapter[Action]:
+    """The validator of any action (the union by `kind`): built on first use, once, under a lock.
+    Building it builds every action model's validator, which a check of plain JSON never needs."""
+    global _adapter
+    if _adapter is None:
+        with _adapter_lock:
+            if _adapter is None:
+                _adapter = TypeAdapter(Action)
+    return _adapter
+
+
+if TYPE_CHECKING:
+    ACTION_ADAPTER: TypeAdapter[Action]  # `action_adapter()`, by its old name
+else:
+
+    def __getattr__(name: str) -> Any:
+        if name == "ACTION_ADAPTER":
+            return action_adapter()
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # INVARIANT: every member of the union has a `kind` Literal with exactly one value.
 ACTION_MODELS: dict[str, type[_Action]] = {

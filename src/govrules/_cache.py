@@ -86,11 +86,11 @@ def _secret(d: Path) -> bytes | None:
 
 
 def digest(files: Sequence[Path]) -> str:
-    """The key of a load: every file it reads, by content, and what govrules is."""
-    from . import __version__
-
+    """The key of a load: every file it reads, by content, and what govrules is: its code, file by
+    file (not its version number: reading it from the installed metadata took longer than all the
+    rest of the key, and the code is what the entry depends on)."""
     h = hashlib.sha256(FORMAT)
-    h.update(f"{__version__}\0{sys.version}\0".encode())
+    h.update(f"{sys.version}\0".encode())
     try:
         import pydantic
 

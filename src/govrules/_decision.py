@@ -14,9 +14,9 @@ from ._vocab import Modality, Need, Outcome, Party, StepType, Truth, Verdict
 
 
 class _Out(BaseModel):
-    # built at import, not on first use (`defer_build`): a model built on first use by two threads at
-    # once can be validated by a half-built validator (pydantic#11849), and the engine is shared by threads
-    model_config = ConfigDict(frozen=True)
+    # defer_build: built on first validation (start-up; see `_actions._Model`): the fast judge makes
+    # its findings without validating them (`model_construct`) from values already validated
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Finding(_Out):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from ._actions import ACTION_ADAPTER, ACTION_MODELS, STEP_FIELDS, Action, step_field_message
+from ._actions import ACTION_MODELS, STEP_FIELDS, Action, action_adapter, step_field_message
 from ._cache import build, cached_build  # `build` imports the compiler on a cache miss only
 from ._calendar import WorkCalendar
 from ._decision import Assumption, Decision, FactUse, Finding, Obligation, TraceEntry
@@ -223,7 +223,7 @@ def parse_action(action: Action | Mapping[str, Any]) -> Action:
         if name in action:
             raise ActionError(step_field_message(name), path=name)
     try:
-        return ACTION_ADAPTER.validate_python(action)
+        return action_adapter().validate_python(action)
     except ValidationError as exc:
         raise ActionError(errors=field_errors(exc, ACTION_MODELS, "action")) from None
 

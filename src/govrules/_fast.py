@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ._lang.compiled import CompiledRule, Version
     from ._lang.condition import Checked
     from ._lang.rulebook import Presumption
+    from ._vocab import Outcome
 
 _ACTION_SET = frozenset(ACTION_MODELS.values())
 _VALUE = {True: "true", False: "false", None: "unknown"}
@@ -200,7 +201,7 @@ class _Rule:
     def assumption(self, p: Presumption) -> Assumption:
         found = self.assumptions.get(p.fact)
         if found is None:
-            found = self.assumptions[p.fact] = Assumption(
+            found = self.assumptions[p.fact] = Assumption.model_construct(
                 rule=self.id,
                 article=self.article,
                 fact=p.fact,
@@ -213,19 +214,23 @@ class _Rule:
     def finding(
         self, outcome: str, missing: tuple[str, ...] = (), due: dt.date | None = None, comply_by: dt.date | None = None
     ) -> tuple[Finding, bool, bool, str | None]:
-        """The finding (validated once, then shared), with what it does to the verdict."""
+        """The finding (made once, then shared), with what it does to the verdict. Findings,
+        obligations and assumptions are made with `model_construct` from values the rulebook's
+        models and the vocabulary already hold in their validated types: their validators are then
+        never built by a check (start-up), and tests/test_fast.py holds every one equal to the
+        reference judgement's, which validates them."""
         key = (outcome, missing, due, comply_by)
         found = self.findings.get(key)
         if found is None:
             c, r = self.compiled, self.compiled.rule
-            f = Finding(
+            f = Finding.model_construct(
                 rule=r.id,
                 jurisdiction=c.jurisdiction,
                 article=c.article.number,
                 label=c.article.label,
                 topic=r.topic,
                 modality=r.modality,
-                outcome=outcome,
+                outcome=cast("Outcome", outcome),  # one of the outcomes: the judge makes no other
                 message_zh=r.message.zh,
                 message_en=r.message.en,
                 citation_zh=c.citation_zh,
@@ -984,7 +989,7 @@ def effect(judge: FastJudge, act: Action, r: _Rule) -> _Res:
     key = (owed, pending)
     obligation = r.obligation.get(key)
     if obligation is None:
-        obligation = Obligation(
+        obligation = Obligation.model_construct(
             rule=r.id,
             article=r.article,
             step=req.step,
@@ -1024,7 +1029,7 @@ def violation(
         key = ("grounds", act.date)  # due on the act's day, as `due_by` dates it
         grounds = r.obligation.get(key)
         if grounds is None:
-            grounds = Obligation(rule=r.id, article=r.article, step="exception_grounds", due=act.date)
+            grounds = Obligation.model_construct(rule=r.id, article=r.article, step="exception_grounds", due=act.date)
             r.memory.room()
             r.obligation[key] = grounds
         return ("violated", due, comply_by, (), grounds, provisional)

@@ -30,7 +30,7 @@ def shipped(kind: str) -> Path:
 
 def generate(kind: str) -> dict[str, Any]:
     """The JSON Schema of a rulebook file, an action file or a rule test file."""
-    from ._actions import ACTION_ADAPTER  # the models, only when a schema is made (`govrules --help` needs KINDS)
+    from ._actions import action_adapter  # the models, only when a schema is made (`govrules --help` needs KINDS)
     from ._lang.rulebook import CaseFile, OverlayFile, RulebookFile
 
     if kind == "rulebook":
@@ -46,7 +46,7 @@ def generate(kind: str) -> dict[str, Any]:
         title = "govrules rule tests (rulebook/tests/*.yaml)"
     elif kind == "actions":
         # An action file holds one action, a list of them, or `actions:` and a list (see _cli).
-        union = ACTION_ADAPTER.json_schema()
+        union = action_adapter().json_schema()
         defs = union.pop("$defs")
         defs["Action"] = union
         one = {"$ref": "#/$defs/Action"}

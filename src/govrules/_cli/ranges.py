@@ -3,7 +3,7 @@
 span is read, judged and rendered where it is judged (a worker, or the command itself). Memory stays
 flat whatever the file's size: a span is about `BLOCK` bytes, and a bounded number are in flight.
 
-A line is read with `ACTION_ADAPTER.validate_json` on its raw bytes (no `json.loads`, no dict). Any
+A line is read with `action_adapter().validate_json` on its raw bytes (no `json.loads`, no dict). Any
 line that this does not take, or that the engine refuses, is read again the one way of `_records`
 and judged by `check._judge`, so that every error says exactly what it says without spans.
 """
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from pydantic_core import to_json
 
-from .._actions import ACTION_ADAPTER
+from .._actions import action_adapter
 from .._errors import ActionError
 from .._files import MAX_LINE, Budget, InputError, lines, open_regular
 from .._records import JSON_LINES, json_value
@@ -173,7 +173,7 @@ def judge_span(
 def _judge_line(engine: Engine, path: str, n: int, line: bytes, trace: bool, strict: bool, render: str | None) -> Item:
     if render is not None and len(line) <= FAST_LINE:
         try:
-            decision = engine.evaluate(ACTION_ADAPTER.validate_json(line), trace=trace, strict=strict)
+            decision = engine.evaluate(action_adapter().validate_json(line), trace=trace, strict=strict)
         except (ValidationError, ActionError):
             pass  # said below, the one way
         else:

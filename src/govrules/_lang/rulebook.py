@@ -13,9 +13,9 @@ RULE_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 
 
 class _Model(BaseModel):
-    # built at import, not on first use (`defer_build`): a model built on first use by two threads at
-    # once can be validated by a half-built validator (pydantic#11849), and the engine is shared by threads
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: built when a rulebook is read from YAML, not when one comes from the cache
+    # (unpickled: never validated); see `_actions._Model`
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Message(_Model):
