@@ -54,6 +54,22 @@ def test_an_unchanged_rulebook_comes_from_the_cache_and_judges_alike(home: Path)
             assert got == want
 
 
+def test_a_load_from_the_cache_reads_only_the_jurisdictions_used(home: Path) -> None:
+    """Each jurisdiction is unpickled on first use (start-up: a check of one action reads one), and
+    the whole engine is then the one a fresh build makes."""
+    cold = load()
+    warm = load()
+    assert isinstance(warm._versions, _cache.Jurisdictions)
+    assert list(warm._versions) == list(cold._versions)  # every jurisdiction known, none read yet
+    assert warm._versions._done == {}
+    warm.evaluate(
+        {"kind": "leave_jurisdiction", "jurisdiction": "hegang", "date": "2026-03-09", "actor": {"role": "deputy"}}
+    )
+    assert set(warm._versions._done) == {"hegang"}
+    assert warm.digest == cold.digest  # every jurisdiction read, each alike
+    assert set(warm._versions._done) == set(cold._versions)
+
+
 def test_audit_checks_from_the_cache_find_alike(home: Path) -> None:
     """The checks' conditions come back as trees and are compiled against their event models
     (imported then, by name) on first use: the same findings as a fresh build."""

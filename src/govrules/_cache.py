@@ -4,13 +4,15 @@ loading an unchanged rulebook again skips reading YAML, validating and checking 
 - Where: `$XDG_CACHE_HOME/govrules` (or `~/.cache/govrules`), a folder of the user's own with mode
   0700; a folder that is not (another owner, open to others, a link) is not used.
 - Keyed by the content of every file the load reads (the rulebook files, the topics, the source
-  texts), the govrules and Python versions and govrules' own code (the size and time of each of
+  texts), the Python and pydantic versions and govrules' own code (the size and time of each of
   its modules): a changed file is a different key, never the old entry.
 - Trusted only if it is ours: each entry is signed (HMAC-SHA256) with a random key kept in the same
   private folder (mode 0600), and is checked before it is unpickled. An entry that is not signed
   right, or fails to load in any way, is ignored and rebuilt.
 - What is kept: the compiled versions, with each condition as its parsed, type-checked tree (the
-  closures are made again from the trees, by the same compiler, without parsing).
+  closures are made again from the trees, by the same compiler, without parsing). Each
+  jurisdiction's versions are pickled apart and unpickled on first use: a check of one action
+  reads one jurisdiction.
 Set GOVRULES_NO_CACHE=1 to load without it.
 """
 
@@ -26,7 +28,7 @@ import secrets
 import stat
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ from ._files import read_bytes
 from ._lang.compiled import CompiledAudit, CompiledRule, Version, bundled_dir
 from ._lang.condition import Binary, Checked, Node, _Compiler, conjoin
 
-FORMAT = b"govrules-rulebook-cache-1"
+FORMAT = b"govrules-rulebook-cache-2"
 KEEP = 16  # entries kept; the oldest go first
 _KEY_BYTES = 32
 _lock = threading.Lock()
@@ -121,7 +123,7 @@ def digest(files: Sequence[Path]) -> str:
 
 def read(
     files: Sequence[Path], calendar: WorkCalendar, name: str | None = None
-) -> tuple[dict[str, list[Version]], dict[str, Any]] | None:
+) -> tuple[Mapping[str, list[Version]], dict[str, Any]] | None:
     """The cached build of these files (whose digest is `name`, if known), or None (no entry, or one
     that is not ours or not whole)."""
     d = folder()
@@ -135,20 +137,47 @@ def read(
         mac, payload = blob[:32], blob[32:]
         if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()):
             return None
-        global _calendar
-        with _lock:
-            _calendar = calendar
-            try:
-                versions, topics = pickle.loads(payload)
-            finally:
-                _calendar = None
-        return versions, topics
+        blobs, topics = pickle.loads(payload)  # bytes and plain values: no rulebook model yet
+        return Jurisdictions(blobs, calendar), topics
     except Exception:
         return None
 
 
+def _unpickle(blob: bytes, calendar: WorkCalendar) -> Any:
+    global _calendar
+    with _lock:
+        _calendar = calendar
+        try:
+            return pickle.loads(blob)
+        finally:
+            _calendar = None
+
+
+class Jurisdictions(Mapping[str, list[Version]]):
+    """The versions of each jurisdiction, unpickled from the cache entry on first use (once: a race
+    unpickles under the lock, and the first one is kept)."""
+
+    def __init__(self, blobs: dict[str, bytes], calendar: WorkCalendar) -> None:
+        self._blobs = blobs
+        self._calendar = calendar
+        self._done: dict[str, list[Version]] = {}
+
+    def __getitem__(self, name: str) -> list[Version]:
+        found = self._done.get(name)
+        if found is None:
+            blob = self._blobs[name]  # KeyError: not a jurisdiction of the rulebook
+            found = self._done.setdefault(name, _unpickle(blob, self._calendar))
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._blobs)
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+
 def write(
-    files: Sequence[Path], built: tuple[dict[str, list[Version]], dict[str, Any]], name: str | None = None
+    files: Sequence[Path], built: tuple[Mapping[str, list[Version]], dict[str, Any]], name: str | None = None
 ) -> None:
     """Keep a build of these files (whose digest, taken before they were read, is `name`), quietly
     not if it cannot be."""
@@ -159,9 +188,9 @@ def write(
         key = _secret(d)
         if key is None:
             return
-        buf = io.BytesIO()
-        _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(built)
-        payload = buf.getvalue()
+        versions, topics = built
+        blobs = {name: _pickled(v) for name, v in versions.items()}
+        payload = _pickled((blobs, topics))
         target = d / f"rulebook-{name or digest(files)}.bin"
         tmp = d / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
@@ -171,6 +200,12 @@ def write(
         entries = sorted(d.glob("rulebook-*.bin"), key=lambda p: p.stat().st_mtime)
         for old in entries[:-KEEP]:
             old.unlink(missing_ok=True)
+
+
+def _pickled(obj: Any) -> bytes:
+    buf = io.BytesIO()
+    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return buf.getvalue()
 
 
 class _Pickler(pickle.Pickler):
@@ -297,7 +332,7 @@ def cached_build(
     files: Sequence[Path],
     calendar: WorkCalendar,
     build: Callable[[Sequence[Path], WorkCalendar], tuple[dict[str, list[Version]], dict[str, Any]]],
-) -> tuple[dict[str, list[Version]], dict[str, Any]]:
+) -> tuple[Mapping[str, list[Version]], dict[str, Any]]:
     """`build(files, calendar)`, or its cached result for the same files."""
     name = None
     if folder() is not None:

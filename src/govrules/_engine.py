@@ -35,7 +35,12 @@ class Engine:
     """A loaded rulebook. Build it with `govrules.load()`; share it freely between threads."""
 
     def __init__(
-        self, versions: dict[str, list[Version]], topics: dict[str, Any], calendar: WorkCalendar, *, fast: bool = True
+        self,
+        versions: Mapping[str, list[Version]],
+        topics: dict[str, Any],
+        calendar: WorkCalendar,
+        *,
+        fast: bool = True,
     ):
         # INVARIANT: nothing here changes after construction; evaluate() only reads.
         # `fast=False` (for tests and the bench only) judges every action the reference way.

@@ -23,7 +23,7 @@ INVARIANT: for every action, `FastJudge.evaluate` equals the reference's decisio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel
@@ -520,7 +520,7 @@ class FastJudge:
 
     def __init__(
         self,
-        versions: dict[str, list[Version]],
+        versions: Mapping[str, list[Version]],
         calendar: WorkCalendar,
         in_force: Callable[[str, dt.date], Version],
         reference: Callable[[Action, Version, bool, bool], Decision],
