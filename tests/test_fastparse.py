@@ -393,7 +393,7 @@ def test_models_it_cannot_reproduce_get_no_plan() -> None:
     for model in (Validated, After, Lax, Aliased, Patterned, Floating, Bounded, Defaulted):
         with pytest.raises(Unsupported):
             _Plan(model)
-    assert set(_fastparse.plans()) == set(ACTION_MODELS)  # the real ones all have one
+    assert all(_fastparse.builder(kind) is not None for kind in ACTION_MODELS)  # the real ones all have one
 
 
 def test_the_validators_reproduced_are_the_models_own() -> None:

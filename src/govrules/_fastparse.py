@@ -530,24 +530,25 @@ def _plan(model: type[BaseModel]) -> _Plan:
     return _plans[model]
 
 
-_kinds: dict[str, Callable[[dict[str, Any]], Any]] | None = None
+_kinds: dict[str, Callable[[dict[str, Any]], Any] | None] = {}
 _shapes: dict[str, dict[tuple[str, ...], Callable[[dict[str, Any]], Any]]] = {}
 
 
-def plans() -> dict[str, Callable[[dict[str, Any]], Any]]:
-    """The builder of each kind this module reproduces (made on first use)."""
-    global _kinds
-    if _kinds is not None:
-        return _kinds
-    found: dict[str, Callable[[dict[str, Any]], Any]] = {}
-    for kind, model in ACTION_MODELS.items():
-        try:
-            plan = _plan(model)
-        except Unsupported:
-            continue
-        found[kind] = plan.build
-        _shapes[kind] = plan.shapes
-    _kinds = found
+def builder(kind: str) -> Callable[[dict[str, Any]], Any] | None:
+    """The builder of one kind, made on its first use (start-up: a check reads a few kinds); None
+    for a kind this module does not reproduce, or no kind at all."""
+    if kind in _kinds:
+        return _kinds[kind]
+    model = ACTION_MODELS.get(kind)
+    if model is None:
+        return None  # not kept: the kinds remembered are the models' only
+    try:
+        plan = _plan(model)
+    except Unsupported:
+        plan = None
+    if plan is not None:
+        _shapes[kind] = plan.shapes  # before the builder is seen: a race makes one twice, both alike
+    found = _kinds[kind] = plan.build if plan is not None else None
     return found
 
 
@@ -559,7 +560,7 @@ def fast_action(data: Any) -> Action | None:
     kind = data.get("kind")
     if type(kind) is not str:
         return None
-    build = (_kinds or plans()).get(kind)
+    build = _kinds[kind] if kind in _kinds else builder(kind)
     if build is None:
         return None
     try:
