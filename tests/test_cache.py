@@ -162,3 +162,61 @@ def _calendar():  # type: ignore[no-untyped-def]
     from govrules._calendar import WorkCalendar
 
     return WorkCalendar()
+
+
+def test_generated_code_is_proved_once_and_kept_signed(home: Path) -> None:
+    """Generated functions (`_codegen`, `_fastparse`) are proved and compiled once per source: another
+    process takes the kept code; a tampered entry is proved again; a refused source is never kept."""
+    proved: list[str] = []
+    src = "def _f0(a):\n    return a + 1\n"
+    for _ in range(2):
+        code = _cache.checked_code(src, "<govrules:test>", lambda: proved.append(src))
+        scope: dict[str, object] = {}
+        exec(code, scope)
+        assert scope["_f0"](1) == 2  # type: ignore[operator]
+    assert proved == [src]
+    (entry,) = home.glob("code-*.bin")
+    assert oct(entry.stat().st_mode & 0o777) == oct(0o600)
+    blob = bytearray(entry.read_bytes())
+    blob[-1] ^= 1
+    entry.write_bytes(bytes(blob))
+    _cache.checked_code(src, "<govrules:test>", lambda: proved.append(src))
+    assert proved == [src, src]
+
+    def refuse() -> None:
+        raise ValueError("not ours")
+
+    with pytest.raises(ValueError, match="not ours"):
+        _cache.checked_code("import os\n", "<govrules:test>", refuse)
+    assert len(list(home.glob("code-*.bin"))) == 1
+
+
+def test_a_check_of_one_action_proves_its_generated_code_once(home: Path) -> None:
+    """The plan of a kind and the builder of its dicts: proved by the first process, taken from the
+    cache by the next (here: the module state that would make them again is forgotten)."""
+    from govrules import _codegen, _fastparse
+
+    action = {"kind": "leave_jurisdiction", "jurisdiction": "hegang", "date": "2026-03-09", "actor": {"role": "deputy"}}
+    proved: list[str] = []
+    real = (_codegen.check_source, _fastparse.check_source)
+
+    def counting(check):  # type: ignore[no-untyped-def]
+        def counted(src, model):  # type: ignore[no-untyped-def]
+            proved.append(src)
+            return check(src, model)
+
+        return counted
+
+    _codegen.check_source, _fastparse.check_source = (counting(c) for c in real)  # type: ignore[assignment]
+    try:
+        rounds = []
+        for _ in range(2):  # each round as a new process: the module state that remembers them forgotten
+            _fastparse._kinds.clear()
+            _fastparse._shapes.clear()
+            _fastparse._plans.clear()
+            rounds.append((load().evaluate(action).model_dump_json(), len(proved)))
+    finally:
+        _codegen.check_source, _fastparse.check_source = real
+    (first, proved_first), (second, proved_both) = rounds
+    assert proved_first > 0 and proved_both == proved_first
+    assert second == first

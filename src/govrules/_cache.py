@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import hmac
 import io
+import marshal
 import os
 import pickle
 import secrets
@@ -30,6 +31,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from ._calendar import WorkCalendar
@@ -87,22 +89,30 @@ def _secret(d: Path) -> bytes | None:
     return key if len(key) == _KEY_BYTES else None
 
 
-def digest(files: Sequence[Path]) -> str:
-    """The key of a load: every file it reads, by content, and what govrules is: its code, file by
-    file (not its version number: reading it from the installed metadata took longer than all the
-    rest of the key, and the code is what the entry depends on)."""
-    h = hashlib.sha256(FORMAT)
-    h.update(f"{sys.version}\0".encode())
-    try:
+_code: bytes | None = None
+
+
+def _ours() -> bytes:
+    """What govrules is, for a key: the Python and pydantic versions and its own code, file by file
+    (size and time of each module: an edit is a new key). Not its version number: reading it from
+    the installed metadata took longer than all the rest of a key. Taken once per process."""
+    global _code
+    if _code is None:
         import pydantic
 
-        h.update(pydantic.VERSION.encode())
-    except Exception:  # pragma: no cover
-        pass
-    package = Path(__file__).parent
-    for code in sorted(package.rglob("*.py")):  # govrules' own code: an edit is a new key
-        st = code.stat()
-        h.update(f"{code.relative_to(package)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        h = hashlib.sha256(f"{sys.version}\0{pydantic.VERSION}\0".encode())
+        package = Path(__file__).parent
+        for code in sorted(package.rglob("*.py")):
+            st = code.stat()
+            h.update(f"{code.relative_to(package)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        _code = h.digest()
+    return _code
+
+
+def digest(files: Sequence[Path]) -> str:
+    """The key of a load: every file it reads, by content, and what govrules is (`_ours`)."""
+    h = hashlib.sha256(FORMAT)
+    h.update(_ours())
     folders = sorted({p.parent for p in files} | {bundled_dir()})
     read: list[Path] = list(files)
     for f in folders:
@@ -141,6 +151,49 @@ def read(
         return Jurisdictions(blobs, calendar), topics
     except Exception:
         return None
+
+
+CODE_KEEP = 4096  # generated functions kept; beyond, the older half goes
+
+
+def checked_code(src: str, filename: str, check: Callable[[], object]) -> CodeType:
+    """`compile(src, filename)` once `check()` has proved the source (`_codegen.check_source`):
+    the code is kept, signed as a rulebook entry is, under the source and what govrules is, so
+    that another process skips the proof and the compiling of a source already proved."""
+    d = folder()
+    key = _secret(d) if d is not None else None
+    if d is None or key is None:
+        check()
+        return compile(src, filename, "exec")
+    h = hashlib.sha256(b"govrules-code-1\0" + _ours())
+    h.update(f"{filename}\0{src}".encode())
+    path = d / f"code-{h.hexdigest()}.bin"
+    with contextlib.suppress(Exception):
+        blob = path.read_bytes()
+        mac, payload = blob[:32], blob[32:]
+        if hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()):
+            code = marshal.loads(payload)
+            if isinstance(code, CodeType):
+                return code
+    check()
+    code = compile(src, filename, "exec")
+    with contextlib.suppress(Exception):
+        payload = marshal.dumps(code)
+        _write(d, path, hmac.new(key, payload, hashlib.sha256).digest() + payload)
+        entries = list(d.glob("code-*.bin"))
+        if len(entries) > CODE_KEEP:
+            for old in sorted(entries, key=lambda p: p.stat().st_mtime)[: len(entries) - CODE_KEEP // 2]:
+                old.unlink(missing_ok=True)
+    return code
+
+
+def _write(d: Path, target: Path, data: bytes) -> None:
+    """Write a file of the folder whole or not at all (a private temporary file, then renamed)."""
+    tmp = d / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, target)
 
 
 def _unpickle(blob: bytes, calendar: WorkCalendar) -> Any:
@@ -192,11 +245,7 @@ def write(
         blobs = {name: _pickled(v) for name, v in versions.items()}
         payload = _pickled((blobs, topics))
         target = d / f"rulebook-{name or digest(files)}.bin"
-        tmp = d / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(hmac.new(key, payload, hashlib.sha256).digest() + payload)
-        os.replace(tmp, target)
+        _write(d, target, hmac.new(key, payload, hashlib.sha256).digest() + payload)
         entries = sorted(d.glob("rulebook-*.bin"), key=lambda p: p.stat().st_mtime)
         for old in entries[:-KEEP]:
             old.unlink(missing_ok=True)

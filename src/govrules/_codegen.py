@@ -291,9 +291,11 @@ class Module:
         """The functions, by name. Raises Unsupported (or SyntaxError, RecursionError: the caller
         keeps the closures)."""
         src = "".join(f"{k} = {v}\n" for k, v in self.consts.items()) + "".join(self.functions)
-        check_source(src, self.model)
+        from ._cache import checked_code
+
+        code = checked_code(src, "<govrules:plan>", lambda: check_source(src, self.model))
         scope = dict(ns)
-        exec(compile(src, "<govrules:plan>", "exec"), scope)
+        exec(code, scope)
         return {k: v for k, v in scope.items() if k.startswith("_f") and callable(v)}
 
 
@@ -370,9 +372,11 @@ def namespace(working_days: Callable[[datetime.date, datetime.date], int]) -> di
 
 def load_function(src: str, name: str, model: type[BaseModel], ns: dict[str, Any]) -> Callable[[Any], Any]:
     """Check `src` (see `check_source`), compile it, and give back `name` from it."""
-    check_source(src, model)
+    from ._cache import checked_code
+
+    code = checked_code(src, f"<govrules:{name}>", lambda: check_source(src, model))
     scope = dict(ns)
-    exec(compile(src, f"<govrules:{name}>", "exec"), scope)
+    exec(code, scope)
     fn: Callable[[Any], Any] = scope[name]
     return fn
 

@@ -355,9 +355,11 @@ class _Plan:
     def generate(self, shape: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
         """The function of one shape (its keys checked by `build`)."""
         src, ns = self.source(shape)
-        check_source(src, self)
+        from ._cache import checked_code
+
+        code = checked_code(src, f"<govrules:{self.model.__name__}>", lambda: check_source(src, self))
         scope = {"__builtins__": {}, **ns}
-        exec(compile(src, f"<govrules:{self.model.__name__}>", "exec"), scope)
+        exec(code, scope)
         fn: Callable[[dict[str, Any]], Any] = scope["_r"]
         return fn
 
