@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-
 from ._errors import ActionError
 from ._workdays import LAST_PUBLISHED, SCHEDULE
 
@@ -160,5 +158,7 @@ class WorkCalendar:
         if unit == "working":
             return self.add_working_days(day, amount)
         if unit == "months":
+            from dateutil.relativedelta import relativedelta  # on first need (start-up)
+
             return day + relativedelta(months=amount)
         return day + dt.timedelta(days=amount)

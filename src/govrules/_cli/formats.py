@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -19,6 +18,8 @@ from .._records import Record
 from . import words
 
 if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
     from .._audit.report import AuditReport
     from .._decision import Decision
 
@@ -163,16 +164,22 @@ def xml_text(value: object) -> str:
 
 
 def _case(suite: ET.Element, classname: str, name: str) -> ET.Element:
+    import xml.etree.ElementTree as ET  # JUnit only: text and JSON output never need it (start-up)
+
     return ET.SubElement(suite, "testcase", classname=xml_text(classname), name=xml_text(name))
 
 
 def _child(case: ET.Element, tag: str, body: str | None = None, **attrs: str) -> None:
+    import xml.etree.ElementTree as ET
+
     el = ET.SubElement(case, tag, {k: xml_text(v) for k, v in attrs.items()})
     if body is not None:
         el.text = xml_text(body)
 
 
 def _write_xml(root: ET.Element, out: TextIO) -> None:
+    import xml.etree.ElementTree as ET
+
     ET.indent(root, space="  ")
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(ET.tostring(root, encoding="unicode"))
@@ -184,6 +191,8 @@ def junit(items: list[Item], out: TextIO, lang: str = "en") -> None:
     saying in its output why it is conditional (the facts to give, the steps owed)."""
     failures = sum(1 for i in items if i.decision and i.decision.verdict == "denied")
     errors = sum(1 for i in items if i.decision is None)
+    import xml.etree.ElementTree as ET
+
     root = ET.Element("testsuites")
     suite = ET.SubElement(
         root, "testsuite", name="govrules check", tests=str(len(items)), failures=str(failures), errors=str(errors)
@@ -214,6 +223,8 @@ def audit_junit(report: AuditReport, log: str, out: TextIO) -> None:
     for f in report.findings:
         by_check.setdefault(f.check, []).append(f)
     failures = sum(1 for fs in by_check.values() if any(f.breach for f in fs))
+    import xml.etree.ElementTree as ET
+
     root = ET.Element("testsuites")
     suite = ET.SubElement(
         root,

@@ -13,7 +13,6 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +27,8 @@ BUNDLED = "rulebook"
 
 
 def bundled_dir() -> Path:
-    """The rulebook shipped inside the package."""
-    return Path(str(resources.files("govrules").joinpath(BUNDLED)))
+    """The rulebook shipped inside the package (a folder of files: the loader reads them by path)."""
+    return Path(__file__).resolve().parent.parent / BUNDLED
 
 
 def rulebook_files(paths: Iterable[str | Path]) -> list[Path]:
