@@ -146,10 +146,10 @@ def _run(runs: int, quick: bool) -> Section:
                 out = subprocess.run(
                     [sys.executable, "-c", probe], env=e, check=True, capture_output=True, text=True
                 ).stdout
-                whole, lazy = map(float, out.split())
-                timed[how].append(whole)
+                read_all, load_only = map(float, out.split())
+                timed[how].append(read_all)
                 if how == "warm":
-                    timed["lazy"].append(lazy)
+                    timed["lazy"].append(load_only)
     load_cold, load_warm = statistics.median(timed["cold"]), statistics.median(timed["warm"])
     load_lazy = statistics.median(timed["lazy"])
     ok_cache = load_warm <= load_cold / 5
