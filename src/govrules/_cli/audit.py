@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from .._records import read_records
 from . import formats
-from .exits import EXIT_DENIED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED
+from .exits import EXIT_DENIED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, Terminated
 from .options import load_engine
 
 if TYPE_CHECKING:
@@ -22,9 +22,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     from .._audit.api import audit_records, stop_workers
     from .._errors import ActionError
-
-    class Terminated(BaseException):
-        pass
 
     def terminate(signum: int, frame: object) -> None:
         raise Terminated

@@ -11,13 +11,13 @@ import sys
 from collections import deque
 from collections.abc import Generator, Iterator
 from itertools import islice
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from .._errors import ActionError
 from .._files import Budget
 from .._records import expand, read_records
 from . import formats, terminal
-from .exits import EXIT_DENIED, EXIT_INPUT, EXIT_OK, EXIT_TERMINATED
+from .exits import EXIT_DENIED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, Terminated
 from .formats import Item, Tally
 from .options import load_engine
 from .terminal import Progress
@@ -167,8 +167,8 @@ def _workers(args: argparse.Namespace) -> Iterator[ProcessPoolExecutor]:
     (Ctrl-C, SIGTERM, an error, the generator dropped), no more work starts and the chunks being
     judged finish: a worker is never killed while it sends a result, since half a message on the
     pool's pipe blocks its reader, and so the parent's exit, for good. Asked a second time, the
-    workers are killed at once. A worker whose parent dies, even by SIGKILL, is ended by the kernel
-    (Linux)."""
+    workers are killed and the command ends at once (`_end_now`). A worker whose parent dies, even by
+    SIGKILL, is ended by the kernel (Linux)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -181,11 +181,25 @@ def _workers(args: argparse.Namespace) -> Iterator[ProcessPoolExecutor]:
         workers = [p for p in multiprocessing.active_children() if p not in before]
         try:
             pool.shutdown(wait=True, cancel_futures=True)
-        except BaseException:  # a second Ctrl-C or SIGTERM: do not wait for them
+        except BaseException as again:  # a second Ctrl-C or SIGTERM: do not wait for them
             for p in workers:
                 p.kill()
+            if isinstance(again, KeyboardInterrupt | Terminated):
+                _end_now(again)
             raise
         raise
+
+
+def _end_now(signalled: BaseException) -> NoReturn:
+    """End the process at once, as asked twice, with the code and the line of the signal: with its
+    workers killed under it, the pool's own winding down (its threads, pipes and locks) can block for
+    good (python/cpython#125451 in 3.12.1, seen here), so none of the interpreter's exit is run."""
+    interrupted = isinstance(signalled, KeyboardInterrupt)
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+    with contextlib.suppress(Exception):
+        print(f"govrules: {'interrupted' if interrupted else 'terminated'}", file=sys.stderr, flush=True)
+    os._exit(EXIT_INTERRUPTED if interrupted else EXIT_TERMINATED)
 
 
 _HELD = {signal.SIGINT, signal.SIGTERM}

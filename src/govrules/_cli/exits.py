@@ -9,3 +9,7 @@ import signal
 
 EXIT_OK, EXIT_DENIED, EXIT_INPUT, EXIT_CRASH = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM  # 130, 143: the shell's way
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that the command unwinds (and ends its workers)."""

@@ -18,7 +18,7 @@ from types import FrameType
 from typing import Any
 
 from .._schema import KINDS
-from .exits import EXIT_CRASH, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED
+from .exits import EXIT_CRASH, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, Terminated
 from .options import add_output, add_rulebook, day
 
 DESCRIPTION = """\
@@ -177,12 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _Terminated(BaseException):
-    """SIGTERM, raised in the main thread so that the command unwinds (and ends its workers)."""
-
-
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise _Terminated
+    raise Terminated
 
 
 REPORT = "this is a bug in govrules, not a finding about your actions: please report it with the command and its input"
@@ -208,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("govrules: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except _Terminated:
+    except Terminated:
         print("govrules: terminated", file=sys.stderr)
         return EXIT_TERMINATED
     except BrokenPipeError:  # pragma: no cover
