@@ -460,15 +460,17 @@ CASES: list[Case] = [
         "2026-03-31",
     ),
     (
-        "qinghemen.audit.inspection_complex_1_month",  # 从部署当日算起: 01-30 is day 1, the month ends 02-27
+        # 从部署当日算起: 01-30 is day 1, the civil-law month begun 01-29 ends on 02-28 (no 29 February:
+        # the month's end); 03-01 is a day late
+        "qinghemen.audit.inspection_complex_1_month",
+        [
+            qhm("inspection_assigned", "i", "2026-01-30", complexity="complex"),
+            qhm("inspection_completed", "k", "2026-03-01", DEPT, ref="i"),
+        ],
+        [("2026-03-01", "late", ("i", "k"))],
         [
             qhm("inspection_assigned", "i", "2026-01-30", complexity="complex"),
             qhm("inspection_completed", "k", "2026-02-28", DEPT, ref="i"),
-        ],
-        [("2026-02-28", "late", ("i", "k"))],
-        [
-            qhm("inspection_assigned", "i", "2026-01-30", complexity="complex"),
-            qhm("inspection_completed", "k", "2026-02-27", DEPT, ref="i"),
         ],
         "2026-03-31",
     ),

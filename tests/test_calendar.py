@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from govrules import WorkCalendar
 
 cal = WorkCalendar()
@@ -72,3 +74,22 @@ def test_a_year_outside_the_table_falls_back_to_the_holiday_library() -> None:
     assert _working_days(year) == [
         bool(cn.is_working_day(dt.date(year, 1, 1) + dt.timedelta(days=i))) for i in range(len(_working_days(year)))
     ]
+
+
+@pytest.mark.parametrize(
+    ("deployed", "due"),
+    [
+        (dt.date(2026, 3, 2), dt.date(2026, 4, 1)),
+        (dt.date(2026, 3, 30), dt.date(2026, 4, 29)),
+        (dt.date(2026, 3, 31), dt.date(2026, 4, 30)),
+        (dt.date(2026, 1, 29), dt.date(2026, 2, 28)),
+        (dt.date(2026, 1, 31), dt.date(2026, 2, 28)),
+        (dt.date(2026, 12, 31), dt.date(2027, 1, 30)),
+    ],
+)
+def test_a_month_counted_from_its_first_day(deployed: dt.date, due: dt.date) -> None:
+    """qinghemen art. 57 (五十、): 复杂事项1个月内有结果, 从部署当日算起. The deployment day is the first
+    of the month: the civil-law month (民法典 arts. 201, 202) begun the day before, to the
+    corresponding day or the month's end. Two deployment days never share one deadline at a month's
+    end (03-30 and 03-31 once both gave 04-29)."""
+    assert cal.span_end(deployed, 1, "months", counts_start=True) == due

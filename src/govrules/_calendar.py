@@ -149,7 +149,10 @@ class WorkCalendar:
             if unit == "working" and not self.is_working_day(day):
                 return self.shift(day, sign * days, unit)
             if unit == "months":
-                return self.shift(day, sign * days, unit) - dt.timedelta(days=sign)
+                # The civil-law month (民法典 arts. 201, 202) of a span whose first day is `day`: as
+                # if it began the day before, to the corresponding day, or the month's end if there
+                # is none. Deployed 03-02 → 04-01; 03-30 → 04-29; 03-31 → 04-30; 01-31 → 02-28.
+                return self.shift(day - dt.timedelta(days=sign), sign * days, unit)
             return self.shift(day, sign * (days - 1), unit)
         return self.shift(day, sign * days, unit)
 
