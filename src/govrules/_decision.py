@@ -55,9 +55,10 @@ class Finding(_Out):
     @property
     def need(self) -> Need | None:
         """What holds the act back, if anything: facts to give, a step to get done, or the grounds
-        to record for departing from an in-principle rule."""
+        to record for departing from an in-principle rule (not for a duty after the act: the act
+        is done, and the grounds are an open obligation)."""
         if self.outcome == "violated" and self.modality == "in_principle":
-            return "exception_grounds"
+            return None if self.follow_up else "exception_grounds"
         if self.outcome == "pending":
             return "pending_steps"
         if self.outcome == "undetermined":

@@ -445,7 +445,12 @@ class _Judgement:
             for step in self.act.steps:
                 if step.step == "exception_grounds" and step.rule == rule.rule.id:
                     return _Result("excepted", due=due)
-            grounds = Obligation(rule=rule.rule.id, article=rule.article.number, step="exception_grounds")
+            # The grounds for departing from a duty after the act are owed after it too, open (an
+            # overdue in-principle follow-up never holds back the act done, nor dates the grounds on it)
+            after = bool(rule.rule.effect.require and rule.rule.effect.require.timing == "after")
+            grounds = Obligation(
+                rule=rule.rule.id, article=rule.article.number, step="exception_grounds", follow_up=after
+            )
             return _Result("violated", due=due, comply_by=comply_by, obligation=grounds)
         return _Result("violated", due=due, comply_by=comply_by)
 

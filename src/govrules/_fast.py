@@ -1026,10 +1026,17 @@ def violation(
         for step in act.steps:
             if step.step == "exception_grounds" and step.rule == r.id:
                 return ("excepted", due, None, (), None, provisional)
-        key = ("grounds", act.date)  # due on the act's day, as `due_by` dates it
+        # due on the act's day, as `due_by` dates it; after a follow-up, open (see `_engine`)
+        key = ("grounds", None if r.after else act.date)
         grounds = r.obligation.get(key)
         if grounds is None:
-            grounds = Obligation.model_construct(rule=r.id, article=r.article, step="exception_grounds", due=act.date)
+            grounds = Obligation.model_construct(
+                rule=r.id,
+                article=r.article,
+                step="exception_grounds",
+                due=None if r.after else act.date,
+                follow_up=r.after,
+            )
             r.memory.room()
             r.obligation[key] = grounds
         return ("violated", due, comply_by, (), grounds, provisional)
