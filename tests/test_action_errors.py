@@ -51,6 +51,11 @@ def test_allowed_values_are_counted_not_listed(engine: govrules.Engine) -> None:
     assert "publication" not in str(exc) and "'approval'" not in str(exc)
 
 
+def test_a_few_allowed_values_are_listed(engine: govrules.Engine) -> None:
+    exc = errors(engine, destination="mars")
+    assert exc.errors == (("destination", "`mars` is not one of `in_province`, `out_of_province`, `abroad`"),)
+
+
 def test_every_error_is_a_path_and_a_message(engine: govrules.Engine) -> None:
     bad = {f"extra_{i}": i for i in range(7)}
     exc = errors(engine, actor={"role": "deputty"}, destination="abrod", **bad)

@@ -1,6 +1,6 @@
 """Pydantic's validation errors as a reader can act on them: for actions (the engine) and events (the
 audit) alike, each bad field as (path, message), with a did-you-mean and never the whole list of
-allowed values."""
+allowed values when they are many."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pydantic import BaseModel, ValidationError
 
 from ._errors import ActionError, did_you_mean
 
+LISTED = 10  # allowed values shown in a message; beyond, counted
+
 
 def validation_message(exc: ValidationError, tags: Mapping[str, type[BaseModel]], noun: str) -> str:
     """One line naming each bad field (at most five), as `ActionError` words them."""
@@ -20,7 +22,8 @@ def validation_message(exc: ValidationError, tags: Mapping[str, type[BaseModel]]
 
 def field_errors(exc: ValidationError, tags: Mapping[str, type[BaseModel]], noun: str) -> list[tuple[str, str]]:
     """Each bad field of a union model's validation error as (dotted path, message): one line each,
-    with a did-you-mean for an unknown field or value, never the whole list of allowed values."""
+    with a did-you-mean for an unknown field or value; the allowed values are listed when there are
+    at most `LISTED` of them, else counted (they are in the schema and the reference)."""
     out = []
     for err in exc.errors(include_url=False):
         loc = [str(p) for p in err["loc"]]
@@ -46,7 +49,11 @@ def field_errors(exc: ValidationError, tags: Mapping[str, type[BaseModel]], noun
             given = err["input"]
             hint = did_you_mean(str(given), allowed) if isinstance(given, str) else None
             shown = f"`{given}`" if isinstance(given, str | int | bool) and len(str(given)) <= 60 else "this value"
-            msg = f"{shown} is not one of the {len(allowed)} allowed values" + (f" ({hint})" if hint else "")
+            listed = ", ".join(f"`{a}`" for a in allowed)
+            msg = f"{shown} is not one of " + (
+                listed if len(allowed) <= LISTED else f"the {len(allowed)} allowed values"
+            )
+            msg += f" ({hint})" if hint else ""
         out.append((where, msg) if where else ("", f"{noun}: {msg}"))
     return out
 
